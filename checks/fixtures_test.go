@@ -1,0 +1,155 @@
+package checks
+
+import (
+	"bufio"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/seaworthy-k8s/seaworthy/cluster"
+)
+
+// Fixture files live in testdata/<CHECK-ID>/ and are small clusters written
+// as manifests:
+//
+//   - pass*.yaml: the check must return at least one result, and only
+//     pass, info or na.
+//   - fail*.yaml: the check must return at least one warn or fail.
+//   - skip*.yaml: the check must return only skip results.
+//
+// Any file may pin exact results with header comments, each of which must
+// match one result of the check:
+//
+//	# want: warn Namespace//team-a
+//	# want: fail ResourceQuota/team-a/compute
+//
+// and set the snapshot time with "# now: RFC3339" (default fixtureNow).
+var fixtureNow = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+type fixtureHeader struct {
+	wants []string // "status Object.String()"
+	now   time.Time
+}
+
+func readHeader(t *testing.T, path string) fixtureHeader {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	h := fixtureHeader{now: fixtureNow}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		switch {
+		case strings.HasPrefix(line, "# want:"):
+			h.wants = append(h.wants, strings.Join(strings.Fields(strings.TrimPrefix(line, "# want:")), " "))
+		case strings.HasPrefix(line, "# now:"):
+			ts, err := time.Parse(time.RFC3339, strings.TrimSpace(strings.TrimPrefix(line, "# now:")))
+			if err != nil {
+				t.Fatalf("%s: bad now header: %v", path, err)
+			}
+			h.now = ts
+		}
+	}
+	return h
+}
+
+// runFixture loads a fixture file and runs one check on it.
+func runFixture(t *testing.T, c Check, path string, now time.Time) []Result {
+	t.Helper()
+	snap, err := cluster.Load([]string{path}, cluster.ManifestOptions{Now: now, Warn: func(msg string) { t.Errorf("fixture warning: %s", msg) }})
+	if err != nil {
+		t.Fatalf("load %s: %v", path, err)
+	}
+	return Run(snap, DefaultOptions(), []Check{c})
+}
+
+func TestCheckFixtures(t *testing.T) {
+	for _, c := range All() {
+		t.Run(c.ID, func(t *testing.T) {
+			files, _ := filepath.Glob(filepath.Join("testdata", c.ID, "*.yaml"))
+			var havePass, haveFail bool
+			for _, path := range files {
+				base := filepath.Base(path)
+				kind := ""
+				for _, k := range []string{"pass", "fail", "skip"} {
+					if strings.HasPrefix(base, k) {
+						kind = k
+					}
+				}
+				if kind == "" {
+					t.Errorf("%s: fixture name must start with pass, fail or skip", path)
+					continue
+				}
+				havePass = havePass || kind == "pass"
+				haveFail = haveFail || kind == "fail"
+				t.Run(base, func(t *testing.T) {
+					h := readHeader(t, path)
+					rs := runFixture(t, c, path, h.now)
+					if len(rs) == 0 {
+						t.Fatalf("no results")
+					}
+					checkFixtureKind(t, kind, rs)
+					for _, w := range h.wants {
+						if !hasResult(rs, w) {
+							t.Errorf("want result %q, got:\n%s", w, formatResults(rs))
+						}
+					}
+				})
+			}
+			if !havePass || !haveFail {
+				t.Errorf("check %s needs at least one pass*.yaml and one fail*.yaml in testdata/%s", c.ID, c.ID)
+			}
+		})
+	}
+}
+
+func checkFixtureKind(t *testing.T, kind string, rs []Result) {
+	t.Helper()
+	switch kind {
+	case "pass":
+		for _, r := range rs {
+			if r.Status != StatusPass && r.Status != StatusInfo && r.Status != StatusNA {
+				t.Errorf("pass fixture got %s", formatResult(r))
+			}
+		}
+	case "fail":
+		for _, r := range rs {
+			if r.Status == StatusWarn || r.Status == StatusFail {
+				return
+			}
+		}
+		t.Errorf("fail fixture got no warn or fail:\n%s", formatResults(rs))
+	case "skip":
+		for _, r := range rs {
+			if r.Status != StatusSkip {
+				t.Errorf("skip fixture got %s", formatResult(r))
+			}
+		}
+	}
+}
+
+func hasResult(rs []Result, want string) bool {
+	for _, r := range rs {
+		if string(r.Status)+" "+r.Object.String() == want {
+			return true
+		}
+	}
+	return false
+}
+
+func formatResult(r Result) string {
+	return string(r.Status) + " " + r.Object.String() + ": " + r.Message
+}
+
+func formatResults(rs []Result) string {
+	var b strings.Builder
+	for _, r := range rs {
+		b.WriteString("  " + formatResult(r) + "\n")
+	}
+	return b.String()
+}

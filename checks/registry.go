@@ -1,0 +1,22 @@
+package checks
+
+// All returns every built-in check in catalog order. This list is the
+// registry: a check that is not here does not exist.
+func All() []Check {
+	return []Check{
+		// Namespace quotas (quotas.go)
+		quota001, quota002, quota003, quota004, quota005,
+		// Cluster DNS (dns.go)
+		dns001, dns002, dns003, dns004, dns005, dns006,
+	}
+}
+
+// ByID returns the registered check with id.
+func ByID(id string) (Check, bool) {
+	for _, c := range All() {
+		if c.ID == id {
+			return c, true
+		}
+	}
+	return Check{}, false
+}

@@ -1,0 +1,73 @@
+package checks
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/seaworthy-k8s/seaworthy/cluster"
+)
+
+// Run evaluates checks against snap and returns their results in a stable
+// order: by check (catalog order), then object.
+func Run(snap *cluster.Snapshot, opts Options, checks []Check) []Result {
+	in := &Input{Snapshot: snap, Options: &opts}
+	var out []Result
+	for _, c := range checks {
+		if gaps := missing(snap, c.Needs); len(gaps) > 0 {
+			out = append(out, Result{
+				Check:    c.ID,
+				Status:   StatusSkip,
+				Message:  "not evaluated: " + describeGaps(gaps),
+				Evidence: map[string]any{"gaps": gapKinds(gaps)},
+			})
+			continue
+		}
+		rs := c.Eval(in)
+		for i := range rs {
+			rs[i].Check = c.ID
+		}
+		sortResults(rs)
+		out = append(out, rs...)
+	}
+	return out
+}
+
+func missing(snap *cluster.Snapshot, needs []cluster.Kind) []cluster.Gap {
+	var gaps []cluster.Gap
+	for _, k := range needs {
+		if g, ok := snap.GapFor(k); ok {
+			gaps = append(gaps, g)
+		}
+	}
+	return gaps
+}
+
+func describeGaps(gaps []cluster.Gap) string {
+	parts := make([]string, len(gaps))
+	for i, g := range gaps {
+		parts[i] = fmt.Sprintf("%s %s (%s)", g.Kind, g.Reason, g.Message)
+	}
+	return strings.Join(parts, "; ")
+}
+
+func gapKinds(gaps []cluster.Gap) []string {
+	ks := make([]string, len(gaps))
+	for i, g := range gaps {
+		ks[i] = string(g.Kind)
+	}
+	return ks
+}
+
+func sortResults(rs []Result) {
+	sort.SliceStable(rs, func(i, j int) bool {
+		a, b := rs[i].Object, rs[j].Object
+		if a.Namespace != b.Namespace {
+			return a.Namespace < b.Namespace
+		}
+		if a.Kind != b.Kind {
+			return a.Kind < b.Kind
+		}
+		return a.Name < b.Name
+	})
+}

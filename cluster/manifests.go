@@ -1,0 +1,338 @@
+package cluster
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// ManifestOptions configures LoadManifests.
+type ManifestOptions struct {
+	// Now is the snapshot's CollectedAt: the run's start, or --now.
+	Now time.Time
+	// Stdin is read for the path "-".
+	Stdin io.Reader
+	// Warn receives one line per skipped document (unknown kinds).
+	Warn func(msg string)
+}
+
+// InputError is bad input at a file position. Its message is one line:
+// "path:line: what is wrong".
+type InputError struct {
+	Path string
+	Line int
+	Err  error
+}
+
+func (e *InputError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %v", e.Path, e.Line, e.Err)
+	}
+	return fmt.Sprintf("%s: %v", e.Path, e.Err)
+}
+
+func (e *InputError) Unwrap() error { return e.Err }
+
+// manifestExts are the file extensions read when walking a directory.
+var manifestExts = map[string]bool{".yaml": true, ".yml": true, ".json": true}
+
+// Load reads the inputs named by paths: manifest files, directories
+// (recursively, .yaml/.yml/.json), "-" for stdin, or a single snapshot file.
+func Load(paths []string, opts ManifestOptions) (*Snapshot, error) {
+	files, err := expandPaths(paths)
+	if err != nil {
+		return nil, err
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("no .yaml, .yml or .json files in %s", strings.Join(paths, ", "))
+	}
+	s := &Snapshot{SchemaVersion: SchemaVersion, CollectedAt: opts.Now.UTC(), Source: SourceManifests}
+	for _, f := range files {
+		if f != "-" {
+			snap, err := sniffSnapshotFile(f)
+			if err != nil {
+				return nil, err
+			}
+			if snap {
+				if len(files) > 1 {
+					return nil, &InputError{Path: f, Err: errors.New("a snapshot file must be the only input")}
+				}
+				return ReadSnapshotFile(f)
+			}
+		}
+		data, err := readInput(f, opts.Stdin)
+		if err != nil {
+			return nil, err
+		}
+		if IsSnapshot(data) {
+			if len(files) > 1 {
+				return nil, &InputError{Path: f, Err: errors.New("a snapshot file must be the only input")}
+			}
+			snap, err := ReadSnapshot(bytes.NewReader(data))
+			if err != nil {
+				return nil, &InputError{Path: f, Err: err}
+			}
+			return snap, nil
+		}
+		if err := decodeManifests(s, f, data, opts.Warn); err != nil {
+			return nil, err
+		}
+	}
+	if len(s.Nodes) == 0 {
+		s.Gaps = append(s.Gaps, Gap{Kind: KindNodes, Reason: GapNotInInput,
+			Message: "the manifests hold no Node objects, so there is no whole-cluster context"})
+	}
+	return s, nil
+}
+
+func readInput(path string, stdin io.Reader) ([]byte, error) {
+	if path == "-" {
+		if stdin == nil {
+			stdin = os.Stdin
+		}
+		data, err := io.ReadAll(stdin)
+		if err != nil {
+			return nil, fmt.Errorf("read stdin: %w", err)
+		}
+		return data, nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, unwrapPathError(err))
+	}
+	return data, nil
+}
+
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// expandPaths turns files, directories and "-" into a sorted file list.
+func expandPaths(paths []string) ([]string, error) {
+	var files []string
+	for _, p := range paths {
+		if p == "-" {
+			files = append(files, p)
+			continue
+		}
+		info, err := os.Stat(p)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", p, unwrapPathError(err))
+		}
+		if !info.IsDir() {
+			files = append(files, p)
+			continue
+		}
+		var found []string
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return fmt.Errorf("read %s: %w", path, unwrapPathError(err))
+			}
+			if !d.IsDir() && manifestExts[strings.ToLower(filepath.Ext(path))] {
+				found = append(found, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		sort.Strings(found)
+		files = append(files, found...)
+	}
+	return files, nil
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// decodeManifests decodes a multi-document YAML (or JSON) stream.
+func decodeManifests(s *Snapshot, path string, data []byte, warn func(string)) error {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	for {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+				line, _ := strconv.Atoi(m[1])
+				return &InputError{Path: path, Line: line, Err: errors.New(m[2])}
+			}
+			return &InputError{Path: path, Err: errors.New(strings.TrimPrefix(err.Error(), "yaml: "))}
+		}
+		if len(doc.Content) == 0 {
+			continue
+		}
+		root := doc.Content[0]
+		if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
+			continue
+		}
+		if err := addDocument(s, path, root, warn); err != nil {
+			return err
+		}
+	}
+}
+
+// addDocument adds one object, or each item of a List.
+func addDocument(s *Snapshot, path string, n *yaml.Node, warn func(string)) error {
+	v, err := nodeValue(n)
+	if err != nil {
+		return &InputError{Path: path, Line: n.Line, Err: err}
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return &InputError{Path: path, Line: n.Line, Err: errors.New("document is not an object")}
+	}
+	apiVersion, _ := obj["apiVersion"].(string)
+	kind, _ := obj["kind"].(string)
+	if apiVersion == "" || kind == "" {
+		return &InputError{Path: path, Line: n.Line, Err: errors.New("document has no apiVersion or kind")}
+	}
+	if strings.HasSuffix(kind, "List") {
+		if items := mappingValue(n, "items"); items != nil && items.Kind == yaml.SequenceNode {
+			for _, item := range items.Content {
+				if err := addDocument(s, path, item, warn); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}
+	if _, ok := LookupKind(apiVersion, kind); !ok {
+		if warn != nil {
+			name := ""
+			if md, ok := obj["metadata"].(map[string]any); ok {
+				name, _ = md["name"].(string)
+			}
+			warn(fmt.Sprintf("%s:%d: skipping %s %s %q: not a kind seaworthy reads", path, n.Line, apiVersion, kind, name))
+		}
+		return nil
+	}
+	data, err := json.Marshal(obj)
+	if err != nil {
+		return &InputError{Path: path, Line: n.Line, Err: err}
+	}
+	if err := s.AddObject(apiVersion, kind, data); err != nil {
+		return &InputError{Path: path, Line: n.Line, Err: fmt.Errorf("decode %s %s: %w", apiVersion, kind, err)}
+	}
+	return nil
+}
+
+func mappingValue(n *yaml.Node, key string) *yaml.Node {
+	if n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// nodeValue converts a YAML node into JSON-compatible values. Timestamps
+// stay strings (as Kubernetes expects); keys must be strings.
+func nodeValue(n *yaml.Node) (any, error) {
+	switch n.Kind {
+	case yaml.DocumentNode:
+		if len(n.Content) == 0 {
+			return nil, nil
+		}
+		return nodeValue(n.Content[0])
+	case yaml.AliasNode:
+		return nodeValue(n.Alias)
+	case yaml.MappingNode:
+		m := make(map[string]any, len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if k.Kind != yaml.ScalarNode {
+				return nil, fmt.Errorf("line %d: mapping key is not a string", k.Line)
+			}
+			if k.Tag == "!!merge" {
+				merged, err := nodeValue(v)
+				if err != nil {
+					return nil, err
+				}
+				if mm, ok := merged.(map[string]any); ok {
+					for mk, mv := range mm {
+						if _, set := m[mk]; !set {
+							m[mk] = mv
+						}
+					}
+				}
+				continue
+			}
+			val, err := nodeValue(v)
+			if err != nil {
+				return nil, err
+			}
+			m[k.Value] = val
+		}
+		return m, nil
+	case yaml.SequenceNode:
+		l := make([]any, 0, len(n.Content))
+		for _, c := range n.Content {
+			val, err := nodeValue(c)
+			if err != nil {
+				return nil, err
+			}
+			l = append(l, val)
+		}
+		return l, nil
+	case yaml.ScalarNode:
+		switch n.Tag {
+		case "!!null":
+			return nil, nil
+		case "!!bool", "!!int", "!!float":
+			var v any
+			if err := n.Decode(&v); err != nil {
+				return nil, fmt.Errorf("line %d: %v", n.Line, err)
+			}
+			return v, nil
+		default:
+			return n.Value, nil
+		}
+	}
+	return nil, fmt.Errorf("line %d: unsupported YAML node", n.Line)
+}
+
+// sniffSnapshotFile reports whether the file at path starts like a snapshot.
+func sniffSnapshotFile(path string) (bool, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return false, fmt.Errorf("read %s: %w", path, unwrapPathError(err))
+	}
+	defer f.Close()
+	head := make([]byte, 4096)
+	n, err := io.ReadFull(f, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return false, fmt.Errorf("read %s: %w", path, unwrapPathError(err))
+	}
+	return IsSnapshot(head[:n]), nil
+}
+
+// IsSnapshot reports whether data looks like a seaworthy snapshot file.
+func IsSnapshot(data []byte) bool {
+	head := data
+	if len(head) > 4096 {
+		head = head[:4096]
+	}
+	head = bytes.TrimSpace(head)
+	return len(head) > 0 && head[0] == '{' && bytes.Contains(head, []byte(`"seaworthy.snapshot/`))
+}

@@ -1,0 +1,118 @@
+package cluster
+
+import (
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
+	batchv1 "k8s.io/api/batch/v1"
+	coordinationv1 "k8s.io/api/coordination/v1"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+)
+
+// SchemaVersion is the version of the snapshot file format this build writes.
+// Readers accept any version with the same major number and a minor number no
+// greater than theirs.
+const SchemaVersion = "seaworthy.snapshot/v1"
+
+// Source names where a snapshot's objects came from.
+const (
+	SourceLive      = "live"
+	SourceManifests = "manifests"
+	SourceSnapshot  = "snapshot"
+)
+
+// Snapshot is everything seaworthy knows about one cluster at one moment.
+// Checks and the recommender read only this; CollectedAt is their clock.
+type Snapshot struct {
+	SchemaVersion string    `json:"schemaVersion"`
+	CollectedAt   time.Time `json:"collectedAt"`
+	// Source is "live", "manifests" or "snapshot" (a replayed file keeps the
+	// source it was collected from in OriginalSource).
+	Source         string     `json:"source"`
+	OriginalSource string     `json:"originalSource,omitempty"`
+	Server         ServerInfo `json:"server"`
+
+	Nodes                    []corev1.Node                           `json:"nodes,omitempty"`
+	Namespaces               []corev1.Namespace                      `json:"namespaces,omitempty"`
+	Pods                     []corev1.Pod                            `json:"pods,omitempty"`
+	Services                 []corev1.Service                        `json:"services,omitempty"`
+	ServiceAccounts          []corev1.ServiceAccount                 `json:"serviceAccounts,omitempty"`
+	ResourceQuotas           []corev1.ResourceQuota                  `json:"resourceQuotas,omitempty"`
+	LimitRanges              []corev1.LimitRange                     `json:"limitRanges,omitempty"`
+	ConfigMaps               []corev1.ConfigMap                      `json:"configMaps,omitempty"`
+	Deployments              []appsv1.Deployment                     `json:"deployments,omitempty"`
+	StatefulSets             []appsv1.StatefulSet                    `json:"statefulSets,omitempty"`
+	DaemonSets               []appsv1.DaemonSet                      `json:"daemonSets,omitempty"`
+	Jobs                     []batchv1.Job                           `json:"jobs,omitempty"`
+	CronJobs                 []batchv1.CronJob                       `json:"cronJobs,omitempty"`
+	HPAs                     []autoscalingv2.HorizontalPodAutoscaler `json:"horizontalPodAutoscalers,omitempty"`
+	PDBs                     []policyv1.PodDisruptionBudget          `json:"podDisruptionBudgets,omitempty"`
+	Roles                    []rbacv1.Role                           `json:"roles,omitempty"`
+	ClusterRoles             []rbacv1.ClusterRole                    `json:"clusterRoles,omitempty"`
+	RoleBindings             []rbacv1.RoleBinding                    `json:"roleBindings,omitempty"`
+	ClusterRoleBindings      []rbacv1.ClusterRoleBinding             `json:"clusterRoleBindings,omitempty"`
+	Leases                   []coordinationv1.Lease                  `json:"leases,omitempty"`
+	Ingresses                []networkingv1.Ingress                  `json:"ingresses,omitempty"`
+
+	// Gaps lists what could not be read, and why. A check that needs a kind
+	// listed here reports skip, never pass.
+	Gaps []Gap `json:"gaps,omitempty"`
+}
+
+// ServerInfo describes the API server the snapshot was read from.
+type ServerInfo struct {
+	Host       string `json:"host,omitempty"`
+	GitVersion string `json:"gitVersion,omitempty"`
+	Platform   string `json:"platform,omitempty"`
+}
+
+// Gap records one input that could not be read.
+type Gap struct {
+	// Kind is the resource kind (see Kind) or another named input.
+	Kind Kind `json:"kind"`
+	// Namespace is set when only one namespace's objects were missed.
+	Namespace string `json:"namespace,omitempty"`
+	// Name is set for a single named object (e.g. an allow-listed ConfigMap).
+	Name string `json:"name,omitempty"`
+	// Reason is a short machine-readable cause: forbidden, not-installed,
+	// timeout, error, not-in-input.
+	Reason string `json:"reason"`
+	// Message says what happened in words.
+	Message string `json:"message"`
+}
+
+// Gap reasons.
+const (
+	GapForbidden    = "forbidden"
+	GapNotInstalled = "not-installed"
+	GapTimeout      = "timeout"
+	GapError        = "error"
+	GapNotInInput   = "not-in-input"
+)
+
+// GapFor returns the first gap recorded for kind, if any. Gaps for a single
+// named object do not count as a gap for the whole kind.
+func (s *Snapshot) GapFor(kind Kind) (Gap, bool) {
+	for _, g := range s.Gaps {
+		if g.Kind == kind && g.Name == "" {
+			return g, true
+		}
+	}
+	return Gap{}, false
+}
+
+// ConfigMap returns the allow-listed ConfigMap namespace/name if it was
+// collected.
+func (s *Snapshot) ConfigMap(namespace, name string) (*corev1.ConfigMap, bool) {
+	for i := range s.ConfigMaps {
+		cm := &s.ConfigMaps[i]
+		if cm.Namespace == namespace && cm.Name == name {
+			return cm, true
+		}
+	}
+	return nil, false
+}
