@@ -36,27 +36,27 @@ type Snapshot struct {
 	OriginalSource string     `json:"originalSource,omitempty"`
 	Server         ServerInfo `json:"server"`
 
-	Nodes                    []corev1.Node                           `json:"nodes,omitempty"`
-	Namespaces               []corev1.Namespace                      `json:"namespaces,omitempty"`
-	Pods                     []corev1.Pod                            `json:"pods,omitempty"`
-	Services                 []corev1.Service                        `json:"services,omitempty"`
-	ServiceAccounts          []corev1.ServiceAccount                 `json:"serviceAccounts,omitempty"`
-	ResourceQuotas           []corev1.ResourceQuota                  `json:"resourceQuotas,omitempty"`
-	LimitRanges              []corev1.LimitRange                     `json:"limitRanges,omitempty"`
-	ConfigMaps               []corev1.ConfigMap                      `json:"configMaps,omitempty"`
-	Deployments              []appsv1.Deployment                     `json:"deployments,omitempty"`
-	StatefulSets             []appsv1.StatefulSet                    `json:"statefulSets,omitempty"`
-	DaemonSets               []appsv1.DaemonSet                      `json:"daemonSets,omitempty"`
-	Jobs                     []batchv1.Job                           `json:"jobs,omitempty"`
-	CronJobs                 []batchv1.CronJob                       `json:"cronJobs,omitempty"`
-	HPAs                     []autoscalingv2.HorizontalPodAutoscaler `json:"horizontalPodAutoscalers,omitempty"`
-	PDBs                     []policyv1.PodDisruptionBudget          `json:"podDisruptionBudgets,omitempty"`
-	Roles                    []rbacv1.Role                           `json:"roles,omitempty"`
-	ClusterRoles             []rbacv1.ClusterRole                    `json:"clusterRoles,omitempty"`
-	RoleBindings             []rbacv1.RoleBinding                    `json:"roleBindings,omitempty"`
-	ClusterRoleBindings      []rbacv1.ClusterRoleBinding             `json:"clusterRoleBindings,omitempty"`
-	Leases                   []coordinationv1.Lease                  `json:"leases,omitempty"`
-	Ingresses                []networkingv1.Ingress                  `json:"ingresses,omitempty"`
+	Nodes               []corev1.Node                           `json:"nodes,omitempty"`
+	Namespaces          []corev1.Namespace                      `json:"namespaces,omitempty"`
+	Pods                []corev1.Pod                            `json:"pods,omitempty"`
+	Services            []corev1.Service                        `json:"services,omitempty"`
+	ServiceAccounts     []corev1.ServiceAccount                 `json:"serviceAccounts,omitempty"`
+	ResourceQuotas      []corev1.ResourceQuota                  `json:"resourceQuotas,omitempty"`
+	LimitRanges         []corev1.LimitRange                     `json:"limitRanges,omitempty"`
+	ConfigMaps          []corev1.ConfigMap                      `json:"configMaps,omitempty"`
+	Deployments         []appsv1.Deployment                     `json:"deployments,omitempty"`
+	StatefulSets        []appsv1.StatefulSet                    `json:"statefulSets,omitempty"`
+	DaemonSets          []appsv1.DaemonSet                      `json:"daemonSets,omitempty"`
+	Jobs                []batchv1.Job                           `json:"jobs,omitempty"`
+	CronJobs            []batchv1.CronJob                       `json:"cronJobs,omitempty"`
+	HPAs                []autoscalingv2.HorizontalPodAutoscaler `json:"horizontalPodAutoscalers,omitempty"`
+	PDBs                []policyv1.PodDisruptionBudget          `json:"podDisruptionBudgets,omitempty"`
+	Roles               []rbacv1.Role                           `json:"roles,omitempty"`
+	ClusterRoles        []rbacv1.ClusterRole                    `json:"clusterRoles,omitempty"`
+	RoleBindings        []rbacv1.RoleBinding                    `json:"roleBindings,omitempty"`
+	ClusterRoleBindings []rbacv1.ClusterRoleBinding             `json:"clusterRoleBindings,omitempty"`
+	Leases              []coordinationv1.Lease                  `json:"leases,omitempty"`
+	Ingresses           []networkingv1.Ingress                  `json:"ingresses,omitempty"`
 
 	// Gaps lists what could not be read, and why. A check that needs a kind
 	// listed here reports skip, never pass.

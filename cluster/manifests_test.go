@@ -1,0 +1,248 @@
+package cluster
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+var testNow = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+func writeFile(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestLoadManifests(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "a.yaml", `
+apiVersion: v1
+kind: Namespace
+metadata: {name: team-a}
+---
+# an empty document and a comment-only one are fine
+---
+apiVersion: v1
+kind: ResourceQuota
+metadata: {name: compute, namespace: team-a}
+spec:
+  hard: {requests.cpu: "2"}
+`)
+	writeFile(t, dir, "nested/list.yml", `
+apiVersion: v1
+kind: List
+items:
+- apiVersion: apps/v1
+  kind: Deployment
+  metadata: {name: web, namespace: team-a}
+  spec:
+    replicas: 3
+    selector: {matchLabels: {app: web}}
+    template: {metadata: {labels: {app: web}}}
+- apiVersion: v1
+  kind: Node
+  metadata: {name: n1, creationTimestamp: 2025-06-01T10:00:00Z}
+`)
+	writeFile(t, dir, "b.json", `{"apiVersion":"v1","kind":"LimitRange","metadata":{"name":"lr","namespace":"team-a"}}`)
+	writeFile(t, dir, "ignored.txt", `not yaml at all: [`)
+
+	var warnings []string
+	s, err := Load([]string{dir}, ManifestOptions{Now: testNow, Warn: func(m string) { warnings = append(warnings, m) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Namespaces) != 1 || len(s.ResourceQuotas) != 1 || len(s.Deployments) != 1 || len(s.Nodes) != 1 || len(s.LimitRanges) != 1 {
+		t.Fatalf("unexpected counts: %v", s.Counts())
+	}
+	if got := s.Deployments[0].Spec.Replicas; got == nil || *got != 3 {
+		t.Errorf("replicas = %v, want 3", got)
+	}
+	if got := s.Nodes[0].CreationTimestamp.Time; !got.Equal(time.Date(2025, 6, 1, 10, 0, 0, 0, time.UTC)) {
+		t.Errorf("unquoted YAML timestamp decoded as %v", got)
+	}
+	if s.Source != SourceManifests || !s.CollectedAt.Equal(testNow) {
+		t.Errorf("source %q at %v", s.Source, s.CollectedAt)
+	}
+	if len(s.Gaps) != 0 {
+		t.Errorf("gaps = %v, want none (a Node is present)", s.Gaps)
+	}
+	if len(warnings) != 0 {
+		t.Errorf("warnings = %v", warnings)
+	}
+}
+
+func TestLoadOlderAPIVersions(t *testing.T) {
+	dir := t.TempDir()
+	p := writeFile(t, dir, "old.yaml", `
+apiVersion: extensions/v1beta1
+kind: Deployment
+metadata: {name: legacy, namespace: a}
+spec:
+  template: {metadata: {labels: {app: legacy}}}
+---
+apiVersion: autoscaling/v1
+kind: HorizontalPodAutoscaler
+metadata: {name: web, namespace: a}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+  minReplicas: 2
+  maxReplicas: 10
+  targetCPUUtilizationPercentage: 70
+---
+apiVersion: autoscaling/v2beta1
+kind: HorizontalPodAutoscaler
+metadata: {name: api, namespace: a}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: api}
+  maxReplicas: 5
+  metrics:
+  - type: Resource
+    resource: {name: memory, targetAverageUtilization: 80}
+---
+apiVersion: policy/v1beta1
+kind: PodDisruptionBudget
+metadata: {name: none, namespace: a}
+spec:
+  minAvailable: 1
+  selector: {}
+`)
+	s, err := Load([]string{p}, ManifestOptions{Now: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sel := s.Deployments[0].Spec.Selector; sel == nil || sel.MatchLabels["app"] != "legacy" {
+		t.Errorf("extensions/v1beta1 selector not defaulted from template labels: %v", sel)
+	}
+	if len(s.HPAs) != 2 {
+		t.Fatalf("HPAs = %d, want 2", len(s.HPAs))
+	}
+	v1 := s.HPAs[0]
+	if v1.Spec.ScaleTargetRef.Name != "web" || v1.Spec.MaxReplicas != 10 || len(v1.Spec.Metrics) != 1 ||
+		*v1.Spec.Metrics[0].Resource.Target.AverageUtilization != 70 {
+		t.Errorf("autoscaling/v1 HPA converted wrongly: %+v", v1.Spec)
+	}
+	if m := s.HPAs[1].Spec.Metrics; len(m) != 1 || m[0].Resource.Name != "memory" || *m[0].Resource.Target.AverageUtilization != 80 {
+		t.Errorf("autoscaling/v2beta1 metrics converted wrongly: %+v", m)
+	}
+	if s.PDBs[0].Spec.Selector != nil {
+		t.Errorf("policy/v1beta1 empty selector must select nothing (nil in v1), got %v", s.PDBs[0].Spec.Selector)
+	}
+	if g, ok := s.GapFor(KindNodes); !ok || g.Reason != GapNotInInput {
+		t.Errorf("manifests without nodes must record a nodes gap, got %v", s.Gaps)
+	}
+}
+
+func TestLoadStdin(t *testing.T) {
+	s, err := Load([]string{"-"}, ManifestOptions{Now: testNow, Stdin: strings.NewReader("apiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Namespaces) != 1 {
+		t.Fatalf("namespaces = %d", len(s.Namespaces))
+	}
+}
+
+func TestLoadBadInput(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name    string
+		content string
+		want    string // substring of the error
+	}{
+		{"malformed YAML", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: [unclosed\n", "bad.yaml:3: did not find expected"},
+		{"tab indentation", "apiVersion: v1\nkind: Namespace\n\tmetadata: {}\n", "bad.yaml:"},
+		{"no kind", "apiVersion: v1\nmetadata: {name: x}\n", "bad.yaml:1: document has no apiVersion or kind"},
+		{"no apiVersion in second doc", "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\nkind: Namespace\nmetadata: {name: b}\n", "bad.yaml:5: document has no apiVersion or kind"},
+		{"scalar document", "just a string\n", "bad.yaml:1: document is not an object"},
+		{"wrong field type", "apiVersion: v1\nkind: Namespace\nmetadata: {name: [1, 2]}\n", "bad.yaml:1: decode v1 Namespace"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := writeFile(t, dir, "bad.yaml", tt.content)
+			_, err := Load([]string{p}, ManifestOptions{Now: testNow})
+			if err == nil {
+				t.Fatal("want an error")
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %q does not contain %q", err, tt.want)
+			}
+			if strings.Contains(err.Error(), "\n") {
+				t.Errorf("error is not one line: %q", err)
+			}
+			var ie *InputError
+			if !errors.As(err, &ie) {
+				t.Errorf("want an *InputError, got %T", err)
+			}
+		})
+	}
+}
+
+func TestLoadUnknownKindWarns(t *testing.T) {
+	dir := t.TempDir()
+	p := writeFile(t, dir, "crd.yaml", `
+apiVersion: example.com/v1
+kind: Widget
+metadata: {name: w}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: s, namespace: a}
+data: {password: aHVudGVyMg==}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: a}
+`)
+	var warnings []string
+	s, err := Load([]string{p}, ManifestOptions{Now: testNow, Warn: func(m string) { warnings = append(warnings, m) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Namespaces) != 1 {
+		t.Errorf("namespaces = %d", len(s.Namespaces))
+	}
+	if len(warnings) != 2 || !strings.Contains(warnings[0], `crd.yaml:2: skipping example.com/v1 Widget "w"`) || !strings.Contains(warnings[1], "v1 Secret") {
+		t.Errorf("warnings = %q", warnings)
+	}
+}
+
+func TestLoadMissingPath(t *testing.T) {
+	_, err := Load([]string{filepath.Join(t.TempDir(), "nope")}, ManifestOptions{Now: testNow})
+	if err == nil || !strings.Contains(err.Error(), "no such file or directory") {
+		t.Fatalf("err = %v", err)
+	}
+	_, err = Load([]string{t.TempDir()}, ManifestOptions{Now: testNow})
+	if err == nil || !strings.Contains(err.Error(), "no .yaml, .yml or .json files") {
+		t.Fatalf("empty dir err = %v", err)
+	}
+}
+
+func TestLoadSnapshotMustBeAlone(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "a.json", `{"schemaVersion":"seaworthy.snapshot/v1","collectedAt":"2026-01-01T00:00:00Z","source":"live"}`)
+	writeFile(t, dir, "b.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n")
+	if _, err := Load([]string{dir}, ManifestOptions{Now: testNow}); err == nil || !strings.Contains(err.Error(), "must be the only input") {
+		t.Fatalf("err = %v", err)
+	}
+	s, err := Load([]string{filepath.Join(dir, "a.json")}, ManifestOptions{Now: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Source != SourceSnapshot || s.OriginalSource != SourceLive {
+		t.Errorf("source %q original %q", s.Source, s.OriginalSource)
+	}
+	writeFile(t, dir, "new.json", `{"schemaVersion":"seaworthy.snapshot/v9","collectedAt":"2026-01-01T00:00:00Z"}`)
+	if _, err := Load([]string{filepath.Join(dir, "new.json")}, ManifestOptions{Now: testNow}); err == nil || !strings.Contains(err.Error(), "newer") {
+		t.Fatalf("newer schema err = %v", err)
+	}
+}

@@ -1,0 +1,105 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+
+	"github.com/seaworthy-k8s/seaworthy/report"
+)
+
+// Version is set at build time with -ldflags "-X .../internal/cli.Version=…".
+var Version = "dev"
+
+// ExitError carries an exit code out of a command. A nil Err means the
+// report already said everything (the gate failed) and nothing more is
+// printed.
+type ExitError struct {
+	Code int
+	Err  error
+}
+
+func (e *ExitError) Error() string {
+	if e.Err == nil {
+		return fmt.Sprintf("exit %d", e.Code)
+	}
+	return e.Err.Error()
+}
+
+func (e *ExitError) Unwrap() error { return e.Err }
+
+// NewRootCommand builds the seaworthy command tree.
+func NewRootCommand(streams genericiooptions.IOStreams) *cobra.Command {
+	var logLevel string
+	root := &cobra.Command{
+		Use:   "seaworthy",
+		Short: "Audit Kubernetes clusters for production readiness",
+		Long: `seaworthy checks whether a Kubernetes cluster is ready for production traffic:
+namespace quotas, cluster DNS and, as the catalog grows, the control plane,
+etcd, RBAC, add-ons, nodes and workloads. It reads a live cluster through your
+kubeconfig, or manifests and saved snapshots from files, and never writes to
+the cluster.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			var level slog.Level
+			if err := level.UnmarshalText([]byte(logLevel)); err != nil {
+				return fmt.Errorf("invalid --log-level %q: want debug, info, warn or error", logLevel)
+			}
+			slog.SetDefault(slog.New(newLogHandler(streams.ErrOut, level)))
+			return nil
+		},
+	}
+	root.PersistentFlags().StringVar(&logLevel, "log-level", "info", "Log level for messages on stderr: debug, info, warn, error.")
+	root.SetIn(streams.In)
+	root.SetOut(streams.Out)
+	root.SetErr(streams.ErrOut)
+	root.AddCommand(
+		newAuditCommand(streams),
+		newSnapshotCommand(streams),
+		newChecksCommand(streams),
+		newVersionCommand(streams),
+	)
+	return root
+}
+
+// Execute runs the command line and returns the process exit code:
+// 0 gate passed, 1 gate failed, 2 the run itself failed.
+func Execute(args []string, streams genericiooptions.IOStreams) int {
+	cmd := NewRootCommand(streams)
+	cmd.SetArgs(args)
+	err := cmd.Execute()
+	if err == nil {
+		return report.ExitOK
+	}
+	var exit *ExitError
+	if errors.As(err, &exit) {
+		if exit.Err != nil {
+			fmt.Fprintf(streams.ErrOut, "error: %s\n", oneLine(exit.Err.Error()))
+		}
+		return exit.Code
+	}
+	fmt.Fprintf(streams.ErrOut, "error: %s\n", oneLine(err.Error()))
+	if strings.Contains(err.Error(), "unknown flag") || strings.Contains(err.Error(), "unknown command") {
+		fmt.Fprintf(streams.ErrOut, "Run 'seaworthy --help' for usage.\n")
+	}
+	return report.ExitRunError
+}
+
+// oneLine collapses a multi-line error into one line.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+}
+
+// runError wraps err as a run failure (exit 2).
+func runError(err error) error { return &ExitError{Code: report.ExitRunError, Err: err} }
+
+func writeAll(w io.Writer, data []byte) error {
+	_, err := w.Write(data)
+	return err
+}

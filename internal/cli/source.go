@@ -1,0 +1,106 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/spf13/pflag"
+	"k8s.io/cli-runtime/pkg/genericclioptions"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+	"k8s.io/client-go/rest"
+
+	"github.com/seaworthy-k8s/seaworthy/cluster"
+)
+
+// sourceOptions are the flags shared by every command that reads a
+// cluster: kubectl's kubeconfig flags, --in-cluster, or -f for files.
+type sourceOptions struct {
+	configFlags *genericclioptions.ConfigFlags
+	filenames   []string
+	inCluster   bool
+	now         string
+	quiet       bool
+
+	nowTime time.Time
+	streams genericiooptions.IOStreams
+}
+
+func newSourceOptions(streams genericiooptions.IOStreams) *sourceOptions {
+	cf := genericclioptions.NewConfigFlags(false)
+	// seaworthy reads every namespace; -n would suggest otherwise.
+	cf.Namespace = nil
+	cf.CacheDir = nil
+	timeout := "30s"
+	cf.Timeout = &timeout
+	return &sourceOptions{configFlags: cf, streams: streams}
+}
+
+func (o *sourceOptions) addFlags(fs *pflag.FlagSet) {
+	o.configFlags.AddFlags(fs)
+	fs.StringArrayVarP(&o.filenames, "filename", "f", nil,
+		"Read manifests or a snapshot instead of a live cluster: a file, a directory (recursive; .yaml, .yml, .json) or - for stdin. Repeatable.")
+	fs.BoolVar(&o.inCluster, "in-cluster", false, "Use the pod's ServiceAccount instead of a kubeconfig (when running inside the cluster).")
+	fs.StringVar(&o.now, "now", "", "Time (RFC 3339) to audit manifests as of, for reproducible output. Default: the run's start.")
+	fs.BoolVarP(&o.quiet, "quiet", "q", false, "Print no progress on stderr.")
+}
+
+func (o *sourceOptions) complete() error {
+	o.nowTime = time.Now().UTC().Truncate(time.Second)
+	if o.now != "" {
+		t, err := time.Parse(time.RFC3339, o.now)
+		if err != nil {
+			return fmt.Errorf("invalid --now %q: want RFC 3339, e.g. 2026-01-02T15:04:05Z", o.now)
+		}
+		o.nowTime = t.UTC()
+	}
+	return nil
+}
+
+func (o *sourceOptions) validate() error {
+	if len(o.filenames) > 0 && o.inCluster {
+		return errors.New("--in-cluster and -f cannot be used together")
+	}
+	if o.now != "" && len(o.filenames) == 0 {
+		return errors.New("--now applies only to -f input; a live audit uses the time it reads the cluster")
+	}
+	return nil
+}
+
+// load reads the snapshot from files or the live cluster.
+func (o *sourceOptions) load(ctx context.Context) (*cluster.Snapshot, error) {
+	if len(o.filenames) > 0 {
+		return cluster.Load(o.filenames, cluster.ManifestOptions{
+			Now:   o.nowTime,
+			Stdin: o.streams.In,
+			Warn:  func(msg string) { slog.Warn(msg) },
+		})
+	}
+	cfg, err := o.restConfig()
+	if err != nil {
+		return nil, err
+	}
+	prog := newProgress(o.streams.ErrOut, o.quiet)
+	defer prog.done()
+	return cluster.CollectLive(ctx, cfg, cluster.LiveOptions{Progress: prog.update})
+}
+
+func (o *sourceOptions) restConfig() (*rest.Config, error) {
+	if o.inCluster {
+		cfg, err := rest.InClusterConfig()
+		if err != nil {
+			return nil, fmt.Errorf("load in-cluster config: %w", err)
+		}
+		if t, err := time.ParseDuration(*o.configFlags.Timeout); err == nil {
+			cfg.Timeout = t
+		}
+		return cfg, nil
+	}
+	cfg, err := o.configFlags.ToRESTConfig()
+	if err != nil {
+		return nil, fmt.Errorf("load kubeconfig: %w", err)
+	}
+	return cfg, nil
+}

@@ -1,0 +1,81 @@
+package report
+
+import (
+	"encoding/json"
+	"io"
+)
+
+// jsonRenderer writes the versioned JSON report: schemaVersion,
+// collectedAt, summary, results[] and gaps[].
+type jsonRenderer struct{}
+
+func (jsonRenderer) Render(w io.Writer, r *Report) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(wire(r))
+}
+
+// wireReport fixes the order and presence of top-level fields in JSON and
+// YAML: results and gaps are always arrays, never null.
+type wireReport struct {
+	SchemaVersion string       `json:"schemaVersion"`
+	CollectedAt   string       `json:"collectedAt"`
+	Source        string       `json:"source"`
+	Server        any          `json:"server"`
+	Summary       Summary      `json:"summary"`
+	Results       []wireResult `json:"results"`
+	Gaps          []wireGap    `json:"gaps"`
+}
+
+type wireResult struct {
+	Check    string         `json:"check"`
+	Title    string         `json:"title,omitempty"`
+	Category string         `json:"category,omitempty"`
+	Status   string         `json:"status"`
+	Object   wireObject     `json:"object"`
+	Message  string         `json:"message"`
+	Evidence map[string]any `json:"evidence"`
+}
+
+type wireObject struct {
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	Namespace  string `json:"namespace"`
+	Name       string `json:"name"`
+}
+
+type wireGap struct {
+	Kind      string `json:"kind"`
+	Namespace string `json:"namespace,omitempty"`
+	Name      string `json:"name,omitempty"`
+	Reason    string `json:"reason"`
+	Message   string `json:"message"`
+}
+
+func wire(r *Report) wireReport {
+	out := wireReport{
+		SchemaVersion: r.SchemaVersion,
+		CollectedAt:   r.CollectedAt.UTC().Format("2006-01-02T15:04:05Z07:00"),
+		Source:        r.Source,
+		Server:        r.Server,
+		Summary:       r.Summary,
+		Results:       make([]wireResult, len(r.Results)),
+		Gaps:          make([]wireGap, len(r.Gaps)),
+	}
+	for i, res := range r.Results {
+		m := r.Checks[res.Check]
+		ev := res.Evidence
+		if ev == nil {
+			ev = map[string]any{}
+		}
+		out.Results[i] = wireResult{
+			Check: res.Check, Title: m.Title, Category: m.Category, Status: string(res.Status),
+			Object:  wireObject(res.Object),
+			Message: res.Message, Evidence: ev,
+		}
+	}
+	for i, g := range r.Gaps {
+		out.Gaps[i] = wireGap{Kind: string(g.Kind), Namespace: g.Namespace, Name: g.Name, Reason: g.Reason, Message: g.Message}
+	}
+	return out
+}

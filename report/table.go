@@ -1,0 +1,131 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
+
+	"github.com/seaworthy-k8s/seaworthy/checks"
+)
+
+// tableRenderer writes a human report: one table per category, worst
+// first, then gaps and a summary line.
+type tableRenderer struct{ opts RenderOptions }
+
+// statusRank orders rows within a category: worst first.
+var statusRank = map[checks.Status]int{
+	checks.StatusFail: 0, checks.StatusWarn: 1, checks.StatusSkip: 2,
+	checks.StatusInfo: 3, checks.StatusPass: 4, checks.StatusNA: 5,
+}
+
+func (t tableRenderer) Render(w io.Writer, r *Report) error {
+	ew := &errWriter{w: w}
+	fmt.Fprintf(ew, "seaworthy audit of %s", r.Source)
+	if r.Server.GitVersion != "" {
+		fmt.Fprintf(ew, " (Kubernetes %s)", r.Server.GitVersion)
+	}
+	fmt.Fprintf(ew, " at %s\n", r.CollectedAt.UTC().Format("2006-01-02T15:04:05Z"))
+
+	hidden := 0
+	for _, cat := range categoryOrder(r) {
+		var rows []checks.Result
+		for _, res := range r.Results {
+			if r.Checks[res.Check].Category != cat {
+				continue
+			}
+			if !t.opts.ShowPassed && (res.Status == checks.StatusPass || res.Status == checks.StatusNA) {
+				hidden++
+				continue
+			}
+			rows = append(rows, res)
+		}
+		if len(rows) == 0 {
+			fmt.Fprintf(ew, "\n%s: all checks passed\n", cat)
+			continue
+		}
+		sort.SliceStable(rows, func(i, j int) bool {
+			if a, b := statusRank[rows[i].Status], statusRank[rows[j].Status]; a != b {
+				return a < b
+			}
+			return rows[i].Check < rows[j].Check
+		})
+		fmt.Fprintf(ew, "\n%s\n", cat)
+		tbl := newTable(ew)
+		tbl.Header("STATUS", "CHECK", "OBJECT", "MESSAGE")
+		for _, res := range rows {
+			if err := tbl.Append(strings.ToUpper(string(res.Status)), res.Check, res.Object.String(), res.Message); err != nil {
+				return err
+			}
+		}
+		if err := tbl.Render(); err != nil {
+			return err
+		}
+	}
+	if len(r.Gaps) > 0 {
+		fmt.Fprintf(ew, "\nGaps (not read; checks that need them report skip)\n")
+		tbl := newTable(ew)
+		tbl.Header("KIND", "OBJECT", "REASON", "MESSAGE")
+		for _, g := range r.Gaps {
+			obj := g.Namespace
+			if g.Name != "" {
+				obj += "/" + g.Name
+			}
+			if err := tbl.Append(string(g.Kind), obj, g.Reason, g.Message); err != nil {
+				return err
+			}
+		}
+		if err := tbl.Render(); err != nil {
+			return err
+		}
+	}
+	s := r.Summary
+	fmt.Fprintf(ew, "\nSummary: %d fail, %d warn, %d info, %d pass, %d skip, %d na (%d results",
+		s.Fail, s.Warn, s.Info, s.Pass, s.Skip, s.NA, s.Total)
+	if len(r.Gaps) > 0 {
+		fmt.Fprintf(ew, ", %d gaps", len(r.Gaps))
+	}
+	fmt.Fprint(ew, ")\n")
+	if hidden > 0 {
+		fmt.Fprintf(ew, "%d pass/na results not shown; use --show-passed to list them.\n", hidden)
+	}
+	return ew.err
+}
+
+// newTable returns a borderless, kubectl-like table.
+func newTable(w io.Writer) *tablewriter.Table {
+	return tablewriter.NewTable(w,
+		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
+			Borders: tw.BorderNone,
+			Symbols: tw.NewSymbols(tw.StyleNone),
+			Settings: tw.Settings{
+				Separators: tw.Separators{BetweenColumns: tw.Off, BetweenRows: tw.Off},
+				Lines:      tw.Lines{ShowHeaderLine: tw.Off},
+			},
+		})),
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithHeaderAlignment(tw.AlignLeft),
+		tablewriter.WithRowAlignment(tw.AlignLeft),
+		tablewriter.WithRowAutoWrap(tw.WrapNone),
+		tablewriter.WithTrimSpace(tw.Off),
+	)
+}
+
+// errWriter remembers the first write error so rendering code stays flat.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	e.err = err
+	return n, err
+}
