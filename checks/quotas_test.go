@@ -1,0 +1,759 @@
+package checks
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/seaworthy-k8s/seaworthy/cluster"
+)
+
+// ---- builders ----------------------------------------------------------
+
+// rl builds a ResourceList from name, quantity pairs.
+func rl(kv ...string) corev1.ResourceList {
+	if len(kv) == 0 {
+		return nil
+	}
+	l := corev1.ResourceList{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		l[corev1.ResourceName(kv[i])] = resource.MustParse(kv[i+1])
+	}
+	return l
+}
+
+func testNamespace(name string) corev1.Namespace {
+	return corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}, Status: corev1.NamespaceStatus{Phase: corev1.NamespaceActive}}
+}
+
+func terminatingNamespace(name string) corev1.Namespace {
+	ns := testNamespace(name)
+	ns.Status.Phase = corev1.NamespaceTerminating
+	return ns
+}
+
+// testQuota builds a ResourceQuota with spec.hard, status.hard and status.used.
+func testQuota(ns, name string, spec, hard, used corev1.ResourceList) corev1.ResourceQuota {
+	return corev1.ResourceQuota{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
+		Spec:       corev1.ResourceQuotaSpec{Hard: spec},
+		Status:     corev1.ResourceQuotaStatus{Hard: hard, Used: used},
+	}
+}
+
+// liveQuota builds a quota as read back from a cluster: status.hard mirrors spec.hard.
+func liveQuota(ns, name string, hard, used corev1.ResourceList) corev1.ResourceQuota {
+	return testQuota(ns, name, hard, hard, used)
+}
+
+func testLimitRange(ns, name string, items ...corev1.LimitRangeItem) corev1.LimitRange {
+	return corev1.LimitRange{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name}, Spec: corev1.LimitRangeSpec{Limits: items}}
+}
+
+func containerItem(def, defReq, minL, maxL corev1.ResourceList) corev1.LimitRangeItem {
+	return corev1.LimitRangeItem{Type: corev1.LimitTypeContainer, Default: def, DefaultRequest: defReq, Min: minL, Max: maxL}
+}
+
+func testPod(ns, name string) corev1.Pod {
+	return corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name}}
+}
+
+func runQuotaCheck(t *testing.T, c Check, snap *cluster.Snapshot, opts Options) []Result {
+	t.Helper()
+	if snap.CollectedAt.IsZero() {
+		snap.CollectedAt = fixtureNow
+	}
+	return Run(snap, opts, []Check{c})
+}
+
+// statusesByObject maps Object.String() to status.
+func statusesByObject(rs []Result) map[string]Status {
+	m := make(map[string]Status, len(rs))
+	for _, r := range rs {
+		m[r.Object.String()] = r.Status
+	}
+	return m
+}
+
+// ---- shared: namespaces ------------------------------------------------
+
+// TestQuotaUserNamespacesCoverEveryNamespacedKind fails when cluster gains a
+// namespaced kind that userNamespaces does not look at.
+func TestQuotaUserNamespacesCoverEveryNamespacedKind(t *testing.T) {
+	for _, k := range cluster.Kinds {
+		if !k.Namespaced {
+			continue
+		}
+		t.Run(string(k.Kind), func(t *testing.T) {
+			snap := &cluster.Snapshot{}
+			ns := "ns-" + strings.ToLower(k.Name)
+			data := fmt.Sprintf(`{"apiVersion":%q,"kind":%q,"metadata":{"name":"x","namespace":%q}}`, k.Versions[0], k.Name, ns)
+			if err := snap.AddObject(k.Versions[0], k.Name, []byte(data)); err != nil {
+				t.Fatal(err)
+			}
+			opts := DefaultOptions()
+			got := userNamespaces(snap, newNSScope(snap, &opts))
+			if !slices.Equal(got, []string{ns}) {
+				t.Errorf("userNamespaces = %v, want [%s]: add s.%ss to userNamespaces", got, ns, k.Name)
+			}
+		})
+	}
+}
+
+func TestQuotaUserNamespaces(t *testing.T) {
+	deleting := testNamespace("leaving")
+	deleting.DeletionTimestamp = &metav1.Time{Time: fixtureNow.Add(-time.Minute)}
+	tests := []struct {
+		name    string
+		snap    *cluster.Snapshot
+		exclude []string
+		want    []string
+	}{
+		{
+			name: "namespace objects and object namespaces are unioned",
+			snap: &cluster.Snapshot{
+				Namespaces: []corev1.Namespace{testNamespace("team-a"), testNamespace("empty")},
+				Pods:       []corev1.Pod{testPod("team-b", "p1"), testPod("team-b", "p2"), testPod("team-a", "p3")},
+			},
+			want: []string{"empty", "team-a", "team-b"},
+		},
+		{
+			name: "system namespaces are not user namespaces",
+			snap: &cluster.Snapshot{
+				Namespaces: []corev1.Namespace{testNamespace("kube-system"), testNamespace("kube-public"), testNamespace("kube-node-lease"), testNamespace("apps")},
+				Pods:       []corev1.Pod{testPod("kube-system", "coredns")},
+			},
+			want: []string{"apps"},
+		},
+		{
+			name:    "ExcludeNamespaces are dropped",
+			snap:    &cluster.Snapshot{Namespaces: []corev1.Namespace{testNamespace("apps"), testNamespace("monitoring")}},
+			exclude: []string{"monitoring"},
+			want:    []string{"apps"},
+		},
+		{
+			name: "terminating namespaces are dropped, by phase or deletionTimestamp",
+			snap: &cluster.Snapshot{
+				Namespaces: []corev1.Namespace{testNamespace("apps"), terminatingNamespace("old"), deleting},
+				Pods:       []corev1.Pod{testPod("old", "straggler"), testPod("leaving", "straggler")},
+			},
+			want: []string{"apps"},
+		},
+		{
+			name: "an object without namespace lands in default",
+			snap: &cluster.Snapshot{Pods: []corev1.Pod{testPod("", "hello")}},
+			want: []string{"default"},
+		},
+		{
+			name: "nothing",
+			snap: &cluster.Snapshot{},
+			want: []string{},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := DefaultOptions()
+			opts.ExcludeNamespaces = tt.exclude
+			got := userNamespaces(tt.snap, newNSScope(tt.snap, &opts))
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("userNamespaces = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// ---- QUOTA-001 / QUOTA-002 ---------------------------------------------
+
+func TestQuota001(t *testing.T) {
+	tests := []struct {
+		name    string
+		snap    *cluster.Snapshot
+		exclude []string
+		want    map[string]Status
+	}{
+		{
+			name: "quota per namespace passes, missing one warns",
+			snap: &cluster.Snapshot{
+				Namespaces:     []corev1.Namespace{testNamespace("team-a"), testNamespace("team-b"), testNamespace("kube-system")},
+				ResourceQuotas: []corev1.ResourceQuota{testQuota("team-a", "compute", rl("pods", "10"), nil, nil)},
+			},
+			want: map[string]Status{"Namespace/team-a": StatusPass, "Namespace/team-b": StatusWarn},
+		},
+		{
+			name: "a quota with status.hard only counts",
+			snap: &cluster.Snapshot{
+				ResourceQuotas: []corev1.ResourceQuota{testQuota("team-a", "compute", nil, rl("pods", "10"), rl("pods", "1"))},
+			},
+			want: map[string]Status{"Namespace/team-a": StatusPass},
+		},
+		{
+			name: "a quota with no hard limits does not count",
+			snap: &cluster.Snapshot{
+				Namespaces:     []corev1.Namespace{testNamespace("team-a")},
+				ResourceQuotas: []corev1.ResourceQuota{testQuota("team-a", "empty", nil, nil, nil)},
+			},
+			want: map[string]Status{"Namespace/team-a": StatusWarn},
+		},
+		{
+			name: "excluded and terminating namespaces are not reported",
+			snap: &cluster.Snapshot{
+				Namespaces: []corev1.Namespace{testNamespace("team-a"), testNamespace("sandbox"), terminatingNamespace("old")},
+			},
+			exclude: []string{"sandbox"},
+			want:    map[string]Status{"Namespace/team-a": StatusWarn},
+		},
+		{
+			name: "no user namespaces is na",
+			snap: &cluster.Snapshot{Namespaces: []corev1.Namespace{testNamespace("kube-system")}},
+			want: map[string]Status{"(cluster)": StatusNA},
+		},
+		{
+			name: "namespaces gap skips",
+			snap: &cluster.Snapshot{
+				Pods: []corev1.Pod{testPod("team-a", "p")},
+				Gaps: []cluster.Gap{{Kind: cluster.KindNamespaces, Reason: cluster.GapForbidden, Message: "namespaces is forbidden"}},
+			},
+			want: map[string]Status{"(cluster)": StatusSkip},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := DefaultOptions()
+			opts.ExcludeNamespaces = tt.exclude
+			got := statusesByObject(runQuotaCheck(t, quota001, tt.snap, opts))
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestQuota002(t *testing.T) {
+	tests := []struct {
+		name string
+		snap *cluster.Snapshot
+		want map[string]Status
+	}{
+		{
+			name: "any LimitRange with limits passes, none warns",
+			snap: &cluster.Snapshot{
+				Namespaces: []corev1.Namespace{testNamespace("team-a"), testNamespace("team-b"), testNamespace("team-c")},
+				LimitRanges: []corev1.LimitRange{
+					testLimitRange("team-a", "defaults", containerItem(nil, rl("cpu", "100m"), nil, nil)),
+					testLimitRange("team-b", "pvc", corev1.LimitRangeItem{Type: corev1.LimitTypePersistentVolumeClaim, Max: rl("storage", "10Gi")}),
+				},
+			},
+			want: map[string]Status{"Namespace/team-a": StatusPass, "Namespace/team-b": StatusPass, "Namespace/team-c": StatusWarn},
+		},
+		{
+			name: "an empty LimitRange does not count",
+			snap: &cluster.Snapshot{LimitRanges: []corev1.LimitRange{testLimitRange("team-a", "todo")}},
+			want: map[string]Status{"Namespace/team-a": StatusWarn},
+		},
+		{
+			name: "no user namespaces is na",
+			snap: &cluster.Snapshot{LimitRanges: []corev1.LimitRange{testLimitRange("kube-system", "x")}},
+			want: map[string]Status{"(cluster)": StatusNA},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := statusesByObject(runQuotaCheck(t, quota002, tt.snap, DefaultOptions()))
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// ---- QUOTA-003 ---------------------------------------------------------
+
+func TestQuotaUsageRatio(t *testing.T) {
+	tests := []struct {
+		name       string
+		resource   string
+		used, hard string
+		want       float64
+	}{
+		{"cpu in millicores", "requests.cpu", "1500m", "2", 0.75},                           // 1500m / 2000m
+		{"memory Mi of Gi", "requests.memory", "900Mi", "1Gi", 0.87890625},                  // 900·2^20 / 2^30
+		{"memory Mi of Gi, brief example", "requests.memory", "1900Mi", "2Gi", 0.927734375}, // 1900 / 2048
+		{"exactly 80%, millicores of cores", "requests.cpu", "800m", "1", 0.8},              // 800m / 1000m
+		{"exactly 80%, cores of millicores", "limits.cpu", "0.8", "1000m", 0.8},             // 800m / 1000m
+		{"plain cpu is millicores too", "cpu", "250m", "500m", 0.5},                         // 250m / 500m
+		{"decimal of binary bytes", "requests.memory", "1G", "1Gi", 1e9 / 1073741824.0},     // 10^9 / 2^30 ≈ 0.9313
+		{"same bytes, other units", "requests.memory", "1.5Gi", "1536Mi", 1},                // 1.5·2^30 / 1536·2^20
+		{"counts", "pods", "7", "20", 0.35},                                                 // 7 / 20
+		{"object counts", "count/deployments.apps", "3", "10", 0.3},                         // 3 / 10
+		{"over the limit", "limits.memory", "3Gi", "2Gi", 1.5},                              // 3 / 2
+		{"bytes just under 80%", "requests.memory", "1717986918", "2Gi", 1717986918.0 / 2147483648.0},
+		{"sub-millicore rounds up like Kubernetes", "requests.cpu", "500u", "1", 0.001}, // ceil(0.5m)=1m / 1000m
+		{"beyond 2^53 units falls back to floats", "requests.storage", "3e18", "6e18", 0.5},
+		{"beyond int64 (Value() would overflow to 0)", "requests.storage", "1e20", "4e20", 0.25},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := usageRatio(corev1.ResourceName(tt.resource), resource.MustParse(tt.used), resource.MustParse(tt.hard))
+			if got != tt.want {
+				t.Errorf("usageRatio(%s, %s, %s) = %v, want %v", tt.resource, tt.used, tt.hard, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestQuota003(t *testing.T) {
+	type over struct {
+		resource string
+		ratio    any // float64, or nil for a forbidden resource
+	}
+	tests := []struct {
+		name    string
+		quota   corev1.ResourceQuota
+		opts    func(*Options)
+		status  Status
+		over    []over // evidence "over", worst first
+		message string // substring of the message
+	}{
+		{
+			name:    "all below 80% passes and names the highest",
+			quota:   liveQuota("team-a", "compute", rl("requests.cpu", "2", "requests.memory", "1Gi", "pods", "20"), rl("requests.cpu", "1500m", "requests.memory", "600Mi", "pods", "7")),
+			status:  StatusPass,
+			message: "highest: requests.cpu used 1500m of 2 (75%)", // 1500/2000 = 0.75 > 600/1024 = 0.5859 > 7/20 = 0.35
+		},
+		{
+			name:    "brief example warns",
+			quota:   liveQuota("team-a", "compute", rl("requests.memory", "2Gi"), rl("requests.memory", "1900Mi")),
+			status:  StatusWarn,
+			over:    []over{{"requests.memory", 0.9277}}, // 1900/2048 = 0.92773…, truncated
+			message: "ResourceQuota team-a/compute: requests.memory used 1900Mi of 2Gi (92.7%)",
+		},
+		{
+			name:   "exactly 80% warns",
+			quota:  liveQuota("team-a", "q", rl("requests.cpu", "1"), rl("requests.cpu", "800m")),
+			status: StatusWarn,
+			over:   []over{{"requests.cpu", 0.8}}, // 800/1000
+		},
+		{
+			name:   "just under 80% passes",
+			quota:  liveQuota("team-a", "q", rl("requests.cpu", "1", "pods", "5"), rl("requests.cpu", "799m", "pods", "3")),
+			status: StatusPass, // 799/1000 = 0.799
+		},
+		{
+			name:    "exactly 100% fails",
+			quota:   liveQuota("team-a", "q", rl("pods", "10"), rl("pods", "10")),
+			status:  StatusFail,
+			over:    []over{{"pods", 1.0}}, // 10/10
+			message: "pods used 10 of 10 (100%)",
+		},
+		{
+			name:   "over the limit fails",
+			quota:  liveQuota("team-a", "q", rl("limits.memory", "2Gi"), rl("limits.memory", "3Gi")),
+			status: StatusFail,
+			over:   []over{{"limits.memory", 1.5}}, // 3/2
+		},
+		{
+			name:   "hard 0 with used 0 is a forbidden resource, fine",
+			quota:  liveQuota("team-a", "q", rl("services.loadbalancers", "0", "pods", "10"), rl("services.loadbalancers", "0", "pods", "1")),
+			status: StatusPass,
+		},
+		{
+			name:    "hard 0 with used > 0 fails",
+			quota:   liveQuota("team-a", "q", rl("services.loadbalancers", "0"), rl("services.loadbalancers", "1")),
+			status:  StatusFail,
+			over:    []over{{"services.loadbalancers", nil}},
+			message: "services.loadbalancers used 1 although hard is 0",
+		},
+		{
+			name:  "worst resource decides, every hot one is listed worst first",
+			quota: liveQuota("team-a", "q", rl("requests.cpu", "4", "requests.memory", "1Gi", "pods", "10", "services", "10"), rl("requests.cpu", "3500m", "requests.memory", "1Gi", "pods", "2", "services", "9")),
+			// 1Gi/1Gi = 1.0 fail; 9/10 = 0.9 warn; 3500/4000 = 0.875 warn; 2/10 = 0.2 ok
+			status:  StatusFail,
+			over:    []over{{"requests.memory", 1.0}, {"services", 0.9}, {"requests.cpu", 0.875}},
+			message: "requests.memory used 1Gi of 1Gi (100%), services used 9 of 10 (90%), requests.cpu used 3500m of 4 (87.5%)",
+		},
+		{
+			name:    "no status is skip, never pass",
+			quota:   testQuota("team-a", "q", rl("pods", "10"), nil, nil),
+			status:  StatusSkip,
+			message: "usage is unknown",
+		},
+		{
+			name:    "used missing for a resource while others are low is skip",
+			quota:   liveQuota("team-a", "q", rl("pods", "10", "services", "5"), rl("pods", "1")),
+			status:  StatusSkip,
+			message: "no status.used for services",
+		},
+		{
+			name:   "used missing does not hide a hot resource",
+			quota:  liveQuota("team-a", "q", rl("pods", "10", "services", "5"), rl("pods", "9")),
+			status: StatusWarn,
+			over:   []over{{"pods", 0.9}},
+		},
+		{
+			name:   "thresholds come from Options",
+			quota:  liveQuota("team-a", "q", rl("pods", "10"), rl("pods", "6")),
+			opts:   func(o *Options) { o.QuotaWarnRatio, o.QuotaFailRatio = 0.5, 0.6 },
+			status: StatusFail, // 6/10 = 0.6 ≥ 0.6
+			over:   []over{{"pods", 0.6}},
+		},
+		{
+			name:   "a system namespace's quota is not evaluated",
+			quota:  liveQuota("kube-system", "q", rl("pods", "10"), rl("pods", "10")),
+			status: StatusNA,
+		},
+		{
+			name:   "an excluded namespace's quota is not evaluated",
+			quota:  liveQuota("ci", "q", rl("pods", "10"), rl("pods", "10")),
+			opts:   func(o *Options) { o.ExcludeNamespaces = []string{"ci"} },
+			status: StatusNA,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := DefaultOptions()
+			if tt.opts != nil {
+				tt.opts(&opts)
+			}
+			rs := runQuotaCheck(t, quota003, &cluster.Snapshot{ResourceQuotas: []corev1.ResourceQuota{tt.quota}}, opts)
+			if len(rs) != 1 {
+				t.Fatalf("got %d results, want 1:\n%s", len(rs), formatResults(rs))
+			}
+			r := rs[0]
+			if r.Status != tt.status {
+				t.Errorf("status = %s, want %s: %s", r.Status, tt.status, r.Message)
+			}
+			if tt.message != "" && !strings.Contains(r.Message, tt.message) {
+				t.Errorf("message %q does not contain %q", r.Message, tt.message)
+			}
+			if r.Status == StatusNA {
+				return
+			}
+			if tt.status == StatusWarn || tt.status == StatusFail {
+				if r.Object.Kind != "ResourceQuota" || r.Object.Namespace != tt.quota.Namespace || r.Object.Name != tt.quota.Name {
+					t.Errorf("object = %v", r.Object)
+				}
+				list, _ := r.Evidence["over"].([]map[string]any)
+				var got []over
+				for _, e := range list {
+					got = append(got, over{e["resource"].(string), e["ratio"]})
+				}
+				if !reflect.DeepEqual(got, tt.over) {
+					t.Errorf("evidence over = %v, want %v", got, tt.over)
+				}
+				// The worst resource is also at the top level.
+				if r.Evidence["resource"] != tt.over[0].resource {
+					t.Errorf("evidence resource = %v, want %s", r.Evidence["resource"], tt.over[0].resource)
+				}
+				for _, k := range []string{"used", "hard"} {
+					if _, ok := r.Evidence[k]; !ok {
+						t.Errorf("evidence lacks %s", k)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestQuota003TerminatingNamespace(t *testing.T) {
+	snap := &cluster.Snapshot{
+		Namespaces: []corev1.Namespace{terminatingNamespace("old"), testNamespace("team-a")},
+		ResourceQuotas: []corev1.ResourceQuota{
+			liveQuota("old", "q", rl("pods", "10"), rl("pods", "10")),
+			liveQuota("team-a", "q", rl("pods", "10"), rl("pods", "1")),
+		},
+	}
+	got := statusesByObject(runQuotaCheck(t, quota003, snap, DefaultOptions()))
+	want := map[string]Status{"ResourceQuota/team-a/q": StatusPass}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+}
+
+func TestQuotaPercent(t *testing.T) {
+	tests := []struct {
+		ratio float64
+		want  string
+	}{
+		{0.75, "75%"},
+		{0.8, "80%"},
+		{0.87890625, "87.8%"},    // truncated, not rounded
+		{0.79999999981, "79.9%"}, // never shows the threshold it has not reached
+		{1, "100%"},
+		{1.5, "150%"},
+		{0, "0%"},
+	}
+	for _, tt := range tests {
+		if got := percent(tt.ratio); got != tt.want {
+			t.Errorf("percent(%v) = %q, want %q", tt.ratio, got, tt.want)
+		}
+	}
+}
+
+// ---- QUOTA-004 ---------------------------------------------------------
+
+func TestQuota004(t *testing.T) {
+	compute := rl("requests.cpu", "4", "requests.memory", "8Gi", "limits.cpu", "8", "limits.memory", "16Gi")
+	tests := []struct {
+		name        string
+		quotas      []corev1.ResourceQuota
+		limitRanges []corev1.LimitRange
+		status      Status
+		missing     []string
+	}{
+		{
+			name:        "defaultRequest and default cover everything",
+			quotas:      []corev1.ResourceQuota{testQuota("team-a", "q", compute, nil, nil)},
+			limitRanges: []corev1.LimitRange{testLimitRange("team-a", "lr", containerItem(rl("cpu", "1", "memory", "1Gi"), rl("cpu", "100m", "memory", "128Mi"), nil, nil))},
+			status:      StatusPass,
+		},
+		{
+			name:        "default alone also serves as defaultRequest",
+			quotas:      []corev1.ResourceQuota{testQuota("team-a", "q", compute, nil, nil)},
+			limitRanges: []corev1.LimitRange{testLimitRange("team-a", "lr", containerItem(rl("cpu", "1", "memory", "1Gi"), nil, nil, nil))},
+			status:      StatusPass,
+		},
+		{
+			name:        "defaultRequest alone leaves limits undefaulted",
+			quotas:      []corev1.ResourceQuota{testQuota("team-a", "q", compute, nil, nil)},
+			limitRanges: []corev1.LimitRange{testLimitRange("team-a", "lr", containerItem(nil, rl("cpu", "100m", "memory", "128Mi"), nil, nil))},
+			status:      StatusWarn,
+			missing:     []string{"limits.cpu", "limits.memory"},
+		},
+		{
+			name:        "max becomes default (and so defaultRequest), min becomes defaultRequest only",
+			quotas:      []corev1.ResourceQuota{testQuota("team-a", "q", compute, nil, nil)},
+			limitRanges: []corev1.LimitRange{testLimitRange("team-a", "lr", containerItem(nil, nil, rl("memory", "64Mi"), rl("cpu", "2")))},
+			status:      StatusWarn,
+			missing:     []string{"limits.memory"},
+		},
+		{
+			name:    "plain cpu and memory mean requests",
+			quotas:  []corev1.ResourceQuota{testQuota("team-a", "q", rl("cpu", "4", "memory", "8Gi"), nil, nil)},
+			status:  StatusWarn,
+			missing: []string{"cpu", "memory"},
+		},
+		{
+			name:   "Pod and PVC LimitRange items default nothing for containers",
+			quotas: []corev1.ResourceQuota{testQuota("team-a", "q", rl("limits.memory", "8Gi"), nil, nil)},
+			limitRanges: []corev1.LimitRange{testLimitRange("team-a", "lr",
+				corev1.LimitRangeItem{Type: corev1.LimitTypePod, Max: rl("memory", "4Gi")},
+				corev1.LimitRangeItem{Type: corev1.LimitTypePersistentVolumeClaim, Max: rl("storage", "10Gi")})},
+			status:  StatusWarn,
+			missing: []string{"limits.memory"},
+		},
+		{
+			name:   "several LimitRanges combine",
+			quotas: []corev1.ResourceQuota{testQuota("team-a", "q", rl("requests.cpu", "4", "limits.memory", "8Gi"), nil, nil)},
+			limitRanges: []corev1.LimitRange{
+				testLimitRange("team-a", "cpu", containerItem(nil, rl("cpu", "100m"), nil, nil)),
+				testLimitRange("team-a", "mem", containerItem(rl("memory", "512Mi"), nil, nil, nil)),
+			},
+			status: StatusPass,
+		},
+		{
+			name:        "a LimitRange in another namespace does not help",
+			quotas:      []corev1.ResourceQuota{testQuota("team-a", "q", rl("requests.cpu", "4"), nil, nil)},
+			limitRanges: []corev1.LimitRange{testLimitRange("team-b", "lr", containerItem(nil, rl("cpu", "100m"), nil, nil))},
+			status:      StatusWarn,
+			missing:     []string{"requests.cpu"},
+		},
+		{
+			name:    "status.hard alone (spec lost in transit) still counts",
+			quotas:  []corev1.ResourceQuota{testQuota("team-a", "q", nil, rl("limits.cpu", "4"), rl("limits.cpu", "1"))},
+			status:  StatusWarn,
+			missing: []string{"limits.cpu"},
+		},
+		{
+			name:   "constraints from several quotas add up",
+			quotas: []corev1.ResourceQuota{testQuota("team-a", "cpu", rl("requests.cpu", "4"), nil, nil), testQuota("team-a", "mem", rl("limits.memory", "8Gi"), nil, nil)},
+			limitRanges: []corev1.LimitRange{
+				testLimitRange("team-a", "lr", containerItem(nil, rl("cpu", "100m"), nil, nil)),
+			},
+			status:  StatusWarn,
+			missing: []string{"limits.memory"},
+		},
+		{
+			name:   "ephemeral-storage and object counts are not compute quotas",
+			quotas: []corev1.ResourceQuota{testQuota("team-a", "q", rl("requests.ephemeral-storage", "10Gi", "pods", "10"), nil, nil)},
+			status: StatusNA,
+		},
+		{
+			name:   "system namespaces are not evaluated",
+			quotas: []corev1.ResourceQuota{testQuota("kube-system", "q", compute, nil, nil)},
+			status: StatusNA,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			snap := &cluster.Snapshot{ResourceQuotas: tt.quotas, LimitRanges: tt.limitRanges}
+			rs := runQuotaCheck(t, quota004, snap, DefaultOptions())
+			if len(rs) != 1 {
+				t.Fatalf("got %d results, want 1:\n%s", len(rs), formatResults(rs))
+			}
+			r := rs[0]
+			if r.Status != tt.status {
+				t.Fatalf("status = %s, want %s: %s", r.Status, tt.status, r.Message)
+			}
+			if r.Status == StatusNA {
+				return
+			}
+			if want := namespaceRef("team-a"); r.Object != want {
+				t.Errorf("object = %v, want %v", r.Object, want)
+			}
+			got, _ := r.Evidence["missing"].([]string)
+			if !slices.Equal(got, tt.missing) {
+				t.Errorf("missing = %v, want %v", got, tt.missing)
+			}
+			for _, m := range tt.missing {
+				if !strings.Contains(r.Message, m) {
+					t.Errorf("message %q does not name %s", r.Message, m)
+				}
+			}
+		})
+	}
+}
+
+func TestQuota004OnlyNamespacesWithComputeQuotas(t *testing.T) {
+	snap := &cluster.Snapshot{
+		Namespaces: []corev1.Namespace{testNamespace("team-a"), testNamespace("team-b"), testNamespace("team-c")},
+		ResourceQuotas: []corev1.ResourceQuota{
+			testQuota("team-a", "compute", rl("requests.cpu", "4"), nil, nil),
+			testQuota("team-b", "objects", rl("pods", "10"), nil, nil),
+		},
+	}
+	got := statusesByObject(runQuotaCheck(t, quota004, snap, DefaultOptions()))
+	want := map[string]Status{"Namespace/team-a": StatusWarn} // team-b: counts only; team-c: no quota
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+}
+
+// ---- QUOTA-005 ---------------------------------------------------------
+
+func TestQuota005(t *testing.T) {
+	tests := []struct {
+		name              string
+		covered, total    int
+		opts              func(*Options)
+		status            Status
+		ratio             float64
+		uncoveredListed   int
+		messageContaining string
+	}{
+		{name: "none covered", covered: 0, total: 3, status: StatusFail, ratio: 0, uncoveredListed: 3},              // 0/3
+		{name: "a quarter", covered: 1, total: 4, status: StatusFail, ratio: 0.25, uncoveredListed: 3},              // 1/4
+		{name: "exactly half warns", covered: 2, total: 4, status: StatusWarn, ratio: 0.5, uncoveredListed: 2},      // 2/4, not < 0.5
+		{name: "80% warns", covered: 8, total: 10, status: StatusWarn, ratio: 0.8, uncoveredListed: 2},              // 8/10 < 0.9
+		{name: "exactly 90% passes", covered: 9, total: 10, status: StatusPass, ratio: 0.9, uncoveredListed: 1},     // 9/10, not < 0.9
+		{name: "all covered", covered: 5, total: 5, status: StatusPass, ratio: 1, uncoveredListed: 0},               // 5/5
+		{name: "two thirds truncated", covered: 2, total: 3, status: StatusWarn, ratio: 0.6666, uncoveredListed: 1}, // 2/3 = 0.66666…
+		{
+			name: "uncovered list is capped", covered: 5, total: 30, status: StatusFail, ratio: 0.1666, // 5/30
+			uncoveredListed: uncoveredCap, messageContaining: "and 5 more", // 25 uncovered, 20 listed
+		},
+		{
+			name: "thresholds come from Options", covered: 6, total: 10, status: StatusPass, ratio: 0.6, uncoveredListed: 4,
+			opts: func(o *Options) { o.QuotaCoverageFail, o.QuotaCoverageWarn = 0.3, 0.6 },
+		},
+		{name: "no user namespaces", total: 0, status: StatusNA},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			snap := &cluster.Snapshot{Namespaces: []corev1.Namespace{testNamespace("kube-system")}}
+			for i := range tt.total {
+				ns := fmt.Sprintf("ns-%02d", i)
+				snap.Namespaces = append(snap.Namespaces, testNamespace(ns))
+				if i < tt.covered {
+					snap.ResourceQuotas = append(snap.ResourceQuotas, testQuota(ns, "q", rl("pods", "10"), nil, nil))
+				}
+			}
+			opts := DefaultOptions()
+			if tt.opts != nil {
+				tt.opts(&opts)
+			}
+			rs := runQuotaCheck(t, quota005, snap, opts)
+			if len(rs) != 1 {
+				t.Fatalf("got %d results, want 1", len(rs))
+			}
+			r := rs[0]
+			if r.Status != tt.status {
+				t.Fatalf("status = %s, want %s: %s", r.Status, tt.status, r.Message)
+			}
+			if r.Object != (ObjectRef{}) {
+				t.Errorf("object = %v, want cluster-wide", r.Object)
+			}
+			if tt.status == StatusNA {
+				return
+			}
+			if r.Evidence["covered"] != tt.covered || r.Evidence["total"] != tt.total || r.Evidence["ratio"] != tt.ratio {
+				t.Errorf("evidence = %v, want covered %d total %d ratio %v", r.Evidence, tt.covered, tt.total, tt.ratio)
+			}
+			uncovered := r.Evidence["uncovered"].([]string)
+			if len(uncovered) != tt.uncoveredListed || !slices.IsSorted(uncovered) {
+				t.Errorf("uncovered = %v, want %d sorted names", uncovered, tt.uncoveredListed)
+			}
+			if tt.messageContaining != "" && !strings.Contains(r.Message, tt.messageContaining) {
+				t.Errorf("message %q does not contain %q", r.Message, tt.messageContaining)
+			}
+		})
+	}
+}
+
+// ---- scale -------------------------------------------------------------
+
+// largeQuotaSnapshot is the Kubernetes scale envelope as far as quotas
+// care: 5,000 namespaces, 150,000 pods, a quota and a LimitRange in most.
+func largeQuotaSnapshot() *cluster.Snapshot {
+	const namespaces, podsPer = 5000, 30
+	snap := &cluster.Snapshot{CollectedAt: fixtureNow}
+	for i := range namespaces {
+		ns := fmt.Sprintf("team-%04d", i)
+		snap.Namespaces = append(snap.Namespaces, testNamespace(ns))
+		for j := range podsPer {
+			snap.Pods = append(snap.Pods, testPod(ns, fmt.Sprintf("p-%d", j)))
+		}
+		if i%10 != 0 {
+			snap.ResourceQuotas = append(snap.ResourceQuotas, liveQuota(ns, "compute",
+				rl("requests.cpu", "8", "requests.memory", "16Gi", "limits.memory", "32Gi", "pods", "50"),
+				rl("requests.cpu", fmt.Sprintf("%dm", 100*(i%90)), "requests.memory", "9Gi", "limits.memory", "20Gi", "pods", "30")))
+		}
+		if i%7 != 0 {
+			snap.LimitRanges = append(snap.LimitRanges, testLimitRange(ns, "defaults", containerItem(rl("memory", "512Mi"), rl("cpu", "100m"), nil, nil)))
+		}
+	}
+	return snap
+}
+
+func TestQuotaChecksAtScale(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a 150,000-pod snapshot")
+	}
+	snap := largeQuotaSnapshot()
+	rs := Run(snap, DefaultOptions(), []Check{quota001, quota002, quota003, quota004, quota005})
+	counts := map[string]int{}
+	for _, r := range rs {
+		counts[r.Check]++
+	}
+	// One result per namespace (001, 002), per quota (003), per namespace
+	// with a compute quota (004), one for the cluster (005).
+	want := map[string]int{"QUOTA-001": 5000, "QUOTA-002": 5000, "QUOTA-003": 4500, "QUOTA-004": 4500, "QUOTA-005": 1}
+	if !reflect.DeepEqual(counts, want) {
+		t.Errorf("result counts = %v, want %v", counts, want)
+	}
+}
+
+func BenchmarkQuotaChecks(b *testing.B) {
+	snap := largeQuotaSnapshot()
+	checks := []Check{quota001, quota002, quota003, quota004, quota005}
+	b.ResetTimer()
+	for b.Loop() {
+		Run(snap, DefaultOptions(), checks)
+	}
+}
