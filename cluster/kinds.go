@@ -209,3 +209,38 @@ func (s *Snapshot) AddObject(apiVersion, kind string, data []byte) error {
 	}
 	return k.add(s, apiVersion, data)
 }
+
+// Normalize strips managedFields and last-applied annotations from every
+// object and orders each kind by namespace and name, so snapshots of the same
+// objects from different sources compare equal.
+func (s *Snapshot) Normalize() {
+	normalizeList(s.Nodes)
+	normalizeList(s.Namespaces)
+	normalizeList(s.Pods)
+	normalizeList(s.Services)
+	normalizeList(s.ServiceAccounts)
+	normalizeList(s.ResourceQuotas)
+	normalizeList(s.LimitRanges)
+	normalizeList(s.ConfigMaps)
+	normalizeList(s.Deployments)
+	normalizeList(s.StatefulSets)
+	normalizeList(s.DaemonSets)
+	normalizeList(s.Jobs)
+	normalizeList(s.CronJobs)
+	normalizeList(s.HPAs)
+	normalizeList(s.PDBs)
+	normalizeList(s.Roles)
+	normalizeList(s.ClusterRoles)
+	normalizeList(s.RoleBindings)
+	normalizeList(s.ClusterRoleBindings)
+	normalizeList(s.Leases)
+	normalizeList(s.Ingresses)
+	s.SortGaps()
+}
+
+func normalizeList[T any, PT objectPtr[T]](items []T) {
+	for i := range items {
+		stripObject(PT(&items[i]))
+	}
+	sortByNamespaceName[T, PT](items)
+}

@@ -94,6 +94,7 @@ func Load(paths []string, opts ManifestOptions) (*Snapshot, error) {
 		s.Gaps = append(s.Gaps, Gap{Kind: KindNodes, Reason: GapNotInInput,
 			Message: "the manifests hold no Node objects, so there is no whole-cluster context"})
 	}
+	s.Normalize()
 	return s, nil
 }
 

@@ -126,12 +126,12 @@ spec:
 	if len(s.HPAs) != 2 {
 		t.Fatalf("HPAs = %d, want 2", len(s.HPAs))
 	}
-	v1 := s.HPAs[0]
+	v1 := s.HPAs[1] // sorted by name: api (v2beta1), web (v1)
 	if v1.Spec.ScaleTargetRef.Name != "web" || v1.Spec.MaxReplicas != 10 || len(v1.Spec.Metrics) != 1 ||
 		*v1.Spec.Metrics[0].Resource.Target.AverageUtilization != 70 {
 		t.Errorf("autoscaling/v1 HPA converted wrongly: %+v", v1.Spec)
 	}
-	if m := s.HPAs[1].Spec.Metrics; len(m) != 1 || m[0].Resource.Name != "memory" || *m[0].Resource.Target.AverageUtilization != 80 {
+	if m := s.HPAs[0].Spec.Metrics; len(m) != 1 || m[0].Resource.Name != "memory" || *m[0].Resource.Target.AverageUtilization != 80 {
 		t.Errorf("autoscaling/v2beta1 metrics converted wrongly: %+v", m)
 	}
 	if s.PDBs[0].Spec.Selector != nil {

@@ -1,0 +1,366 @@
+package cluster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	authorizationv1 "k8s.io/api/authorization/v1"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+)
+
+// LiveOptions configures a live collection. The zero value is ready to use.
+type LiveOptions struct {
+	// PageSize is the limit of each LIST request (default 500).
+	PageSize int64
+	// Concurrency is how many kinds are listed at once (default 4).
+	Concurrency int
+	// Now is the clock for CollectedAt (default time.Now).
+	Now func() time.Time
+	// Progress, if set, is called as pages arrive and as kinds finish.
+	// Collection runs on several goroutines, but calls to Progress are
+	// serialized: it is never called concurrently with itself, so it needs
+	// no locking of its own. It should return quickly.
+	Progress func(LiveProgress)
+}
+
+// LiveProgress reports how far a live collection has come.
+type LiveProgress struct {
+	// KindsDone counts kinds finished (read, or recorded as a Gap) out of
+	// KindsTotal.
+	KindsDone, KindsTotal int
+	// Objects counts objects read so far, over all kinds.
+	Objects int
+	// Current is the kind whose page arrived or that just finished.
+	Current Kind
+}
+
+// Defaults for LiveOptions and ConfigureClient.
+const (
+	DefaultPageSize    = 500
+	DefaultConcurrency = 4
+	// DefaultQPS and DefaultBurst replace client-go's 5 and 10, which would
+	// throttle a paginated read of a large cluster into minutes.
+	DefaultQPS   = 100
+	DefaultBurst = 200
+)
+
+// KindServerVersion is the Gap kind recorded when the API server answered
+// but would not tell its version (for example 403 on /version).
+const KindServerVersion Kind = "version"
+
+// ConfigMapAllowList names the only ConfigMaps seaworthy reads. They are
+// fetched one by one with GET; ConfigMaps are never listed, and Secrets are
+// never read at all.
+var ConfigMapAllowList = []types.NamespacedName{
+	{Namespace: "kube-system", Name: "coredns"},
+	{Namespace: "kube-system", Name: "kube-dns"},
+	{Namespace: "kube-system", Name: "kube-dns-autoscaler"},
+	{Namespace: "kube-system", Name: "coredns-autoscaler"},
+	{Namespace: "kube-system", Name: "dns-autoscaler"},
+	{Namespace: "kube-system", Name: "kubeadm-config"},
+}
+
+// ConfigureClient returns a copy of cfg tuned for collection: protobuf for
+// built-in kinds (with JSON accepted as a fallback) and QPS/Burst raised to
+// at least DefaultQPS/DefaultBurst. A negative QPS (rate limiting disabled)
+// and a custom RateLimiter are left alone.
+func ConfigureClient(cfg *rest.Config) *rest.Config {
+	c := rest.CopyConfig(cfg)
+	c.ContentType = runtime.ContentTypeProtobuf
+	c.AcceptContentTypes = runtime.ContentTypeProtobuf + "," + runtime.ContentTypeJSON
+	if c.QPS >= 0 && c.QPS < DefaultQPS {
+		c.QPS = DefaultQPS
+	}
+	if c.Burst < DefaultBurst {
+		c.Burst = DefaultBurst
+	}
+	return c
+}
+
+// CollectLive builds a clientset from cfg (after ConfigureClient) and
+// collects a Snapshot through it, as Collect does. Server.Host is cfg.Host.
+func CollectLive(ctx context.Context, cfg *rest.Config, opts LiveOptions) (*Snapshot, error) {
+	client, err := kubernetes.NewForConfig(ConfigureClient(cfg))
+	if err != nil {
+		return nil, fmt.Errorf("build a client for %s: %w", cfg.Host, err)
+	}
+	return collect(ctx, client, cfg.Host, opts)
+}
+
+// Collect reads every kind in Kinds through client into a Snapshot with
+// Source "live".
+//
+// It first asks the server for its version: a server that cannot be reached,
+// or that rejects the credentials, is a fatal error with a one-line message.
+// After that nothing is fatal but cancellation of ctx: each kind that cannot
+// be read (forbidden, not served, timed out, failed) becomes a Gap. Before
+// listing a kind it asks a SelfSubjectAccessReview whether the list is
+// allowed cluster-wide. Secrets are never read; ConfigMaps only by name from
+// ConfigMapAllowList. Objects are sorted by namespace and name, gaps by
+// SortGaps, so the result does not depend on timing.
+//
+// A deadline on ctx bounds the whole collection: kinds not read by then
+// become timeout gaps.
+func Collect(ctx context.Context, client kubernetes.Interface, opts LiveOptions) (*Snapshot, error) {
+	return collect(ctx, client, "", opts)
+}
+
+func collect(ctx context.Context, client kubernetes.Interface, host string, opts LiveOptions) (*Snapshot, error) {
+	if opts.PageSize <= 0 {
+		opts.PageSize = DefaultPageSize
+	}
+	if opts.Concurrency <= 0 {
+		opts.Concurrency = DefaultConcurrency
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	s := &Snapshot{
+		SchemaVersion: SchemaVersion,
+		CollectedAt:   opts.Now().UTC().Truncate(time.Second),
+		Source:        SourceLive,
+		Server:        ServerInfo{Host: host},
+	}
+	if err := readServerVersion(ctx, client, s); err != nil {
+		return nil, err
+	}
+	c := &collector{client: client, opts: opts, snap: s}
+	c.run(ctx)
+	if err := ctx.Err(); errors.Is(err, context.Canceled) {
+		return nil, fmt.Errorf("collect from the API server: %w", err)
+	}
+	s.SortGaps()
+	return s, nil
+}
+
+// readServerVersion is the reachability check. Transport failures and 401
+// are fatal; any other answer proves the server is there, so a refusal to
+// tell the version is only a gap.
+func readServerVersion(ctx context.Context, client kubernetes.Interface, s *Snapshot) error {
+	info, err := client.Discovery().ServerVersionWithContext(ctx)
+	if err == nil {
+		s.Server.GitVersion = info.GitVersion
+		return nil
+	}
+	if apierrors.IsUnauthorized(err) {
+		return fmt.Errorf("the API server rejected the credentials (401 Unauthorized): %s", oneLine(statusMessage(err)))
+	}
+	var status apierrors.APIStatus
+	if errors.As(err, &status) {
+		s.Gaps = append(s.Gaps, Gap{Kind: KindServerVersion, Reason: gapReason(ctx, err),
+			Message: "get server version: " + oneLine(err.Error())})
+		return nil
+	}
+	host, cause := s.Server.Host, err
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		if u, perr := url.Parse(ue.URL); perr == nil && u.Host != "" {
+			host = u.Scheme + "://" + u.Host
+		}
+		cause = ue.Err
+	}
+	if host == "" {
+		return fmt.Errorf("cannot reach the API server: %s", oneLine(cause.Error()))
+	}
+	return fmt.Errorf("cannot reach the API server at %s: %s", host, oneLine(cause.Error()))
+}
+
+// collector reads the kinds of one Snapshot concurrently.
+type collector struct {
+	client kubernetes.Interface
+	opts   LiveOptions
+	snap   *Snapshot
+	// noReview is set once the SelfSubjectAccessReview API itself failed
+	// with forbidden or not found, so the preflight is not asked again.
+	noReview atomic.Bool
+
+	mu      sync.Mutex // guards the fields below, snap.Gaps and Progress calls
+	done    int
+	objects int
+}
+
+// run reads every kind in Kinds, at most opts.Concurrency at once. Each
+// lister stores into its own Snapshot field, so only gaps and progress
+// need the lock.
+func (c *collector) run(ctx context.Context) {
+	sem := make(chan struct{}, c.opts.Concurrency)
+	var wg sync.WaitGroup
+	for i := range Kinds {
+		k := &Kinds[i]
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			c.addGap(Gap{Kind: k.Kind, Reason: gapReason(ctx, ctx.Err()),
+				Message: fmt.Sprintf("list %s: %v", k.Kind, ctx.Err())})
+			c.finish(k.Kind)
+			continue
+		}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			c.collectKind(ctx, k)
+			c.finish(k.Kind)
+		})
+	}
+	wg.Wait()
+}
+
+// collectKind reads one kind, or records why it could not.
+func (c *collector) collectKind(ctx context.Context, k *KindInfo) {
+	if k.Kind == KindConfigMaps {
+		c.collectConfigMaps(ctx)
+		return
+	}
+	list, ok := liveListers[k.Kind]
+	if !ok {
+		c.addGap(Gap{Kind: k.Kind, Reason: GapError, Message: fmt.Sprintf("list %s: no live lister for this kind", k.Kind)})
+		return
+	}
+	allowed, answered := c.review(ctx, &authorizationv1.ResourceAttributes{
+		Verb: "list", Group: k.GVR.Group, Version: k.GVR.Version, Resource: k.GVR.Resource})
+	if answered && !allowed {
+		c.addGap(Gap{Kind: k.Kind, Reason: GapForbidden,
+			Message: fmt.Sprintf("the current identity may not list %s cluster-wide", k.Kind)})
+		return
+	}
+	err := list(ctx, c.client, c.opts.PageSize, c.snap, func(delta int) { c.page(k.Kind, delta) })
+	if err != nil {
+		c.addGap(listGap(ctx, k, err))
+	}
+}
+
+// collectConfigMaps gets each allow-listed ConfigMap by name. One that does
+// not exist is simply absent; one that cannot be read is a Gap naming it.
+func (c *collector) collectConfigMaps(ctx context.Context) {
+	var got []corev1.ConfigMap
+	for _, nn := range ConfigMapAllowList {
+		allowed, answered := c.review(ctx, &authorizationv1.ResourceAttributes{
+			Verb: "get", Version: "v1", Resource: "configmaps", Namespace: nn.Namespace, Name: nn.Name})
+		if answered && !allowed {
+			c.addGap(Gap{Kind: KindConfigMaps, Namespace: nn.Namespace, Name: nn.Name, Reason: GapForbidden,
+				Message: fmt.Sprintf("the current identity may not get configmap %s", nn)})
+			continue
+		}
+		cm, err := c.client.CoreV1().ConfigMaps(nn.Namespace).Get(ctx, nn.Name, metav1.GetOptions{})
+		switch {
+		case err == nil:
+			stripObject(cm)
+			got = append(got, *cm)
+			c.page(KindConfigMaps, 1)
+		case apierrors.IsNotFound(err):
+		default:
+			c.addGap(Gap{Kind: KindConfigMaps, Namespace: nn.Namespace, Name: nn.Name, Reason: gapReason(ctx, err),
+				Message: fmt.Sprintf("get configmap %s: %s", nn, oneLine(err.Error()))})
+		}
+	}
+	sortByNamespaceName(got)
+	c.snap.ConfigMaps = got
+}
+
+// review asks the API server whether the current identity may perform attrs.
+// answered is false when the review itself failed or was inconclusive; the
+// caller then simply tries the request.
+func (c *collector) review(ctx context.Context, attrs *authorizationv1.ResourceAttributes) (allowed, answered bool) {
+	if c.noReview.Load() {
+		return false, false
+	}
+	r, err := c.client.AuthorizationV1().SelfSubjectAccessReviews().Create(ctx,
+		&authorizationv1.SelfSubjectAccessReview{Spec: authorizationv1.SelfSubjectAccessReviewSpec{ResourceAttributes: attrs}},
+		metav1.CreateOptions{})
+	if err != nil {
+		if apierrors.IsForbidden(err) || apierrors.IsNotFound(err) {
+			c.noReview.Store(true)
+		}
+		return false, false
+	}
+	if r.Status.Allowed {
+		return true, true
+	}
+	if r.Status.EvaluationError != "" && !r.Status.Denied {
+		return false, false
+	}
+	return false, true
+}
+
+// listGap turns a failed list of k into a Gap.
+func listGap(ctx context.Context, k *KindInfo, err error) Gap {
+	reason := gapReason(ctx, err)
+	msg := fmt.Sprintf("list %s: %s", k.Kind, oneLine(err.Error()))
+	if reason == GapNotInstalled {
+		msg = fmt.Sprintf("the API server does not serve %s (%s)", k.Kind, k.GVR.GroupVersion())
+	}
+	return Gap{Kind: k.Kind, Reason: reason, Message: msg}
+}
+
+// gapReason classifies a read error as one of the Gap reasons.
+func gapReason(ctx context.Context, err error) string {
+	var ne net.Error
+	switch {
+	case apierrors.IsForbidden(err):
+		return GapForbidden
+	case apierrors.IsNotFound(err):
+		return GapNotInstalled
+	case apierrors.IsTimeout(err), apierrors.IsServerTimeout(err),
+		errors.Is(err, context.DeadlineExceeded), errors.Is(ctx.Err(), context.DeadlineExceeded),
+		errors.As(err, &ne) && ne.Timeout():
+		return GapTimeout
+	default:
+		return GapError
+	}
+}
+
+// addGap records g.
+func (c *collector) addGap(g Gap) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.snap.Gaps = append(c.snap.Gaps, g)
+}
+
+// page counts delta more objects of kind and reports progress.
+func (c *collector) page(kind Kind, delta int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.objects += delta
+	c.progress(kind)
+}
+
+// finish counts kind as done and reports progress.
+func (c *collector) finish(kind Kind) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.done++
+	c.progress(kind)
+}
+
+// progress calls opts.Progress; c.mu must be held, which serializes calls.
+func (c *collector) progress(kind Kind) {
+	if c.opts.Progress != nil {
+		c.opts.Progress(LiveProgress{KindsDone: c.done, KindsTotal: len(Kinds), Objects: c.objects, Current: kind})
+	}
+}
+
+// statusMessage returns the server's own message for an API error.
+func statusMessage(err error) string {
+	var status apierrors.APIStatus
+	if errors.As(err, &status) && status.Status().Message != "" {
+		return status.Status().Message
+	}
+	return err.Error()
+}
+
+// oneLine folds a message onto one line.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}

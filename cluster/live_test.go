@@ -1,0 +1,607 @@
+package cluster
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	authorizationv1 "k8s.io/api/authorization/v1"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/version"
+	fakediscovery "k8s.io/client-go/discovery/fake"
+	"k8s.io/client-go/kubernetes/fake"
+	"k8s.io/client-go/rest"
+	k8stesting "k8s.io/client-go/testing"
+)
+
+var liveNow = time.Date(2026, 3, 4, 5, 6, 7, 890, time.FixedZone("CET", 3600))
+
+// newLiveFake returns a fake clientset holding objs that reports server
+// version v1.37.2 and answers every SelfSubjectAccessReview with allowed,
+// except those deny matches.
+func newLiveFake(t *testing.T, deny func(*authorizationv1.ResourceAttributes) bool, objs ...runtime.Object) *fake.Clientset {
+	t.Helper()
+	fc := fake.NewSimpleClientset(objs...)
+	fc.Discovery().(*fakediscovery.FakeDiscovery).FakedServerVersion = &version.Info{GitVersion: "v1.37.2"}
+	fc.PrependReactor("create", "selfsubjectaccessreviews", func(a k8stesting.Action) (bool, runtime.Object, error) {
+		r := a.(k8stesting.CreateAction).GetObject().(*authorizationv1.SelfSubjectAccessReview).DeepCopy()
+		attrs := r.Spec.ResourceAttributes
+		r.Status.Allowed = attrs != nil && (deny == nil || !deny(attrs))
+		return true, r, nil
+	})
+	return fc
+}
+
+func denyResource(resource string) func(*authorizationv1.ResourceAttributes) bool {
+	return func(a *authorizationv1.ResourceAttributes) bool { return a.Resource == resource }
+}
+
+func objMeta(ns, name string) metav1.ObjectMeta {
+	return metav1.ObjectMeta{Namespace: ns, Name: name}
+}
+
+func pod(ns, name string) *corev1.Pod { return &corev1.Pod{ObjectMeta: objMeta(ns, name)} }
+
+func configMap(ns, name string) *corev1.ConfigMap {
+	return &corev1.ConfigMap{ObjectMeta: objMeta(ns, name), Data: map[string]string{"k": "v"}}
+}
+
+// failList makes every list of resource fail with err.
+func failList(resource string, err error) func(*fake.Clientset) {
+	return func(fc *fake.Clientset) {
+		fc.PrependReactor("list", resource, func(k8stesting.Action) (bool, runtime.Object, error) {
+			return true, nil, err
+		})
+	}
+}
+
+func podNames(s *Snapshot) []string {
+	var out []string
+	for _, p := range s.Pods {
+		out = append(out, p.Namespace+"/"+p.Name)
+	}
+	return out
+}
+
+// assertReadOnlyAndNoSecrets checks the recorded actions: nothing touches
+// secrets, configmaps are only read with GET by allow-listed name, and
+// nothing but access reviews is written.
+func assertReadOnlyAndNoSecrets(t *testing.T, actions []k8stesting.Action) {
+	t.Helper()
+	allowed := map[types.NamespacedName]bool{}
+	for _, nn := range ConfigMapAllowList {
+		allowed[nn] = true
+	}
+	for _, a := range actions {
+		res := a.GetResource().Resource
+		switch {
+		case res == "secrets":
+			t.Errorf("action %s on secrets", a.GetVerb())
+		case res == "configmaps":
+			g, ok := a.(k8stesting.GetAction)
+			if !ok || a.GetVerb() != "get" {
+				t.Errorf("configmaps touched with %s, want only get by name", a.GetVerb())
+				continue
+			}
+			if nn := (types.NamespacedName{Namespace: g.GetNamespace(), Name: g.GetName()}); !allowed[nn] {
+				t.Errorf("get configmap %s is not in ConfigMapAllowList", nn)
+			}
+		case res == "selfsubjectaccessreviews":
+			if a.GetVerb() != "create" {
+				t.Errorf("%s on selfsubjectaccessreviews", a.GetVerb())
+			}
+			ra := a.(k8stesting.CreateAction).GetObject().(*authorizationv1.SelfSubjectAccessReview).Spec.ResourceAttributes
+			if ra != nil && ra.Resource == "secrets" {
+				t.Errorf("access review asks about secrets")
+			}
+		case a.GetVerb() != "list" && a.GetVerb() != "get":
+			t.Errorf("write action %s on %s", a.GetVerb(), res)
+		}
+	}
+}
+
+func TestLiveCollect(t *testing.T) {
+	lastApplied := map[string]string{corev1.LastAppliedConfigAnnotation: `{"big":"blob"}`}
+	managed := []metav1.ManagedFieldsEntry{{Manager: "kubectl", Operation: metav1.ManagedFieldsOperationApply}}
+
+	tests := []struct {
+		name    string
+		deny    func(*authorizationv1.ResourceAttributes) bool
+		objects []runtime.Object
+		setup   func(*fake.Clientset)
+		wantErr string
+		// wantGaps is compared exactly; nil means no gaps.
+		wantGaps []Gap
+		// wantCounts is checked for the kinds it names only.
+		wantCounts map[Kind]int
+		check      func(t *testing.T, s *Snapshot, actions []k8stesting.Action)
+	}{
+		{
+			name: "objects of several kinds are collected and sorted",
+			objects: []runtime.Object{
+				pod("web", "b"), pod("kube-system", "z"), pod("web", "a"), pod("default", "m"),
+				&corev1.Node{ObjectMeta: objMeta("", "node-2")}, &corev1.Node{ObjectMeta: objMeta("", "node-1")},
+				&corev1.Namespace{ObjectMeta: objMeta("", "web")}, &corev1.Namespace{ObjectMeta: objMeta("", "default")},
+				&appsv1.Deployment{ObjectMeta: objMeta("web", "api")},
+				&appsv1.Deployment{ObjectMeta: objMeta("kube-system", "coredns")},
+			},
+			wantCounts: map[Kind]int{KindPods: 4, KindNodes: 2, KindNamespaces: 2, KindDeployments: 2},
+			check: func(t *testing.T, s *Snapshot, _ []k8stesting.Action) {
+				if got, want := podNames(s), []string{"default/m", "kube-system/z", "web/a", "web/b"}; !slices.Equal(got, want) {
+					t.Errorf("pods = %v, want %v", got, want)
+				}
+				if s.Nodes[0].Name != "node-1" || s.Namespaces[0].Name != "default" || s.Deployments[0].Namespace != "kube-system" {
+					t.Errorf("nodes, namespaces or deployments not sorted: %s, %s, %s",
+						s.Nodes[0].Name, s.Namespaces[0].Name, s.Deployments[0].Namespace)
+				}
+				if s.Source != SourceLive || s.SchemaVersion != SchemaVersion || s.Server.GitVersion != "v1.37.2" {
+					t.Errorf("source %q, schema %q, gitVersion %q", s.Source, s.SchemaVersion, s.Server.GitVersion)
+				}
+				if want := time.Date(2026, 3, 4, 4, 6, 7, 0, time.UTC); !s.CollectedAt.Equal(want) || s.CollectedAt.Location() != time.UTC {
+					t.Errorf("collectedAt = %v, want %v", s.CollectedAt, want)
+				}
+			},
+		},
+		{
+			name: "managedFields and last-applied annotation are stripped",
+			objects: []runtime.Object{
+				&corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: "web", Name: "a", ManagedFields: managed,
+					Annotations: map[string]string{corev1.LastAppliedConfigAnnotation: "{}", "keep": "me"}}},
+				&corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "n", ManagedFields: managed, Annotations: lastApplied}},
+				&corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: "kube-system", Name: "coredns",
+					ManagedFields: managed, Annotations: lastApplied}},
+			},
+			check: func(t *testing.T, s *Snapshot, _ []k8stesting.Action) {
+				p, n, cm := s.Pods[0], s.Nodes[0], s.ConfigMaps[0]
+				if p.ManagedFields != nil || n.ManagedFields != nil || cm.ManagedFields != nil {
+					t.Errorf("managedFields kept")
+				}
+				if want := map[string]string{"keep": "me"}; fmt.Sprint(p.Annotations) != fmt.Sprint(want) {
+					t.Errorf("pod annotations = %v, want %v", p.Annotations, want)
+				}
+				if n.Annotations != nil || cm.Annotations != nil {
+					t.Errorf("annotations left after stripping: node %v, configmap %v", n.Annotations, cm.Annotations)
+				}
+			},
+		},
+		{
+			name:    "denied access review for resourcequotas is a forbidden gap and no list",
+			deny:    denyResource("resourcequotas"),
+			objects: []runtime.Object{&corev1.ResourceQuota{ObjectMeta: objMeta("web", "q")}, pod("web", "a")},
+			wantGaps: []Gap{{Kind: KindResourceQuotas, Reason: GapForbidden,
+				Message: "the current identity may not list resourcequotas cluster-wide"}},
+			wantCounts: map[Kind]int{KindResourceQuotas: 0, KindPods: 1},
+			check: func(t *testing.T, _ *Snapshot, actions []k8stesting.Action) {
+				for _, a := range actions {
+					if a.GetResource().Resource == "resourcequotas" {
+						t.Errorf("resourcequotas were requested (%s) after a denied review", a.GetVerb())
+					}
+				}
+			},
+		},
+		{
+			name:    "failing access review API falls back to listing",
+			objects: []runtime.Object{pod("web", "a"), &corev1.ResourceQuota{ObjectMeta: objMeta("web", "q")}},
+			setup: func(fc *fake.Clientset) {
+				fc.PrependReactor("create", "selfsubjectaccessreviews", func(k8stesting.Action) (bool, runtime.Object, error) {
+					return true, nil, apierrors.NewForbidden(schema.GroupResource{Group: "authorization.k8s.io",
+						Resource: "selfsubjectaccessreviews"}, "", fmt.Errorf("no"))
+				})
+			},
+			wantCounts: map[Kind]int{KindPods: 1, KindResourceQuotas: 1},
+		},
+		{
+			name:    "403 on a list is a forbidden gap",
+			objects: []runtime.Object{pod("web", "a"), &corev1.Node{ObjectMeta: objMeta("", "n")}},
+			setup: failList("pods", apierrors.NewForbidden(schema.GroupResource{Resource: "pods"}, "",
+				fmt.Errorf(`User "bob" cannot list resource "pods" in API group "" at the cluster scope`))),
+			wantGaps: []Gap{{Kind: KindPods, Reason: GapForbidden,
+				Message: `list pods: pods is forbidden: User "bob" cannot list resource "pods" in API group "" at the cluster scope`}},
+			wantCounts: map[Kind]int{KindPods: 0, KindNodes: 1},
+		},
+		{
+			name:  "404 on a list is a not-installed gap",
+			setup: failList("ingresses", apierrors.NewNotFound(schema.GroupResource{Group: "networking.k8s.io", Resource: "ingresses"}, "")),
+			wantGaps: []Gap{{Kind: KindIngresses, Reason: GapNotInstalled,
+				Message: "the API server does not serve ingresses.networking.k8s.io (networking.k8s.io/v1)"}},
+		},
+		{
+			name:  "server timeout on a list is a timeout gap",
+			setup: failList("leases", apierrors.NewTimeoutError("request did not complete within 60s", 0)),
+			wantGaps: []Gap{{Kind: KindLeases, Reason: GapTimeout,
+				Message: "list leases.coordination.k8s.io: Timeout: request did not complete within 60s"}},
+		},
+		{
+			name:  "other list errors are error gaps",
+			setup: failList("jobs", apierrors.NewInternalError(fmt.Errorf("etcd is sad"))),
+			wantGaps: []Gap{{Kind: KindJobs, Reason: GapError,
+				Message: "list jobs.batch: Internal error occurred: etcd is sad"}},
+		},
+		{
+			name: "configmaps only by allow-listed name",
+			deny: func(a *authorizationv1.ResourceAttributes) bool {
+				return a.Resource == "configmaps" && a.Name == "kubeadm-config"
+			},
+			objects: []runtime.Object{
+				configMap("kube-system", "coredns"), configMap("kube-system", "kubeadm-config"),
+				configMap("kube-system", "kube-dns"), configMap("kube-system", "extension-apiserver-authentication"),
+				configMap("web", "coredns"),
+				&corev1.Secret{ObjectMeta: objMeta("kube-system", "token")},
+			},
+			setup: func(fc *fake.Clientset) {
+				fc.PrependReactor("get", "configmaps", func(a k8stesting.Action) (bool, runtime.Object, error) {
+					if a.(k8stesting.GetAction).GetName() == "kube-dns" {
+						return true, nil, apierrors.NewForbidden(schema.GroupResource{Resource: "configmaps"}, "kube-dns", fmt.Errorf("no"))
+					}
+					return false, nil, nil
+				})
+			},
+			wantGaps: []Gap{
+				{Kind: KindConfigMaps, Namespace: "kube-system", Name: "kube-dns", Reason: GapForbidden,
+					Message: `get configmap kube-system/kube-dns: configmaps "kube-dns" is forbidden: no`},
+				{Kind: KindConfigMaps, Namespace: "kube-system", Name: "kubeadm-config", Reason: GapForbidden,
+					Message: "the current identity may not get configmap kube-system/kubeadm-config"},
+			},
+			wantCounts: map[Kind]int{KindConfigMaps: 1},
+			check: func(t *testing.T, s *Snapshot, actions []k8stesting.Action) {
+				if _, ok := s.ConfigMap("kube-system", "coredns"); !ok {
+					t.Errorf("kube-system/coredns not collected")
+				}
+				if _, ok := s.GapFor(KindConfigMaps); ok {
+					t.Errorf("a kind-wide configmaps gap was recorded")
+				}
+				gets := 0
+				for _, a := range actions {
+					if a.GetResource().Resource == "configmaps" {
+						gets++
+					}
+				}
+				// Every allow-listed name but the one whose review was denied.
+				if want := len(ConfigMapAllowList) - 1; gets != want {
+					t.Errorf("%d configmap gets, want %d", gets, want)
+				}
+			},
+		},
+		{
+			name: "401 from the server is a fatal credentials error",
+			setup: func(fc *fake.Clientset) {
+				fc.PrependReactor("get", "version", func(k8stesting.Action) (bool, runtime.Object, error) {
+					return true, nil, apierrors.NewUnauthorized("Unauthorized")
+				})
+			},
+			wantErr: "the API server rejected the credentials (401 Unauthorized): Unauthorized",
+		},
+		{
+			name: "403 on the version is a gap, collection goes on",
+			setup: func(fc *fake.Clientset) {
+				fc.PrependReactor("get", "version", func(k8stesting.Action) (bool, runtime.Object, error) {
+					return true, nil, apierrors.NewForbidden(schema.GroupResource{}, "version", fmt.Errorf("no"))
+				})
+			},
+			objects: []runtime.Object{pod("web", "a")},
+			wantGaps: []Gap{{Kind: KindServerVersion, Reason: GapForbidden,
+				Message: "get server version: forbidden: no"}},
+			wantCounts: map[Kind]int{KindPods: 1},
+		},
+		{
+			name: "transport failure is a fatal one-line reachability error",
+			setup: func(fc *fake.Clientset) {
+				fc.PrependReactor("get", "version", func(k8stesting.Action) (bool, runtime.Object, error) {
+					return true, nil, &url.Error{Op: "Get", URL: "https://10.0.0.1:6443/version?timeout=32s",
+						Err: fmt.Errorf("dial tcp 10.0.0.1:6443: connect: no route to host")}
+				})
+			},
+			wantErr: "cannot reach the API server at https://10.0.0.1:6443: dial tcp 10.0.0.1:6443: connect: no route to host",
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			fc := newLiveFake(t, tc.deny, tc.objects...)
+			if tc.setup != nil {
+				tc.setup(fc)
+			}
+			s, err := Collect(t.Context(), fc, LiveOptions{Now: func() time.Time { return liveNow }})
+			assertReadOnlyAndNoSecrets(t, fc.Actions())
+			if tc.wantErr != "" {
+				if err == nil || err.Error() != tc.wantErr {
+					t.Fatalf("err = %v, want %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Collect: %v", err)
+			}
+			if !slices.Equal(s.Gaps, tc.wantGaps) {
+				t.Errorf("gaps:\n got %+v\nwant %+v", s.Gaps, tc.wantGaps)
+			}
+			counts := s.Counts()
+			for k, want := range tc.wantCounts {
+				if counts[k] != want {
+					t.Errorf("%s: %d objects, want %d", k, counts[k], want)
+				}
+			}
+			if tc.check != nil {
+				tc.check(t, s, fc.Actions())
+			}
+		})
+	}
+}
+
+// pagedPods serves pods page by page from a fixed list, honouring Limit and
+// Continue (the fake clientset does not paginate). expire reports whether
+// the request with continue offset off and call number n gets 410 Expired.
+type pagedPods struct {
+	pods   []corev1.Pod
+	expire func(off, n int) bool
+	calls  int
+	limits []int64
+}
+
+func (p *pagedPods) react(a k8stesting.Action) (bool, runtime.Object, error) {
+	opts := a.(k8stesting.ListActionImpl).ListOptions
+	p.calls++
+	p.limits = append(p.limits, opts.Limit)
+	off := 0
+	if opts.Continue != "" {
+		var err error
+		if off, err = strconv.Atoi(opts.Continue); err != nil {
+			return true, nil, apierrors.NewBadRequest("bad continue token")
+		}
+		if p.expire != nil && p.expire(off, p.calls) {
+			return true, nil, apierrors.NewResourceExpired("The provided continue parameter is too old")
+		}
+	}
+	end := min(off+int(opts.Limit), len(p.pods))
+	if opts.Limit == 0 {
+		end = len(p.pods)
+	}
+	l := &corev1.PodList{Items: slices.Clone(p.pods[off:end])}
+	if end < len(p.pods) {
+		l.Continue = strconv.Itoa(end)
+		rest := int64(len(p.pods) - end)
+		l.RemainingItemCount = &rest
+	}
+	return true, l, nil
+}
+
+func TestLivePagination(t *testing.T) {
+	var pods []corev1.Pod
+	var want []string
+	for i := range 7 {
+		pods = append(pods, *pod("ns", fmt.Sprintf("p%d", i)))
+		want = append(want, fmt.Sprintf("ns/p%d", i))
+	}
+	tests := []struct {
+		name      string
+		expire    func(off, n int) bool
+		wantCalls int
+		wantPods  []string
+		wantGap   string
+	}{
+		{name: "pages follow continue tokens", wantCalls: 3, wantPods: want},
+		{
+			name:      "expired continue token restarts the kind once",
+			expire:    func(off, n int) bool { return off == 6 && n == 3 },
+			wantCalls: 3 + 3, // p0-2, p3-5, 410; then the three pages again
+			wantPods:  want,
+		},
+		{
+			name:      "a token that keeps expiring gives up with an error gap",
+			expire:    func(off, n int) bool { return off == 3 },
+			wantCalls: 2 * (maxListRestarts + 1),
+			wantGap:   GapError,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			pp := &pagedPods{pods: pods, expire: tc.expire}
+			fc := newLiveFake(t, nil)
+			fc.PrependReactor("list", "pods", pp.react)
+			var last LiveProgress
+			s, err := Collect(t.Context(), fc, LiveOptions{PageSize: 3, Progress: func(p LiveProgress) { last = p }})
+			if err != nil {
+				t.Fatalf("Collect: %v", err)
+			}
+			if got := podNames(s); !slices.Equal(got, tc.wantPods) {
+				t.Errorf("pods = %v, want %v", got, tc.wantPods)
+			}
+			if pp.calls != tc.wantCalls {
+				t.Errorf("%d list calls, want %d", pp.calls, tc.wantCalls)
+			}
+			for _, l := range pp.limits {
+				if l != 3 {
+					t.Errorf("list with limit %d, want 3", l)
+				}
+			}
+			g, ok := s.GapFor(KindPods)
+			if tc.wantGap == "" && ok {
+				t.Errorf("unexpected gap %+v", g)
+			}
+			if tc.wantGap != "" && (!ok || g.Reason != tc.wantGap || !strings.Contains(g.Message, "continue token expired")) {
+				t.Errorf("gap = %+v (found %v), want reason %s about the expired token", g, ok, tc.wantGap)
+			}
+			if last.Objects != len(tc.wantPods) || last.KindsDone != len(Kinds) || last.KindsTotal != len(Kinds) {
+				t.Errorf("last progress = %+v, want %d objects and %d/%d kinds", last, len(tc.wantPods), len(Kinds), len(Kinds))
+			}
+		})
+	}
+}
+
+func TestLiveProgressIsSerialized(t *testing.T) {
+	var objs []runtime.Object
+	for i := range 50 {
+		objs = append(objs, pod(fmt.Sprintf("ns%d", i%5), fmt.Sprintf("p%d", i)),
+			&corev1.Service{ObjectMeta: objMeta("ns", fmt.Sprintf("s%d", i))})
+	}
+	fc := newLiveFake(t, nil, objs...)
+	// Plain variables: the race detector catches concurrent Progress calls.
+	calls, maxDone := 0, 0
+	_, err := Collect(t.Context(), fc, LiveOptions{Concurrency: 8, Progress: func(p LiveProgress) {
+		calls++
+		maxDone = max(maxDone, p.KindsDone)
+	}})
+	if err != nil {
+		t.Fatalf("Collect: %v", err)
+	}
+	if calls < len(Kinds) || maxDone != len(Kinds) {
+		t.Errorf("%d progress calls reaching %d kinds done, want at least %d reaching %d", calls, maxDone, len(Kinds), len(Kinds))
+	}
+}
+
+func TestLiveListersCoverKinds(t *testing.T) {
+	for _, k := range Kinds {
+		_, ok := liveListers[k.Kind]
+		switch {
+		case k.Kind == KindConfigMaps && ok:
+			t.Errorf("configmaps have a lister; they must only be read by name")
+		case k.Kind != KindConfigMaps && !ok:
+			t.Errorf("kind %s has no entry in liveListers", k.Kind)
+		}
+	}
+	for kind := range liveListers {
+		if _, ok := InfoFor(kind); !ok {
+			t.Errorf("liveListers has %s, which is not in Kinds", kind)
+		}
+	}
+}
+
+func TestLiveUnreachable(t *testing.T) {
+	closedAddr := func(t *testing.T) string {
+		t.Helper()
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr := l.Addr().String()
+		l.Close()
+		return "https://" + addr
+	}
+	serve := func(h http.HandlerFunc) func(t *testing.T) string {
+		return func(t *testing.T) string {
+			srv := httptest.NewServer(h)
+			t.Cleanup(srv.Close)
+			return srv.URL
+		}
+	}
+	tests := []struct {
+		name      string
+		host      func(t *testing.T) string
+		timeout   time.Duration
+		wantParts []string
+	}{
+		{
+			name:      "closed loopback port",
+			host:      closedAddr,
+			timeout:   5 * time.Second,
+			wantParts: []string{"cannot reach the API server at https://127.0.0.1:", "connection refused"},
+		},
+		{
+			name: "server that never answers within the deadline",
+			host: serve(func(w http.ResponseWriter, r *http.Request) {
+				<-r.Context().Done()
+			}),
+			timeout:   300 * time.Millisecond,
+			wantParts: []string{"cannot reach the API server at http://127.0.0.1:", "context deadline exceeded"},
+		},
+		{
+			name: "401 unauthorized",
+			host: serve(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusUnauthorized)
+				fmt.Fprint(w, `{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"Unauthorized","reason":"Unauthorized","code":401}`)
+			}),
+			timeout:   5 * time.Second,
+			wantParts: []string{"the API server rejected the credentials (401 Unauthorized): "},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(t.Context(), tc.timeout)
+			defer cancel()
+			s, err := CollectLive(ctx, &rest.Config{Host: tc.host(t)}, LiveOptions{})
+			if err == nil {
+				t.Fatalf("CollectLive succeeded (%d gaps), want an error", len(s.Gaps))
+			}
+			msg := err.Error()
+			for _, part := range tc.wantParts {
+				if !strings.Contains(msg, part) {
+					t.Errorf("error %q does not contain %q", msg, part)
+				}
+			}
+			if strings.Contains(msg, "\n") || strings.Contains(msg, "/version") {
+				t.Errorf("error is not one clean line: %q", msg)
+			}
+		})
+	}
+}
+
+func TestLiveConfigureClient(t *testing.T) {
+	tests := []struct {
+		name      string
+		in        rest.Config
+		wantQPS   float32
+		wantBurst int
+	}{
+		{name: "client-go defaults are raised", in: rest.Config{Host: "https://h"}, wantQPS: DefaultQPS, wantBurst: DefaultBurst},
+		{name: "low settings are raised", in: rest.Config{QPS: 5, Burst: 10}, wantQPS: DefaultQPS, wantBurst: DefaultBurst},
+		{name: "higher settings are kept", in: rest.Config{QPS: 500, Burst: 1000}, wantQPS: 500, wantBurst: 1000},
+		{name: "disabled rate limiting stays disabled", in: rest.Config{QPS: -1}, wantQPS: -1, wantBurst: DefaultBurst},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			in := tc.in
+			got := ConfigureClient(&in)
+			if got.QPS != tc.wantQPS || got.Burst != tc.wantBurst {
+				t.Errorf("QPS/Burst = %v/%d, want %v/%d", got.QPS, got.Burst, tc.wantQPS, tc.wantBurst)
+			}
+			if got.ContentType != "application/vnd.kubernetes.protobuf" ||
+				got.AcceptContentTypes != "application/vnd.kubernetes.protobuf,application/json" {
+				t.Errorf("content types = %q / accept %q", got.ContentType, got.AcceptContentTypes)
+			}
+			if in.QPS != tc.in.QPS || in.Burst != tc.in.Burst || in.ContentType != "" || in.AcceptContentTypes != "" {
+				t.Errorf("ConfigureClient changed its input")
+			}
+		})
+	}
+}
+
+func TestLiveGapReason(t *testing.T) {
+	expired, cancel := context.WithDeadline(context.Background(), time.Unix(0, 0))
+	defer cancel()
+	tests := []struct {
+		name string
+		ctx  context.Context
+		err  error
+		want string
+	}{
+		{name: "forbidden", ctx: t.Context(), err: apierrors.NewForbidden(schema.GroupResource{Resource: "pods"}, "", fmt.Errorf("no")), want: GapForbidden},
+		{name: "not found", ctx: t.Context(), err: apierrors.NewNotFound(schema.GroupResource{Resource: "leases"}, ""), want: GapNotInstalled},
+		{name: "gateway timeout", ctx: t.Context(), err: apierrors.NewTimeoutError("slow", 0), want: GapTimeout},
+		{name: "server timeout", ctx: t.Context(), err: apierrors.NewServerTimeout(schema.GroupResource{Resource: "pods"}, "list", 1), want: GapTimeout},
+		{name: "client deadline inside a transport error", ctx: t.Context(),
+			err: &url.Error{Op: "Get", URL: "https://h/api/v1/pods", Err: context.DeadlineExceeded}, want: GapTimeout},
+		{name: "any error once the collection deadline passed", ctx: expired, err: fmt.Errorf("stream error"), want: GapTimeout},
+		{name: "anything else", ctx: t.Context(), err: apierrors.NewInternalError(fmt.Errorf("boom")), want: GapError},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := gapReason(tc.ctx, tc.err); got != tc.want {
+				t.Errorf("gapReason(%v) = %s, want %s", tc.err, got, tc.want)
+			}
+		})
+	}
+}
