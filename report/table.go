@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"sort"
@@ -24,6 +25,21 @@ var statusRank = map[checks.Status]int{
 }
 
 func (t tableRenderer) Render(w io.Writer, r *Report) error {
+	var buf bytes.Buffer
+	if err := t.render(&buf, r); err != nil {
+		return err
+	}
+	// tablewriter pads the last column; trailing blanks only get in the way
+	// of copying and diffing.
+	lines := strings.Split(buf.String(), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	_, err := io.WriteString(w, strings.Join(lines, "\n"))
+	return err
+}
+
+func (t tableRenderer) render(w io.Writer, r *Report) error {
 	ew := &errWriter{w: w}
 	fmt.Fprintf(ew, "seaworthy audit of %s", r.Source)
 	if r.Server.GitVersion != "" {

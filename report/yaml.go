@@ -1,13 +1,15 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 
-	"sigs.k8s.io/yaml"
+	"gopkg.in/yaml.v3"
 )
 
-// yamlRenderer writes the same document as JSON, in YAML.
+// yamlRenderer writes the same document as JSON, in YAML, keeping the JSON
+// field order.
 type yamlRenderer struct{}
 
 func (yamlRenderer) Render(w io.Writer, r *Report) error {
@@ -15,10 +17,29 @@ func (yamlRenderer) Render(w io.Writer, r *Report) error {
 	if err != nil {
 		return err
 	}
-	out, err := yaml.JSONToYAML(data)
-	if err != nil {
+	// JSON is YAML: parse it into nodes (which keep key order), then drop
+	// the flow and quoting styles so it prints as ordinary block YAML.
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return err
 	}
-	_, err = w.Write(out)
+	plain(&doc)
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(&doc); err != nil {
+		return err
+	}
+	if err := enc.Close(); err != nil {
+		return err
+	}
+	_, err = w.Write(buf.Bytes())
 	return err
+}
+
+func plain(n *yaml.Node) {
+	n.Style = 0
+	for _, c := range n.Content {
+		plain(c)
+	}
 }
