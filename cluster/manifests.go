@@ -194,6 +194,10 @@ func decodeManifests(s *Snapshot, path string, data []byte, warn func(string)) e
 func addDocument(s *Snapshot, path string, n *yaml.Node, warn func(string)) error {
 	v, err := nodeValue(n)
 	if err != nil {
+		var le *lineError
+		if errors.As(err, &le) {
+			return &InputError{Path: path, Line: le.line, Err: errors.New(le.msg)}
+		}
 		return &InputError{Path: path, Line: n.Line, Err: err}
 	}
 	obj, ok := v.(map[string]any)
@@ -247,6 +251,14 @@ func mappingValue(n *yaml.Node, key string) *yaml.Node {
 	return nil
 }
 
+// lineError is a problem at one line of a YAML document.
+type lineError struct {
+	line int
+	msg  string
+}
+
+func (e *lineError) Error() string { return fmt.Sprintf("line %d: %s", e.line, e.msg) }
+
 // nodeValue converts a YAML node into JSON-compatible values. Timestamps
 // stay strings (as Kubernetes expects); keys must be strings.
 func nodeValue(n *yaml.Node) (any, error) {
@@ -260,11 +272,16 @@ func nodeValue(n *yaml.Node) (any, error) {
 		return nodeValue(n.Alias)
 	case yaml.MappingNode:
 		m := make(map[string]any, len(n.Content)/2)
+		lines := make(map[string]int, len(n.Content)/2)
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
 			if k.Kind != yaml.ScalarNode {
-				return nil, fmt.Errorf("line %d: mapping key is not a string", k.Line)
+				return nil, &lineError{k.Line, "mapping key is not a string"}
 			}
+			if first, dup := lines[k.Value]; dup && k.Tag != "!!merge" {
+				return nil, &lineError{k.Line, fmt.Sprintf("key %q already defined at line %d", k.Value, first)}
+			}
+			lines[k.Value] = k.Line
 			if k.Tag == "!!merge" {
 				merged, err := nodeValue(v)
 				if err != nil {
@@ -303,14 +320,14 @@ func nodeValue(n *yaml.Node) (any, error) {
 		case "!!bool", "!!int", "!!float":
 			var v any
 			if err := n.Decode(&v); err != nil {
-				return nil, fmt.Errorf("line %d: %v", n.Line, err)
+				return nil, &lineError{n.Line, err.Error()}
 			}
 			return v, nil
 		default:
 			return n.Value, nil
 		}
 	}
-	return nil, fmt.Errorf("line %d: unsupported YAML node", n.Line)
+	return nil, &lineError{n.Line, "unsupported YAML node"}
 }
 
 // sniffSnapshotFile reports whether the file at path starts like a snapshot.

@@ -163,6 +163,7 @@ func TestLoadBadInput(t *testing.T) {
 		{"tab indentation", "apiVersion: v1\nkind: Namespace\n\tmetadata: {}\n", "bad.yaml:"},
 		{"no kind", "apiVersion: v1\nmetadata: {name: x}\n", "bad.yaml:1: document has no apiVersion or kind"},
 		{"no apiVersion in second doc", "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\nkind: Namespace\nmetadata: {name: b}\n", "bad.yaml:5: document has no apiVersion or kind"},
+		{"duplicate key", "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\napiVersion: v1\n", "bad.yaml:4: key \"apiVersion\" already defined at line 1"},
 		{"scalar document", "just a string\n", "bad.yaml:1: document is not an object"},
 		{"wrong field type", "apiVersion: v1\nkind: Namespace\nmetadata: {name: [1, 2]}\n", "bad.yaml:1: decode v1 Namespace"},
 	}

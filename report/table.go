@@ -25,21 +25,6 @@ var statusRank = map[checks.Status]int{
 }
 
 func (t tableRenderer) Render(w io.Writer, r *Report) error {
-	var buf bytes.Buffer
-	if err := t.render(&buf, r); err != nil {
-		return err
-	}
-	// tablewriter pads the last column; trailing blanks only get in the way
-	// of copying and diffing.
-	lines := strings.Split(buf.String(), "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimRight(l, " ")
-	}
-	_, err := io.WriteString(w, strings.Join(lines, "\n"))
-	return err
-}
-
-func (t tableRenderer) render(w io.Writer, r *Report) error {
 	ew := &errWriter{w: w}
 	fmt.Fprintf(ew, "seaworthy audit of %s", r.Source)
 	if r.Server.GitVersion != "" {
@@ -71,31 +56,25 @@ func (t tableRenderer) render(w io.Writer, r *Report) error {
 			return rows[i].Check < rows[j].Check
 		})
 		fmt.Fprintf(ew, "\n%s\n", cat)
-		tbl := newTable(ew)
-		tbl.Header("STATUS", "CHECK", "OBJECT", "MESSAGE")
-		for _, res := range rows {
-			if err := tbl.Append(strings.ToUpper(string(res.Status)), res.Check, res.Object.String(), res.Message); err != nil {
-				return err
-			}
+		cells := make([][]string, len(rows))
+		for i, res := range rows {
+			cells[i] = []string{strings.ToUpper(string(res.Status)), res.Check, res.Object.String(), res.Message}
 		}
-		if err := tbl.Render(); err != nil {
+		if err := WriteTable(ew, []string{"STATUS", "CHECK", "OBJECT", "MESSAGE"}, cells); err != nil {
 			return err
 		}
 	}
 	if len(r.Gaps) > 0 {
 		fmt.Fprintf(ew, "\nGaps (not read; checks that need them report skip)\n")
-		tbl := newTable(ew)
-		tbl.Header("KIND", "OBJECT", "REASON", "MESSAGE")
-		for _, g := range r.Gaps {
+		cells := make([][]string, len(r.Gaps))
+		for i, g := range r.Gaps {
 			obj := g.Namespace
 			if g.Name != "" {
 				obj += "/" + g.Name
 			}
-			if err := tbl.Append(string(g.Kind), obj, g.Reason, g.Message); err != nil {
-				return err
-			}
+			cells[i] = []string{string(g.Kind), obj, g.Reason, g.Message}
 		}
-		if err := tbl.Render(); err != nil {
+		if err := WriteTable(ew, []string{"KIND", "OBJECT", "REASON", "MESSAGE"}, cells); err != nil {
 			return err
 		}
 	}
@@ -112,9 +91,10 @@ func (t tableRenderer) render(w io.Writer, r *Report) error {
 	return ew.err
 }
 
-// newTable returns a borderless, kubectl-like table.
-func newTable(w io.Writer) *tablewriter.Table {
-	return tablewriter.NewTable(w,
+// WriteTable writes a borderless, kubectl-like table with a header row.
+func WriteTable(w io.Writer, header []string, rows [][]string) error {
+	var buf bytes.Buffer
+	tbl := tablewriter.NewTable(&buf,
 		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
 			Borders: tw.BorderNone,
 			Symbols: tw.NewSymbols(tw.StyleNone),
@@ -129,6 +109,24 @@ func newTable(w io.Writer) *tablewriter.Table {
 		tablewriter.WithRowAutoWrap(tw.WrapNone),
 		tablewriter.WithTrimSpace(tw.Off),
 	)
+	tbl.Header(header)
+	if err := tbl.Bulk(rows); err != nil {
+		return err
+	}
+	if err := tbl.Render(); err != nil {
+		return err
+	}
+	// tablewriter pads the last column; trailing blanks only get in the way
+	// of copying and diffing.
+	lines := strings.SplitAfter(buf.String(), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(strings.TrimSuffix(l, "\n"), " ")
+		if strings.HasSuffix(l, "\n") {
+			lines[i] += "\n"
+		}
+	}
+	_, err := io.WriteString(w, strings.Join(lines, ""))
+	return err
 }
 
 // errWriter remembers the first write error so rendering code stays flat.

@@ -5,13 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/renderer"
-	"github.com/olekukonko/tablewriter/tw"
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/seaworthy-k8s/seaworthy/checks"
+	"github.com/seaworthy-k8s/seaworthy/report"
 )
 
 func newChecksCommand(streams genericiooptions.IOStreams) *cobra.Command {
@@ -28,24 +26,11 @@ func newChecksCommand(streams genericiooptions.IOStreams) *cobra.Command {
 			all := checks.All()
 			switch output {
 			case "table":
-				tbl := tablewriter.NewTable(&buf,
-					tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
-						Borders:  tw.BorderNone,
-						Symbols:  tw.NewSymbols(tw.StyleNone),
-						Settings: tw.Settings{Lines: tw.Lines{ShowHeaderLine: tw.Off}},
-					})),
-					tablewriter.WithHeaderAutoFormat(tw.Off),
-					tablewriter.WithHeaderAlignment(tw.AlignLeft),
-					tablewriter.WithRowAlignment(tw.AlignLeft),
-					tablewriter.WithRowAutoWrap(tw.WrapNone),
-				)
-				tbl.Header("ID", "CATEGORY", "TITLE", "DOCS")
-				for _, c := range all {
-					if err := tbl.Append(c.ID, c.Category, c.Title, "docs/checks.md#"+checks.Anchor(c.ID)); err != nil {
-						return runError(err)
-					}
+				rows := make([][]string, len(all))
+				for i, c := range all {
+					rows[i] = []string{c.ID, c.Category, c.Title, "docs/checks.md#" + checks.Anchor(c.ID)}
 				}
-				if err := tbl.Render(); err != nil {
+				if err := report.WriteTable(&buf, []string{"ID", "CATEGORY", "TITLE", "DOCS"}, rows); err != nil {
 					return runError(err)
 				}
 			case "json":

@@ -1,11 +1,15 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
@@ -73,7 +77,10 @@ the cluster.`,
 func Execute(args []string, streams genericiooptions.IOStreams) int {
 	cmd := NewRootCommand(streams)
 	cmd.SetArgs(args)
-	err := cmd.Execute()
+	// Ctrl-C or SIGTERM cancels a live collection cleanly.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := cmd.ExecuteContext(ctx)
 	if err == nil {
 		return report.ExitOK
 	}
