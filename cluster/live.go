@@ -2,13 +2,17 @@ package cluster
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	authorizationv1 "k8s.io/api/authorization/v1"
@@ -105,8 +109,10 @@ func CollectLive(ctx context.Context, cfg *rest.Config, opts LiveOptions) (*Snap
 //
 // It first asks the server for its version: a server that cannot be reached,
 // or that rejects the credentials, is a fatal error with a one-line message.
-// After that nothing is fatal but cancellation of ctx: each kind that cannot
-// be read (forbidden, not served, timed out, failed) becomes a Gap. Before
+// After that, losing the server (connection refused or reset, TLS failure)
+// or the credentials (401) is fatal, as is cancellation of ctx; each kind
+// that cannot be read for another reason (forbidden, not served, timed out,
+// failed) becomes a Gap. Before
 // listing a kind it asks a SelfSubjectAccessReview whether the list is
 // allowed cluster-wide. Secrets are never read; ConfigMaps only by name from
 // ConfigMapAllowList. Objects are sorted by namespace and name, gaps by
@@ -138,7 +144,13 @@ func collect(ctx context.Context, client kubernetes.Interface, host string, opts
 		return nil, err
 	}
 	c := &collector{client: client, opts: opts, snap: s}
-	c.run(ctx)
+	runCtx, cancel := context.WithCancel(ctx)
+	c.cancel = cancel
+	c.run(runCtx)
+	cancel()
+	if c.fatal != nil {
+		return nil, c.fatal
+	}
 	if err := ctx.Err(); errors.Is(err, context.Canceled) {
 		return nil, fmt.Errorf("collect from the API server: %w", err)
 	}
@@ -164,7 +176,21 @@ func readServerVersion(ctx context.Context, client kubernetes.Interface, s *Snap
 			Message: "get server version: " + oneLine(err.Error())})
 		return nil
 	}
-	host, cause := s.Server.Host, err
+	host, cause := transportCause(s.Server.Host, err)
+	verb := "cannot reach"
+	if isTLSError(cause) {
+		verb = "cannot verify"
+	}
+	if host == "" {
+		return fmt.Errorf("%s the API server: %s", verb, oneLine(cause.Error()))
+	}
+	return fmt.Errorf("%s the API server at %s: %s", verb, host, oneLine(cause.Error()))
+}
+
+// transportCause returns the server's scheme://host and the underlying
+// cause of a client-go transport error.
+func transportCause(host string, err error) (string, error) {
+	cause := err
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		if u, perr := url.Parse(ue.URL); perr == nil && u.Host != "" {
@@ -172,10 +198,54 @@ func readServerVersion(ctx context.Context, client kubernetes.Interface, s *Snap
 		}
 		cause = ue.Err
 	}
-	if host == "" {
-		return fmt.Errorf("cannot reach the API server: %s", oneLine(cause.Error()))
+	return host, cause
+}
+
+func isTLSError(err error) bool {
+	var unknownAuthority x509.UnknownAuthorityError
+	var invalid x509.CertificateInvalidError
+	var hostname x509.HostnameError
+	var verify *tls.CertificateVerificationError
+	return errors.As(err, &unknownAuthority) || errors.As(err, &invalid) || errors.As(err, &hostname) || errors.As(err, &verify)
+}
+
+// lostServer reports whether err means the API server went away or stopped
+// accepting the credentials mid-collection; such errors end the run instead
+// of becoming gaps, since every later read would fail the same way.
+func lostServer(ctx context.Context, err error) bool {
+	if err == nil || ctx.Err() != nil {
+		return false
 	}
-	return fmt.Errorf("cannot reach the API server at %s: %s", host, oneLine(cause.Error()))
+	if apierrors.IsUnauthorized(err) {
+		return true
+	}
+	var status apierrors.APIStatus
+	if errors.As(err, &status) {
+		return false
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return false
+	}
+	return errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) ||
+		errors.Is(err, syscall.EPIPE) || isTLSError(err)
+}
+
+// fail records the first fatal error and stops the collection.
+func (c *collector) fail(what string, err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.fatal != nil {
+		return
+	}
+	if apierrors.IsUnauthorized(err) {
+		c.fatal = fmt.Errorf("the API server rejected the credentials (401 Unauthorized) while %s: %s", what, oneLine(statusMessage(err)))
+	} else {
+		host, cause := transportCause(c.snap.Server.Host, err)
+		c.fatal = fmt.Errorf("lost the API server at %s while %s: %s", host, what, oneLine(cause.Error()))
+	}
+	c.cancel()
 }
 
 // collector reads the kinds of one Snapshot concurrently.
@@ -186,8 +256,11 @@ type collector struct {
 	// noReview is set once the SelfSubjectAccessReview API itself failed
 	// with forbidden or not found, so the preflight is not asked again.
 	noReview atomic.Bool
+	// cancel stops the whole collection once fatal is set.
+	cancel context.CancelFunc
 
 	mu      sync.Mutex // guards the fields below, snap.Gaps and Progress calls
+	fatal   error
 	done    int
 	objects int
 }
@@ -236,6 +309,10 @@ func (c *collector) collectKind(ctx context.Context, k *KindInfo) {
 		return
 	}
 	err := list(ctx, c.client, c.opts.PageSize, c.snap, func(delta int) { c.page(k.Kind, delta) })
+	if lostServer(ctx, err) {
+		c.fail("listing "+string(k.Kind), err)
+		return
+	}
 	if err != nil {
 		c.addGap(listGap(ctx, k, err))
 	}
@@ -260,6 +337,9 @@ func (c *collector) collectConfigMaps(ctx context.Context) {
 			got = append(got, *cm)
 			c.page(KindConfigMaps, 1)
 		case apierrors.IsNotFound(err):
+		case lostServer(ctx, err):
+			c.fail("reading configmap "+nn.String(), err)
+			return
 		default:
 			c.addGap(Gap{Kind: KindConfigMaps, Namespace: nn.Namespace, Name: nn.Name, Reason: gapReason(ctx, err),
 				Message: fmt.Sprintf("get configmap %s: %s", nn, oneLine(err.Error()))})
@@ -282,6 +362,9 @@ func (c *collector) review(ctx context.Context, attrs *authorizationv1.ResourceA
 	if err != nil {
 		if apierrors.IsForbidden(err) || apierrors.IsNotFound(err) {
 			c.noReview.Store(true)
+		}
+		if lostServer(ctx, err) {
+			c.fail("checking access", err)
 		}
 		return false, false
 	}

@@ -94,7 +94,7 @@ type ControlPlane struct {
 func Start(tb testing.TB, opts Options) *ControlPlane {
 	tb.Helper()
 	bin := Require(tb)
-	cp, err := start(bin, tb.TempDir(), opts)
+	cp, err := New(bin, tb.TempDir(), opts)
 	if cp != nil {
 		tb.Cleanup(func() {
 			if tb.Failed() {
@@ -109,7 +109,10 @@ func Start(tb testing.TB, opts Options) *ControlPlane {
 	return cp
 }
 
-func start(bin, dir string, opts Options) (*ControlPlane, error) {
+// New starts a control plane from the binaries in bin, keeping its files in
+// dir. On error the returned ControlPlane (if not nil) must still be closed.
+// Tests use Start instead.
+func New(bin, dir string, opts Options) (*ControlPlane, error) {
 	if opts.AuthorizationMode == "" {
 		opts.AuthorizationMode = "Node,RBAC"
 	}
