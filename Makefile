@@ -6,7 +6,7 @@ LDFLAGS   := -X github.com/seaworthy-k8s/seaworthy/internal/cli.Version=$(VERSIO
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 DEMO_NOW  ?= 2026-01-15T12:00:00Z
 
-.PHONY: all build demo test bench lint docs clean
+.PHONY: all build demo demo-live controlplane test test-unit bench lint docs clean
 
 all: build
 
@@ -19,9 +19,21 @@ demo: build
 	@echo '$$ seaworthy audit -f fixtures/clusters/demo' >&2
 	@./$(BIN) audit -f fixtures/clusters/demo --now $(DEMO_NOW) --fail-on never
 
-## test: vet and run every test
-test:
+## demo-live: the same audit against a real kube-apiserver and etcd with the demo cluster loaded
+demo-live: build controlplane
+	@$(GO) run ./test/demolive -seaworthy $(BIN) -fixture fixtures/clusters/demo -- --fail-on never
+
+## controlplane: build the pinned kube-apiserver v1.37.2 and etcd v3.7.3 (cached outside the tree)
+controlplane:
+	@test/tools/build.sh >/dev/null
+
+## test: vet and run every test, live tests included (builds the control plane if needed)
+test: controlplane
 	$(GO) vet ./...
+	SEAWORTHY_REQUIRE_CONTROLPLANE=1 $(GO) test -count=1 -timeout 30m ./...
+
+## test-unit: the tests that need no control plane (live tests skip, saying why)
+test-unit:
 	$(GO) test -count=1 ./...
 
 ## bench: run the benchmarks (offline audit of a 5,000-node / 150,000-pod snapshot, ...)

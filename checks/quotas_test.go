@@ -95,7 +95,7 @@ func TestQuotaUserNamespacesCoverEveryNamespacedKind(t *testing.T) {
 			snap := &cluster.Snapshot{}
 			ns := "ns-" + strings.ToLower(k.Name)
 			data := fmt.Sprintf(`{"apiVersion":%q,"kind":%q,"metadata":{"name":"x","namespace":%q}}`, k.Versions[0], k.Name, ns)
-			if err := snap.AddObject(k.Versions[0], k.Name, []byte(data)); err != nil {
+			if err := snap.AddObject(k.Versions[0], k.Name, []byte(data), true); err != nil {
 				t.Fatal(err)
 			}
 			opts := DefaultOptions()

@@ -17,9 +17,9 @@ import (
 
 // addDeployment accepts apps/v1beta1, apps/v1beta2 and extensions/v1beta1,
 // whose selector defaulted to the template's labels when omitted.
-func addDeployment(s *Snapshot, apiVersion string, data []byte) error {
+func addDeployment(s *Snapshot, apiVersion string, data []byte, dec decodeFunc) error {
 	var d appsv1.Deployment
-	if err := json.Unmarshal(data, &d); err != nil {
+	if err := dec(data, &d); err != nil {
 		return err
 	}
 	if d.Spec.Selector == nil && apiVersion != "apps/v1" && len(d.Spec.Template.Labels) > 0 {
@@ -32,9 +32,9 @@ func addDeployment(s *Snapshot, apiVersion string, data []byte) error {
 // addPDB accepts policy/v1beta1, where an empty selector selected no pods;
 // in policy/v1 an empty selector selects every pod in the namespace, and a
 // null one selects none.
-func addPDB(s *Snapshot, apiVersion string, data []byte) error {
+func addPDB(s *Snapshot, apiVersion string, data []byte, dec decodeFunc) error {
 	var p policyv1.PodDisruptionBudget
-	if err := json.Unmarshal(data, &p); err != nil {
+	if err := dec(data, &p); err != nil {
 		return err
 	}
 	if apiVersion == "policy/v1beta1" && p.Spec.Selector != nil &&
@@ -57,12 +57,12 @@ type v2beta1Metric struct {
 
 // addHPA accepts autoscaling/v1 (a CPU utilization target) and v2beta1
 // (resource targets as targetAverageUtilization) besides v2 and v2beta2.
-func addHPA(s *Snapshot, apiVersion string, data []byte) error {
+func addHPA(s *Snapshot, apiVersion string, data []byte, dec decodeFunc) error {
 	var h autoscalingv2.HorizontalPodAutoscaler
 	switch apiVersion {
 	case "autoscaling/v1":
 		var v1 autoscalingv1.HorizontalPodAutoscaler
-		if err := json.Unmarshal(data, &v1); err != nil {
+		if err := dec(data, &v1); err != nil {
 			return err
 		}
 		h.TypeMeta = metav1.TypeMeta{APIVersion: "autoscaling/v2", Kind: "HorizontalPodAutoscaler"}
@@ -95,7 +95,7 @@ func addHPA(s *Snapshot, apiVersion string, data []byte) error {
 			}
 		}
 	default:
-		if err := json.Unmarshal(data, &h); err != nil {
+		if err := dec(data, &h); err != nil {
 			return err
 		}
 	}

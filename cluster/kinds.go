@@ -1,9 +1,11 @@
 package cluster
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
 )
@@ -51,19 +53,40 @@ type KindInfo struct {
 	// converter in convert.go.
 	Versions []string
 	// add decodes one JSON object of apiVersion and appends it.
-	add func(s *Snapshot, apiVersion string, data []byte) error
+	add func(s *Snapshot, apiVersion string, data []byte, dec decodeFunc) error
 	// Count returns how many objects of the kind a snapshot holds.
 	Count func(s *Snapshot) int
 }
 
+// decodeFunc decodes one JSON object into v.
+type decodeFunc func(data []byte, v any) error
+
 // appendJSON decodes data into a new T and appends it to *dst.
-func appendJSON[T any](dst *[]T, data []byte) error {
+func appendJSON[T any](dst *[]T, data []byte, dec decodeFunc) error {
 	var v T
-	if err := json.Unmarshal(data, &v); err != nil {
+	if err := dec(data, &v); err != nil {
 		return err
 	}
 	*dst = append(*dst, v)
 	return nil
+}
+
+// UnknownFieldError reports fields the object's type does not have: a typo
+// or mis-indentation in a manifest, which the API server would reject or
+// drop.
+type UnknownFieldError struct{ Field string }
+
+func (e *UnknownFieldError) Error() string { return "unknown field " + e.Field }
+
+// strictDecode decodes like json.Unmarshal but fails on unknown fields.
+func strictDecode(data []byte, v any) error {
+	d := json.NewDecoder(bytes.NewReader(data))
+	d.DisallowUnknownFields()
+	err := d.Decode(v)
+	if err != nil && strings.HasPrefix(err.Error(), "json: unknown field ") {
+		return &UnknownFieldError{Field: strings.TrimPrefix(err.Error(), "json: unknown field ")}
+	}
+	return err
 }
 
 func gvr(group, version, resource string) schema.GroupVersionResource {
@@ -73,79 +96,91 @@ func gvr(group, version, resource string) schema.GroupVersionResource {
 // Kinds lists every kind seaworthy reads, in collection order.
 var Kinds = []KindInfo{
 	{Kind: KindNamespaces, Name: "Namespace", GVR: gvr("", "v1", "namespaces"), Versions: []string{"v1"},
-		add:   func(s *Snapshot, _ string, b []byte) error { return appendJSON(&s.Namespaces, b) },
+		add:   func(s *Snapshot, _ string, b []byte, dec decodeFunc) error { return appendJSON(&s.Namespaces, b, dec) },
 		Count: func(s *Snapshot) int { return len(s.Namespaces) }},
 	{Kind: KindNodes, Name: "Node", GVR: gvr("", "v1", "nodes"), Versions: []string{"v1"},
-		add:   func(s *Snapshot, _ string, b []byte) error { return appendJSON(&s.Nodes, b) },
+		add:   func(s *Snapshot, _ string, b []byte, dec decodeFunc) error { return appendJSON(&s.Nodes, b, dec) },
 		Count: func(s *Snapshot) int { return len(s.Nodes) }},
 	{Kind: KindPods, Name: "Pod", GVR: gvr("", "v1", "pods"), Namespaced: true, Versions: []string{"v1"},
-		add:   func(s *Snapshot, _ string, b []byte) error { return appendJSON(&s.Pods, b) },
+		add:   func(s *Snapshot, _ string, b []byte, dec decodeFunc) error { return appendJSON(&s.Pods, b, dec) },
 		Count: func(s *Snapshot) int { return len(s.Pods) }},
 	{Kind: KindServices, Name: "Service", GVR: gvr("", "v1", "services"), Namespaced: true, Versions: []string{"v1"},
-		add:   func(s *Snapshot, _ string, b []byte) error { return appendJSON(&s.Services, b) },
+		add:   func(s *Snapshot, _ string, b []byte, dec decodeFunc) error { return appendJSON(&s.Services, b, dec) },
 		Count: func(s *Snapshot) int { return len(s.Services) }},
 	{Kind: KindServiceAccounts, Name: "ServiceAccount", GVR: gvr("", "v1", "serviceaccounts"), Namespaced: true, Versions: []string{"v1"},
-		add:   func(s *Snapshot, _ string, b []byte) error { return appendJSON(&s.ServiceAccounts, b) },
+		add: func(s *Snapshot, _ string, b []byte, dec decodeFunc) error {
+			return appendJSON(&s.ServiceAccounts, b, dec)
+		},
 		Count: func(s *Snapshot) int { return len(s.ServiceAccounts) }},
 	{Kind: KindResourceQuotas, Name: "ResourceQuota", GVR: gvr("", "v1", "resourcequotas"), Namespaced: true, Versions: []string{"v1"},
-		add:   func(s *Snapshot, _ string, b []byte) error { return appendJSON(&s.ResourceQuotas, b) },
+		add: func(s *Snapshot, _ string, b []byte, dec decodeFunc) error {
+			return appendJSON(&s.ResourceQuotas, b, dec)
+		},
 		Count: func(s *Snapshot) int { return len(s.ResourceQuotas) }},
 	{Kind: KindLimitRanges, Name: "LimitRange", GVR: gvr("", "v1", "limitranges"), Namespaced: true, Versions: []string{"v1"},
-		add:   func(s *Snapshot, _ string, b []byte) error { return appendJSON(&s.LimitRanges, b) },
+		add:   func(s *Snapshot, _ string, b []byte, dec decodeFunc) error { return appendJSON(&s.LimitRanges, b, dec) },
 		Count: func(s *Snapshot) int { return len(s.LimitRanges) }},
 	{Kind: KindConfigMaps, Name: "ConfigMap", GVR: gvr("", "v1", "configmaps"), Namespaced: true, Versions: []string{"v1"},
-		add:   func(s *Snapshot, _ string, b []byte) error { return appendJSON(&s.ConfigMaps, b) },
+		add:   func(s *Snapshot, _ string, b []byte, dec decodeFunc) error { return appendJSON(&s.ConfigMaps, b, dec) },
 		Count: func(s *Snapshot) int { return len(s.ConfigMaps) }},
 	{Kind: KindDeployments, Name: "Deployment", GVR: gvr("apps", "v1", "deployments"), Namespaced: true,
 		Versions: []string{"apps/v1", "apps/v1beta2", "apps/v1beta1", "extensions/v1beta1"},
-		add:      func(s *Snapshot, v string, b []byte) error { return addDeployment(s, v, b) },
+		add:      func(s *Snapshot, v string, b []byte, dec decodeFunc) error { return addDeployment(s, v, b, dec) },
 		Count:    func(s *Snapshot) int { return len(s.Deployments) }},
 	{Kind: KindStatefulSets, Name: "StatefulSet", GVR: gvr("apps", "v1", "statefulsets"), Namespaced: true,
 		Versions: []string{"apps/v1", "apps/v1beta2", "apps/v1beta1"},
-		add:      func(s *Snapshot, _ string, b []byte) error { return appendJSON(&s.StatefulSets, b) },
-		Count:    func(s *Snapshot) int { return len(s.StatefulSets) }},
+		add: func(s *Snapshot, _ string, b []byte, dec decodeFunc) error {
+			return appendJSON(&s.StatefulSets, b, dec)
+		},
+		Count: func(s *Snapshot) int { return len(s.StatefulSets) }},
 	{Kind: KindDaemonSets, Name: "DaemonSet", GVR: gvr("apps", "v1", "daemonsets"), Namespaced: true,
 		Versions: []string{"apps/v1", "apps/v1beta2", "extensions/v1beta1"},
-		add:      func(s *Snapshot, _ string, b []byte) error { return appendJSON(&s.DaemonSets, b) },
+		add:      func(s *Snapshot, _ string, b []byte, dec decodeFunc) error { return appendJSON(&s.DaemonSets, b, dec) },
 		Count:    func(s *Snapshot) int { return len(s.DaemonSets) }},
 	{Kind: KindJobs, Name: "Job", GVR: gvr("batch", "v1", "jobs"), Namespaced: true, Versions: []string{"batch/v1"},
-		add:   func(s *Snapshot, _ string, b []byte) error { return appendJSON(&s.Jobs, b) },
+		add:   func(s *Snapshot, _ string, b []byte, dec decodeFunc) error { return appendJSON(&s.Jobs, b, dec) },
 		Count: func(s *Snapshot) int { return len(s.Jobs) }},
 	{Kind: KindCronJobs, Name: "CronJob", GVR: gvr("batch", "v1", "cronjobs"), Namespaced: true,
 		Versions: []string{"batch/v1", "batch/v1beta1", "batch/v2alpha1"},
-		add:      func(s *Snapshot, _ string, b []byte) error { return appendJSON(&s.CronJobs, b) },
+		add:      func(s *Snapshot, _ string, b []byte, dec decodeFunc) error { return appendJSON(&s.CronJobs, b, dec) },
 		Count:    func(s *Snapshot) int { return len(s.CronJobs) }},
 	{Kind: KindHPAs, Name: "HorizontalPodAutoscaler", GVR: gvr("autoscaling", "v2", "horizontalpodautoscalers"), Namespaced: true,
 		Versions: []string{"autoscaling/v2", "autoscaling/v2beta2", "autoscaling/v2beta1", "autoscaling/v1"},
-		add:      func(s *Snapshot, v string, b []byte) error { return addHPA(s, v, b) },
+		add:      func(s *Snapshot, v string, b []byte, dec decodeFunc) error { return addHPA(s, v, b, dec) },
 		Count:    func(s *Snapshot) int { return len(s.HPAs) }},
 	{Kind: KindPDBs, Name: "PodDisruptionBudget", GVR: gvr("policy", "v1", "poddisruptionbudgets"), Namespaced: true,
 		Versions: []string{"policy/v1", "policy/v1beta1"},
-		add:      func(s *Snapshot, v string, b []byte) error { return addPDB(s, v, b) },
+		add:      func(s *Snapshot, v string, b []byte, dec decodeFunc) error { return addPDB(s, v, b, dec) },
 		Count:    func(s *Snapshot) int { return len(s.PDBs) }},
 	{Kind: KindRoles, Name: "Role", GVR: gvr("rbac.authorization.k8s.io", "v1", "roles"), Namespaced: true,
 		Versions: []string{"rbac.authorization.k8s.io/v1", "rbac.authorization.k8s.io/v1beta1"},
-		add:      func(s *Snapshot, _ string, b []byte) error { return appendJSON(&s.Roles, b) },
+		add:      func(s *Snapshot, _ string, b []byte, dec decodeFunc) error { return appendJSON(&s.Roles, b, dec) },
 		Count:    func(s *Snapshot) int { return len(s.Roles) }},
 	{Kind: KindClusterRoles, Name: "ClusterRole", GVR: gvr("rbac.authorization.k8s.io", "v1", "clusterroles"),
 		Versions: []string{"rbac.authorization.k8s.io/v1", "rbac.authorization.k8s.io/v1beta1"},
-		add:      func(s *Snapshot, _ string, b []byte) error { return appendJSON(&s.ClusterRoles, b) },
-		Count:    func(s *Snapshot) int { return len(s.ClusterRoles) }},
+		add: func(s *Snapshot, _ string, b []byte, dec decodeFunc) error {
+			return appendJSON(&s.ClusterRoles, b, dec)
+		},
+		Count: func(s *Snapshot) int { return len(s.ClusterRoles) }},
 	{Kind: KindRoleBindings, Name: "RoleBinding", GVR: gvr("rbac.authorization.k8s.io", "v1", "rolebindings"), Namespaced: true,
 		Versions: []string{"rbac.authorization.k8s.io/v1", "rbac.authorization.k8s.io/v1beta1"},
-		add:      func(s *Snapshot, _ string, b []byte) error { return appendJSON(&s.RoleBindings, b) },
-		Count:    func(s *Snapshot) int { return len(s.RoleBindings) }},
+		add: func(s *Snapshot, _ string, b []byte, dec decodeFunc) error {
+			return appendJSON(&s.RoleBindings, b, dec)
+		},
+		Count: func(s *Snapshot) int { return len(s.RoleBindings) }},
 	{Kind: KindClusterRoleBindings, Name: "ClusterRoleBinding", GVR: gvr("rbac.authorization.k8s.io", "v1", "clusterrolebindings"),
 		Versions: []string{"rbac.authorization.k8s.io/v1", "rbac.authorization.k8s.io/v1beta1"},
-		add:      func(s *Snapshot, _ string, b []byte) error { return appendJSON(&s.ClusterRoleBindings, b) },
-		Count:    func(s *Snapshot) int { return len(s.ClusterRoleBindings) }},
+		add: func(s *Snapshot, _ string, b []byte, dec decodeFunc) error {
+			return appendJSON(&s.ClusterRoleBindings, b, dec)
+		},
+		Count: func(s *Snapshot) int { return len(s.ClusterRoleBindings) }},
 	{Kind: KindLeases, Name: "Lease", GVR: gvr("coordination.k8s.io", "v1", "leases"), Namespaced: true,
 		Versions: []string{"coordination.k8s.io/v1", "coordination.k8s.io/v1beta1"},
-		add:      func(s *Snapshot, _ string, b []byte) error { return appendJSON(&s.Leases, b) },
+		add:      func(s *Snapshot, _ string, b []byte, dec decodeFunc) error { return appendJSON(&s.Leases, b, dec) },
 		Count:    func(s *Snapshot) int { return len(s.Leases) }},
 	{Kind: KindIngresses, Name: "Ingress", GVR: gvr("networking.k8s.io", "v1", "ingresses"), Namespaced: true,
 		Versions: []string{"networking.k8s.io/v1"},
-		add:      func(s *Snapshot, _ string, b []byte) error { return appendJSON(&s.Ingresses, b) },
+		add:      func(s *Snapshot, _ string, b []byte, dec decodeFunc) error { return appendJSON(&s.Ingresses, b, dec) },
 		Count:    func(s *Snapshot) int { return len(s.Ingresses) }},
 }
 
@@ -202,12 +237,18 @@ func (s *Snapshot) SortGaps() {
 }
 
 // AddObject decodes one JSON-encoded object of apiVersion/kind into s.
-func (s *Snapshot) AddObject(apiVersion, kind string, data []byte) error {
+// With strict set, a field the kind does not have is an
+// *UnknownFieldError and nothing is added.
+func (s *Snapshot) AddObject(apiVersion, kind string, data []byte, strict bool) error {
 	k, ok := LookupKind(apiVersion, kind)
 	if !ok {
 		return fmt.Errorf("%s %s is not a kind seaworthy reads", apiVersion, kind)
 	}
-	return k.add(s, apiVersion, data)
+	dec := json.Unmarshal
+	if strict {
+		dec = strictDecode
+	}
+	return k.add(s, apiVersion, data, dec)
 }
 
 // Normalize strips managedFields and last-applied annotations from every

@@ -221,11 +221,7 @@ func addDocument(s *Snapshot, path string, n *yaml.Node, warn func(string)) erro
 	}
 	if _, ok := LookupKind(apiVersion, kind); !ok {
 		if warn != nil {
-			name := ""
-			if md, ok := obj["metadata"].(map[string]any); ok {
-				name, _ = md["name"].(string)
-			}
-			warn(fmt.Sprintf("%s:%d: skipping %s %s %q: not a kind seaworthy reads", path, n.Line, apiVersion, kind, name))
+			warn(fmt.Sprintf("%s:%d: skipping %s %s %q: not a kind seaworthy reads", path, n.Line, apiVersion, kind, objectName(obj)))
 		}
 		return nil
 	}
@@ -233,10 +229,26 @@ func addDocument(s *Snapshot, path string, n *yaml.Node, warn func(string)) erro
 	if err != nil {
 		return &InputError{Path: path, Line: n.Line, Err: err}
 	}
-	if err := s.AddObject(apiVersion, kind, data); err != nil {
+	err = s.AddObject(apiVersion, kind, data, true)
+	var unknown *UnknownFieldError
+	if errors.As(err, &unknown) {
+		// kubectl warns about unknown fields and the API server drops
+		// them; so do we, naming the object so a typo is easy to find.
+		if warn != nil {
+			warn(fmt.Sprintf("%s:%d: %s %s %q: %v (ignored)", path, n.Line, apiVersion, kind, objectName(obj), err))
+		}
+		err = s.AddObject(apiVersion, kind, data, false)
+	}
+	if err != nil {
 		return &InputError{Path: path, Line: n.Line, Err: fmt.Errorf("decode %s %s: %w", apiVersion, kind, err)}
 	}
 	return nil
+}
+
+func objectName(obj map[string]any) string {
+	md, _ := obj["metadata"].(map[string]any)
+	name, _ := md["name"].(string)
+	return name
 }
 
 func mappingValue(n *yaml.Node, key string) *yaml.Node {

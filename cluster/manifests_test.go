@@ -247,3 +247,30 @@ func TestLoadSnapshotMustBeAlone(t *testing.T) {
 		t.Fatalf("newer schema err = %v", err)
 	}
 }
+
+func TestLoadUnknownFieldWarns(t *testing.T) {
+	dir := t.TempDir()
+	// A mis-indented label lands in metadata, where Deployment has no such field.
+	p := writeFile(t, dir, "d.yaml", `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: a}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata:
+      labels:
+      app: web
+`)
+	var warnings []string
+	s, err := Load([]string{p}, ManifestOptions{Now: testNow, Warn: func(m string) { warnings = append(warnings, m) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Deployments) != 1 {
+		t.Fatalf("deployments = %d", len(s.Deployments))
+	}
+	if len(warnings) != 1 || !strings.Contains(warnings[0], `d.yaml:2: apps/v1 Deployment "web": unknown field "app" (ignored)`) {
+		t.Errorf("warnings = %q", warnings)
+	}
+}
