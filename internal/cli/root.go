@@ -11,8 +11,10 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/go-logr/logr"
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
+	"k8s.io/klog/v2"
 
 	"github.com/seaworthy-k8s/seaworthy/report"
 )
@@ -75,6 +77,9 @@ the cluster.`,
 // Execute runs the command line and returns the process exit code:
 // 0 gate passed, 1 gate failed, 2 the run itself failed.
 func Execute(args []string, streams genericiooptions.IOStreams) int {
+	// client-go logs through klog (e.g. "Unexpected error when reading
+	// response body"); seaworthy reports every failure itself, on one line.
+	klog.SetLogger(logr.Discard())
 	cmd := NewRootCommand(streams)
 	cmd.SetArgs(args)
 	// Ctrl-C or SIGTERM cancels a live collection cleanly.
