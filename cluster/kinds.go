@@ -252,8 +252,9 @@ func (s *Snapshot) AddObject(apiVersion, kind string, data []byte, strict bool) 
 }
 
 // Normalize strips managedFields and last-applied annotations from every
-// object and orders each kind by namespace and name, so snapshots of the same
-// objects from different sources compare equal.
+// object, trims templated pods and node image lists (see trim.go), and
+// orders each kind by namespace and name, so snapshots of the same objects
+// from different sources compare equal.
 func (s *Snapshot) Normalize() {
 	normalizeList(s.Nodes)
 	normalizeList(s.Namespaces)
@@ -282,6 +283,7 @@ func (s *Snapshot) Normalize() {
 func normalizeList[T any, PT objectPtr[T]](items []T) {
 	for i := range items {
 		stripObject(PT(&items[i]))
+		trimObject(PT(&items[i]))
 	}
 	sortByNamespaceName[T, PT](items)
 }

@@ -191,6 +191,7 @@ func listPages[T any, PT objectPtr[T], L metav1.ListInterface](
 		got := items(l)
 		for i := range got {
 			stripObject(PT(&got[i]))
+			trimObject(PT(&got[i]))
 		}
 		if rest := l.GetRemainingItemCount(); rest != nil && *rest > 0 && all == nil {
 			all = make([]T, 0, len(got)+int(*rest))
@@ -205,6 +206,7 @@ func listPages[T any, PT objectPtr[T], L metav1.ListInterface](
 
 // stripObject drops what seaworthy never reads and what costs most memory on
 // large clusters: managedFields and the kubectl last-applied annotation.
+// Templated pods and node image lists are trimmed next (trim.go).
 func stripObject(o metav1.Object) {
 	o.SetManagedFields(nil)
 	if a := o.GetAnnotations(); a != nil {

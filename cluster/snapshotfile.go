@@ -653,6 +653,9 @@ func (d *snapshotDecoder) worker() {
 					d.fail(fmt.Errorf("decode snapshot: %s[%d] at byte %d: %w", b.list.field.name, b.first+i, b.offs[i], err))
 					break
 				}
+				// Files written by seaworthy are trimmed already; others
+				// are trimmed as they are read, to keep memory down.
+				trimObject(ptr)
 				start = end
 			}
 		}

@@ -1,0 +1,116 @@
+package cluster
+
+import (
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// Pods are the bulk of every large cluster (150,000 at the Kubernetes scale
+// envelope) and most of a pod repeats its controller's template. seaworthy
+// reads a workload's spec (volumes, env, probes, security context,
+// affinity, tolerations) from the controller's template, and from its pods
+// only what differs per pod: placement, readiness, restarts, phase, and the
+// containers' resources. So every source trims each pod owned by a
+// workload controller (ReplicaSet, StatefulSet, DaemonSet, Job) to those
+// fields as it arrives, which keeps a 150,000-pod snapshot well under 1 GiB
+// in memory and on disk. Bare pods and mirror pods of static pods (owned by
+// their Node) describe themselves, so they are kept whole. Nodes drop only
+// status.images, the list of every cached image with its size.
+
+// trimObject trims v in place if it is a pod or node.
+func trimObject(v any) {
+	switch o := v.(type) {
+	case *corev1.Pod:
+		trimPod(o)
+	case *corev1.Node:
+		o.Status.Images = nil
+	}
+}
+
+// templatedBy lists the controllers whose pods repeat a template.
+var templatedBy = map[string]bool{
+	"apps/ReplicaSet": true, "apps/StatefulSet": true, "apps/DaemonSet": true, "batch/Job": true,
+}
+
+func templatedPod(p *corev1.Pod) bool {
+	ref := metav1.GetControllerOfNoCopy(p)
+	if ref == nil {
+		return false
+	}
+	group, _, _ := strings.Cut(ref.APIVersion, "/")
+	return templatedBy[group+"/"+ref.Kind]
+}
+
+func trimPod(p *corev1.Pod) {
+	if !templatedPod(p) {
+		return
+	}
+	old := p.Spec
+	p.Spec = corev1.PodSpec{
+		NodeName:           old.NodeName,
+		ServiceAccountName: old.ServiceAccountName,
+		SchedulerName:      old.SchedulerName,
+		PriorityClassName:  old.PriorityClassName,
+		Priority:           old.Priority,
+		RuntimeClassName:   old.RuntimeClassName,
+		RestartPolicy:      old.RestartPolicy,
+		HostNetwork:        old.HostNetwork,
+		HostPID:            old.HostPID,
+		HostIPC:            old.HostIPC,
+		NodeSelector:       old.NodeSelector,
+		Overhead:           old.Overhead,
+		Resources:          old.Resources,
+		InitContainers:     trimContainers(old.InitContainers),
+		Containers:         trimContainers(old.Containers),
+	}
+	st := &p.Status
+	st.HostIPs, st.PodIPs, st.NominatedNodeName = nil, nil, ""
+	st.ResourceClaimStatuses = nil
+	for i := range st.Conditions {
+		st.Conditions[i].Message = ""
+	}
+	st.InitContainerStatuses = trimStatuses(st.InitContainerStatuses)
+	st.ContainerStatuses = trimStatuses(st.ContainerStatuses)
+	st.EphemeralContainerStatuses = nil
+}
+
+// trimContainers keeps each container's identity and resources.
+func trimContainers(cs []corev1.Container) []corev1.Container {
+	if len(cs) == 0 {
+		return nil
+	}
+	out := make([]corev1.Container, len(cs))
+	for i, c := range cs {
+		out[i] = corev1.Container{Name: c.Name, Image: c.Image, Resources: c.Resources, RestartPolicy: c.RestartPolicy}
+	}
+	return out
+}
+
+// trimStatuses keeps readiness, restarts and why the last run ended (an
+// OOM kill, say).
+func trimStatuses(ss []corev1.ContainerStatus) []corev1.ContainerStatus {
+	if len(ss) == 0 {
+		return nil
+	}
+	out := make([]corev1.ContainerStatus, len(ss))
+	for i, s := range ss {
+		out[i] = corev1.ContainerStatus{
+			Name: s.Name, Ready: s.Ready, Started: s.Started, RestartCount: s.RestartCount,
+			State: trimState(s.State), LastTerminationState: trimState(s.LastTerminationState),
+			Resources: s.Resources,
+		}
+	}
+	return out
+}
+
+func trimState(s corev1.ContainerState) corev1.ContainerState {
+	if s.Waiting != nil {
+		s.Waiting = &corev1.ContainerStateWaiting{Reason: s.Waiting.Reason}
+	}
+	if t := s.Terminated; t != nil {
+		s.Terminated = &corev1.ContainerStateTerminated{Reason: t.Reason, ExitCode: t.ExitCode, Signal: t.Signal, StartedAt: t.StartedAt, FinishedAt: t.FinishedAt}
+	}
+	return s
+}
