@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	jsoniter "github.com/json-iterator/go"
 )
 
 // A snapshot file is one JSON object: the Snapshot's fields under their
@@ -642,6 +644,14 @@ func (d *snapshotDecoder) send(b *batch) bool {
 	return true
 }
 
+// elementJSON decodes list elements, which are most of a snapshot's bytes.
+// It is json-iterator configured as Kubernetes' own apimachinery used it for
+// years (case-sensitive, standard-library compatible, honouring the API
+// types' UnmarshalJSON methods); it decodes objects about twice as fast as
+// encoding/json. TestSnapshotRoundTripLarge holds it to encoding/json's
+// result.
+var elementJSON = jsoniter.Config{EscapeHTML: true, SortMapKeys: true, ValidateJsonRawMessage: true, CaseSensitive: true}.Froze()
+
 func (d *snapshotDecoder) worker() {
 	defer d.wg.Done()
 	for b := range d.work {
@@ -649,7 +659,7 @@ func (d *snapshotDecoder) worker() {
 			start := 0
 			for i, end := range b.ends {
 				ptr := b.out.Index(b.outAt + i).Addr().Interface()
-				if err := json.Unmarshal(b.data[start:end], ptr); err != nil {
+				if err := elementJSON.Unmarshal(b.data[start:end], ptr); err != nil {
 					d.fail(fmt.Errorf("decode snapshot: %s[%d] at byte %d: %w", b.list.field.name, b.first+i, b.offs[i], err))
 					break
 				}

