@@ -15,7 +15,7 @@ import (
 // containers' resources. So every source trims each pod owned by a
 // workload controller (ReplicaSet, StatefulSet, DaemonSet, Job) to those
 // fields as it arrives, which keeps a 150,000-pod snapshot well under 1 GiB
-// in memory and on disk. Pod annotations, container images and all
+// in memory and on disk. Pod annotations and all
 // conditions but PodScheduled and Ready go too. Bare pods and mirror pods of static pods (owned by
 // their Node) describe themselves, so they are kept whole. Nodes drop only
 // status.images, the list of every cached image with its size.
@@ -85,14 +85,15 @@ func trimPod(p *corev1.Pod) {
 	st.EphemeralContainerStatuses = nil
 }
 
-// trimContainers keeps each container's identity and resources.
+// trimContainers keeps each container's identity (name and image, which
+// the API requires) and resources.
 func trimContainers(cs []corev1.Container) []corev1.Container {
 	if len(cs) == 0 {
 		return nil
 	}
 	out := make([]corev1.Container, len(cs))
 	for i, c := range cs {
-		out[i] = corev1.Container{Name: c.Name, Resources: c.Resources, RestartPolicy: c.RestartPolicy}
+		out[i] = corev1.Container{Name: c.Name, Image: c.Image, Resources: c.Resources, RestartPolicy: c.RestartPolicy}
 	}
 	return out
 }
