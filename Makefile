@@ -6,7 +6,7 @@ LDFLAGS   := -X github.com/seaworthy-k8s/seaworthy/internal/cli.Version=$(VERSIO
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 DEMO_NOW  ?= 2026-01-15T12:00:00Z
 
-.PHONY: all build demo demo-live controlplane test test-unit bench lint docs clean
+.PHONY: all build demo demo-live controlplane test test-unit bench bench-live lint docs clean
 
 all: build
 
@@ -39,6 +39,10 @@ test-unit:
 ## bench: run the benchmarks (offline audit of a 5,000-node / 150,000-pod snapshot, ...)
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 3 ./...
+
+## bench-live: live audit vs raw LIST on the local control plane, 1,000 nodes / 30,000 pods (about 10 minutes)
+bench-live: build controlplane
+	$(GO) run ./test/livebench -seaworthy $(BIN) -nodes 1000 -pods 30000 -runs 5
 
 ## lint: gofmt, go vet and staticcheck
 lint:

@@ -73,7 +73,7 @@ func trimPod(p *corev1.Pod) {
 	st.ResourceClaimStatuses = nil
 	// Of the conditions, seaworthy reads whether the pod is scheduled and
 	// ready, and since when.
-	conds := st.Conditions[:0]
+	var conds []corev1.PodCondition
 	for _, c := range st.Conditions {
 		if c.Type == corev1.PodReady || c.Type == corev1.PodScheduled {
 			conds = append(conds, corev1.PodCondition{Type: c.Type, Status: c.Status, Reason: c.Reason, LastTransitionTime: c.LastTransitionTime})
