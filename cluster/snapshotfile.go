@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 
 	jsoniter "github.com/json-iterator/go"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 // A snapshot file is one JSON object: the Snapshot's fields under their
@@ -654,6 +655,9 @@ var elementJSON = jsoniter.Config{EscapeHTML: true, SortMapKeys: true, ValidateJ
 
 func (d *snapshotDecoder) worker() {
 	defer d.wg.Done()
+	// Each worker shares equal maps and strings among the objects it
+	// decodes, as the live source does (see sharer).
+	share := newSharer()
 	for b := range d.work {
 		if !d.failed.Load() {
 			start := 0
@@ -666,6 +670,9 @@ func (d *snapshotDecoder) worker() {
 				// Files written by seaworthy are trimmed already; others
 				// are trimmed as they are read, to keep memory down.
 				trimObject(ptr)
+				if o, ok := ptr.(metav1.Object); ok {
+					share.object(o)
+				}
 				start = end
 			}
 		}
