@@ -222,10 +222,13 @@ func (s *Snapshot) Counts() map[Kind]int {
 	return m
 }
 
+// SortGaps orders the snapshot's gaps (see SortGaps).
+func (s *Snapshot) SortGaps() { SortGaps(s.Gaps) }
+
 // SortGaps orders gaps by kind, namespace and name so output is stable.
-func (s *Snapshot) SortGaps() {
-	sort.SliceStable(s.Gaps, func(i, j int) bool {
-		a, b := s.Gaps[i], s.Gaps[j]
+func SortGaps(gaps []Gap) {
+	sort.SliceStable(gaps, func(i, j int) bool {
+		a, b := gaps[i], gaps[j]
 		if a.Kind != b.Kind {
 			return a.Kind < b.Kind
 		}

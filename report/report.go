@@ -1,7 +1,6 @@
 package report
 
 import (
-	"sort"
 	"time"
 
 	"github.com/seaworthy-k8s/seaworthy/checks"
@@ -38,25 +37,6 @@ type Summary struct {
 	NA    int `json:"na"`
 }
 
-// Count returns the number of results with status s.
-func (s Summary) Count(st checks.Status) int {
-	switch st {
-	case checks.StatusFail:
-		return s.Fail
-	case checks.StatusWarn:
-		return s.Warn
-	case checks.StatusInfo:
-		return s.Info
-	case checks.StatusPass:
-		return s.Pass
-	case checks.StatusSkip:
-		return s.Skip
-	case checks.StatusNA:
-		return s.NA
-	}
-	return 0
-}
-
 // New builds a report from a snapshot, the checks that ran and their results.
 func New(snap *cluster.Snapshot, ran []checks.Check, results []checks.Result) *Report {
 	source := snap.Source
@@ -75,16 +55,7 @@ func New(snap *cluster.Snapshot, ran []checks.Check, results []checks.Result) *R
 	if r.Results == nil {
 		r.Results = []checks.Result{}
 	}
-	sort.SliceStable(r.Gaps, func(i, j int) bool {
-		a, b := r.Gaps[i], r.Gaps[j]
-		if a.Kind != b.Kind {
-			return a.Kind < b.Kind
-		}
-		if a.Namespace != b.Namespace {
-			return a.Namespace < b.Namespace
-		}
-		return a.Name < b.Name
-	})
+	cluster.SortGaps(r.Gaps)
 	for _, c := range ran {
 		r.Checks[c.ID] = c.Meta
 	}
