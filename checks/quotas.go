@@ -207,6 +207,8 @@ func userNamespaces(s *cluster.Snapshot, sc nsScope) []string {
 	addNamespaces(set, s.RoleBindings)
 	addNamespaces(set, s.Leases)
 	addNamespaces(set, s.Ingresses)
+	addNamespaces(set, s.VeleroSchedules)
+	addNamespaces(set, s.VeleroBackups)
 	out := make([]string, 0, len(set))
 	for ns := range set {
 		if sc.user(ns) {

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
@@ -37,6 +38,12 @@ const (
 	KindClusterRoleBindings Kind = "clusterrolebindings.rbac.authorization.k8s.io"
 	KindLeases              Kind = "leases.coordination.k8s.io"
 	KindIngresses           Kind = "ingresses.networking.k8s.io"
+
+	// Custom resources (Optional kinds: not installed is not a gap).
+	KindVeleroSchedules   Kind = "schedules.velero.io"
+	KindVeleroBackups     Kind = "backups.velero.io"
+	KindETCDSnapshotFiles Kind = "etcdsnapshotfiles.k3s.cattle.io"
+	KindClusterVersions   Kind = "clusterversions.config.openshift.io"
 )
 
 // KindInfo describes one kind: where it lives in the API and how a decoded
@@ -48,6 +55,9 @@ type KindInfo struct {
 	// GVR is the preferred group, version and resource seaworthy lists.
 	GVR        schema.GroupVersionResource
 	Namespaced bool
+	// Optional marks a custom resource: when the server does not serve it,
+	// the add-on is simply not installed, which is not a gap.
+	Optional bool
 	// Versions lists every apiVersion accepted in manifests. Older versions
 	// are decoded into the preferred type; those whose shape differs have a
 	// converter in convert.go.
@@ -182,6 +192,35 @@ var Kinds = []KindInfo{
 		Versions: []string{"networking.k8s.io/v1"},
 		add:      func(s *Snapshot, _ string, b []byte, dec decodeFunc) error { return appendJSON(&s.Ingresses, b, dec) },
 		Count:    func(s *Snapshot) int { return len(s.Ingresses) }},
+	{Kind: KindVeleroSchedules, Name: "Schedule", GVR: gvr("velero.io", "v1", "schedules"), Namespaced: true, Optional: true,
+		Versions: []string{"velero.io/v1"},
+		add:      func(s *Snapshot, v string, b []byte, _ decodeFunc) error { return appendCustom(&s.VeleroSchedules, b) },
+		Count:    func(s *Snapshot) int { return len(s.VeleroSchedules) }},
+	{Kind: KindVeleroBackups, Name: "Backup", GVR: gvr("velero.io", "v1", "backups"), Namespaced: true, Optional: true,
+		Versions: []string{"velero.io/v1"},
+		add:      func(s *Snapshot, v string, b []byte, _ decodeFunc) error { return appendCustom(&s.VeleroBackups, b) },
+		Count:    func(s *Snapshot) int { return len(s.VeleroBackups) }},
+	{Kind: KindETCDSnapshotFiles, Name: "ETCDSnapshotFile", GVR: gvr("k3s.cattle.io", "v1", "etcdsnapshotfiles"), Optional: true,
+		Versions: []string{"k3s.cattle.io/v1"},
+		add: func(s *Snapshot, v string, b []byte, _ decodeFunc) error {
+			return appendCustom(&s.ETCDSnapshotFiles, b)
+		},
+		Count: func(s *Snapshot) int { return len(s.ETCDSnapshotFiles) }},
+	{Kind: KindClusterVersions, Name: "ClusterVersion", GVR: gvr("config.openshift.io", "v1", "clusterversions"), Optional: true,
+		Versions: []string{"config.openshift.io/v1"},
+		add:      func(s *Snapshot, v string, b []byte, _ decodeFunc) error { return appendCustom(&s.ClusterVersions, b) },
+		Count:    func(s *Snapshot) int { return len(s.ClusterVersions) }},
+}
+
+// appendCustom decodes a custom resource as an unstructured object. There is
+// no schema to be strict against, so unknown fields are kept, not refused.
+func appendCustom(dst *[]unstructured.Unstructured, data []byte) error {
+	var u unstructured.Unstructured
+	if err := u.UnmarshalJSON(data); err != nil {
+		return err
+	}
+	*dst = append(*dst, u)
+	return nil
 }
 
 // kindByAPI maps "apiVersion/Kind" to the kind that stores it.
@@ -280,6 +319,10 @@ func (s *Snapshot) Normalize() {
 	normalizeList(s.ClusterRoleBindings)
 	normalizeList(s.Leases)
 	normalizeList(s.Ingresses)
+	normalizeList(s.VeleroSchedules)
+	normalizeList(s.VeleroBackups)
+	normalizeList(s.ETCDSnapshotFiles)
+	normalizeList(s.ClusterVersions)
 	s.SortGaps()
 }
 

@@ -21,6 +21,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 )
@@ -38,6 +39,9 @@ type LiveOptions struct {
 	// serialized: it is never called concurrently with itself, so it needs
 	// no locking of its own. It should return quickly.
 	Progress func(LiveProgress)
+	// Dynamic reads the custom resource kinds (KindInfo.Optional). Without
+	// it they are recorded as gaps. CollectLive sets it.
+	Dynamic dynamic.Interface
 }
 
 // LiveProgress reports how far a live collection has come.
@@ -75,6 +79,9 @@ var ConfigMapAllowList = []types.NamespacedName{
 	{Namespace: "kube-system", Name: "coredns-autoscaler"},
 	{Namespace: "kube-system", Name: "dns-autoscaler"},
 	{Namespace: "kube-system", Name: "kubeadm-config"},
+	// k3s and rke2 record etcd snapshots here (before ETCDSnapshotFile).
+	{Namespace: "kube-system", Name: "k3s-etcd-snapshots"},
+	{Namespace: "kube-system", Name: "rke2-etcd-snapshots"},
 }
 
 // ConfigureClient returns a copy of cfg tuned for collection: protobuf for
@@ -100,6 +107,13 @@ func CollectLive(ctx context.Context, cfg *rest.Config, opts LiveOptions) (*Snap
 	client, err := kubernetes.NewForConfig(ConfigureClient(cfg))
 	if err != nil {
 		return nil, fmt.Errorf("build a client for %s: %w", cfg.Host, err)
+	}
+	if opts.Dynamic == nil {
+		dcfg := ConfigureClient(cfg)
+		dcfg.ContentType, dcfg.AcceptContentTypes = "", "" // custom resources have no protobuf
+		if opts.Dynamic, err = dynamic.NewForConfig(dcfg); err != nil {
+			return nil, fmt.Errorf("build a client for %s: %w", cfg.Host, err)
+		}
 	}
 	return collect(ctx, client, cfg.Host, opts)
 }
@@ -297,6 +311,12 @@ func (c *collector) collectKind(ctx context.Context, k *KindInfo) {
 		return
 	}
 	list, ok := liveListers[k.Kind]
+	if k.Optional {
+		ok = c.opts.Dynamic != nil
+		list = func(ctx context.Context, _ kubernetes.Interface, pageSize int64, s *Snapshot, page func(int)) error {
+			return listCustom(ctx, c.opts.Dynamic, k, pageSize, s, page)
+		}
+	}
 	if !ok {
 		c.addGap(Gap{Kind: k.Kind, Reason: GapError, Message: fmt.Sprintf("list %s: no live lister for this kind", k.Kind)})
 		return
@@ -312,6 +332,9 @@ func (c *collector) collectKind(ctx context.Context, k *KindInfo) {
 	if lostServer(ctx, err) {
 		c.fail("listing "+string(k.Kind), err)
 		return
+	}
+	if k.Optional && apierrors.IsNotFound(err) {
+		return // the add-on is not installed
 	}
 	if err != nil {
 		c.addGap(listGap(ctx, k, err))

@@ -27,7 +27,7 @@ func TestLiveLostServerIsFatal(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			fc := newLiveFake(t, nil, pod("a", "p"))
 			failList("pods", tt.err)(fc)
-			s, err := Collect(context.Background(), fc, LiveOptions{})
+			s, err := Collect(context.Background(), fc, LiveOptions{Dynamic: notInstalledDynamic()})
 			if err == nil {
 				t.Fatalf("want an error, got a snapshot with gaps %v", s.Gaps)
 			}
@@ -39,7 +39,7 @@ func TestLiveLostServerIsFatal(t *testing.T) {
 	// A forbidden list stays a gap.
 	fc := newLiveFake(t, nil)
 	failList("pods", apierrors.NewForbidden(schema.GroupResource{Resource: "pods"}, "", nil))(fc)
-	s, err := Collect(context.Background(), fc, LiveOptions{})
+	s, err := Collect(context.Background(), fc, LiveOptions{Dynamic: notInstalledDynamic()})
 	if err != nil {
 		t.Fatal(err)
 	}

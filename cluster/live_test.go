@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -18,11 +19,14 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/version"
 	fakediscovery "k8s.io/client-go/discovery/fake"
+	"k8s.io/client-go/dynamic"
+	dynamicfake "k8s.io/client-go/dynamic/fake"
 	"k8s.io/client-go/kubernetes/fake"
 	"k8s.io/client-go/rest"
 	k8stesting "k8s.io/client-go/testing"
@@ -314,7 +318,7 @@ func TestLiveCollect(t *testing.T) {
 			if tc.setup != nil {
 				tc.setup(fc)
 			}
-			s, err := Collect(t.Context(), fc, LiveOptions{Now: func() time.Time { return liveNow }})
+			s, err := Collect(t.Context(), fc, LiveOptions{Dynamic: notInstalledDynamic(), Now: func() time.Time { return liveNow }})
 			assertReadOnlyAndNoSecrets(t, fc.Actions())
 			if tc.wantErr != "" {
 				if err == nil || err.Error() != tc.wantErr {
@@ -412,7 +416,7 @@ func TestLivePagination(t *testing.T) {
 			fc := newLiveFake(t, nil)
 			fc.PrependReactor("list", "pods", pp.react)
 			var last LiveProgress
-			s, err := Collect(t.Context(), fc, LiveOptions{PageSize: 3, Progress: func(p LiveProgress) { last = p }})
+			s, err := Collect(t.Context(), fc, LiveOptions{Dynamic: notInstalledDynamic(), PageSize: 3, Progress: func(p LiveProgress) { last = p }})
 			if err != nil {
 				t.Fatalf("Collect: %v", err)
 			}
@@ -450,7 +454,7 @@ func TestLiveProgressIsSerialized(t *testing.T) {
 	fc := newLiveFake(t, nil, objs...)
 	// Plain variables: the race detector catches concurrent Progress calls.
 	calls, maxDone := 0, 0
-	_, err := Collect(t.Context(), fc, LiveOptions{Concurrency: 8, Progress: func(p LiveProgress) {
+	_, err := Collect(t.Context(), fc, LiveOptions{Dynamic: notInstalledDynamic(), Concurrency: 8, Progress: func(p LiveProgress) {
 		calls++
 		maxDone = max(maxDone, p.KindsDone)
 	}})
@@ -468,6 +472,13 @@ func TestLiveListersCoverKinds(t *testing.T) {
 		switch {
 		case k.Kind == KindConfigMaps && ok:
 			t.Errorf("configmaps have a lister; they must only be read by name")
+		case k.Optional:
+			if ok {
+				t.Errorf("custom kind %s has a typed lister", k.Kind)
+			}
+			if customStores[k.Kind] == nil {
+				t.Errorf("custom kind %s has no entry in customStores", k.Kind)
+			}
 		case k.Kind != KindConfigMaps && !ok:
 			t.Errorf("kind %s has no entry in liveListers", k.Kind)
 		}
@@ -603,5 +614,63 @@ func TestLiveGapReason(t *testing.T) {
 				t.Errorf("gapReason(%v) = %s, want %s", tc.err, got, tc.want)
 			}
 		})
+	}
+}
+
+// customListKinds registers the custom kinds with the fake dynamic client.
+var customListKinds = func() map[schema.GroupVersionResource]string {
+	m := map[schema.GroupVersionResource]string{}
+	for _, k := range Kinds {
+		if k.Optional {
+			m[k.GVR] = k.Name + "List"
+		}
+	}
+	return m
+}()
+
+// notInstalledDynamic answers every custom resource list with 404, as a
+// server without those CRDs does.
+func notInstalledDynamic() dynamic.Interface {
+	dc := dynamicfake.NewSimpleDynamicClientWithCustomListKinds(runtime.NewScheme(), customListKinds)
+	dc.PrependReactor("list", "*", func(a k8stesting.Action) (bool, runtime.Object, error) {
+		return true, nil, apierrors.NewNotFound(a.GetResource().GroupResource(), "")
+	})
+	return dc
+}
+
+func TestLiveCustomResources(t *testing.T) {
+	sched := &unstructured.Unstructured{}
+	sched.SetAPIVersion("velero.io/v1")
+	sched.SetKind("Schedule")
+	sched.SetNamespace("velero")
+	sched.SetName("daily")
+	sched.SetManagedFields([]metav1.ManagedFieldsEntry{{Manager: "x"}})
+	_ = unstructured.SetNestedField(sched.Object, "0 1 * * *", "spec", "schedule")
+	dc := dynamicfake.NewSimpleDynamicClientWithCustomListKinds(runtime.NewScheme(), map[schema.GroupVersionResource]string{
+		{Group: "velero.io", Version: "v1", Resource: "schedules"}:                 "ScheduleList",
+		{Group: "velero.io", Version: "v1", Resource: "backups"}:                   "BackupList",
+		{Group: "k3s.cattle.io", Version: "v1", Resource: "etcdsnapshotfiles"}:     "ETCDSnapshotFileList",
+		{Group: "config.openshift.io", Version: "v1", Resource: "clusterversions"}: "ClusterVersionList",
+	}, sched)
+	dc.PrependReactor("list", "etcdsnapshotfiles", func(a k8stesting.Action) (bool, runtime.Object, error) {
+		return true, nil, apierrors.NewForbidden(a.GetResource().GroupResource(), "", errors.New("no"))
+	})
+	dc.PrependReactor("list", "clusterversions", func(a k8stesting.Action) (bool, runtime.Object, error) {
+		return true, nil, apierrors.NewNotFound(a.GetResource().GroupResource(), "")
+	})
+	fc := newLiveFake(t, nil)
+	s, err := Collect(t.Context(), fc, LiveOptions{Dynamic: dc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.VeleroSchedules) != 1 || s.VeleroSchedules[0].GetName() != "daily" || s.VeleroSchedules[0].GetManagedFields() != nil {
+		t.Errorf("velero schedules = %+v, want daily without managedFields", s.VeleroSchedules)
+	}
+	var kinds []Kind
+	for _, g := range s.Gaps {
+		kinds = append(kinds, g.Kind)
+	}
+	if !slices.Equal(kinds, []Kind{KindETCDSnapshotFiles}) {
+		t.Errorf("gaps = %+v, want only the forbidden etcdsnapshotfiles (a CRD that is not installed is no gap)", s.Gaps)
 	}
 }

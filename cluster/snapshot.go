@@ -11,6 +11,7 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
 
 // SchemaVersion is the version of the snapshot file format this build writes.
@@ -58,17 +59,88 @@ type Snapshot struct {
 	Leases              []coordinationv1.Lease                  `json:"leases,omitempty"`
 	Ingresses           []networkingv1.Ingress                  `json:"ingresses,omitempty"`
 
+	// Custom resources of add-ons that some checks read, kept as
+	// unstructured objects. A CRD that is not installed leaves its list
+	// empty and is not a gap; one the identity may not list is.
+	VeleroSchedules   []unstructured.Unstructured `json:"veleroSchedules,omitempty"`
+	VeleroBackups     []unstructured.Unstructured `json:"veleroBackups,omitempty"`
+	ETCDSnapshotFiles []unstructured.Unstructured `json:"etcdSnapshotFiles,omitempty"`
+	ClusterVersions   []unstructured.Unstructured `json:"clusterVersions,omitempty"`
+
+	// APIResources is the server's discovery document flattened: every
+	// resource (and subresource, as "pods/exec") each served group version
+	// offers. Empty for manifests; see KindAPIResources for why it may be
+	// missing from a live snapshot.
+	APIResources []APIResource `json:"apiResources,omitempty"`
+
 	// Gaps lists what could not be read, and why. A check that needs a kind
 	// listed here reports skip, never pass.
 	Gaps []Gap `json:"gaps,omitempty"`
 }
 
-// ServerInfo describes the API server the snapshot was read from.
+// ServerInfo describes the API server the snapshot was read from. Every
+// field but Host is filled only by a live collection (or a snapshot file
+// saved from one); nil or empty means not collected, and a live probe that
+// failed also leaves a Gap of the matching Kind* below.
 type ServerInfo struct {
 	Host       string `json:"host,omitempty"`
 	GitVersion string `json:"gitVersion,omitempty"`
 	Platform   string `json:"platform,omitempty"`
+	// ReadyzChecks are the check names /readyz?verbose lists, in order
+	// ("ping", "etcd", "etcd-override-0", "poststarthook/...").
+	ReadyzChecks []string `json:"readyzChecks,omitempty"`
+	// ServingCert is the certificate chain the API server presented in the
+	// TLS handshake.
+	ServingCert *CertInfo `json:"servingCert,omitempty"`
+	// Anonymous is the answer to an unauthenticated request.
+	Anonymous *AnonymousProbe `json:"anonymous,omitempty"`
 }
+
+// CertInfo summarizes a presented certificate chain.
+type CertInfo struct {
+	// NotAfter is the earliest expiry in the chain, and Subject the subject
+	// of the certificate that expires then.
+	NotAfter time.Time `json:"notAfter"`
+	Subject  string    `json:"subject"`
+	// LeafSubject and LeafDNSNames describe the serving certificate itself.
+	LeafSubject  string   `json:"leafSubject,omitempty"`
+	LeafDNSNames []string `json:"leafDNSNames,omitempty"`
+	// ChainLength counts the certificates presented.
+	ChainLength int `json:"chainLength"`
+}
+
+// AnonymousProbe is what the API server answered to a request made with no
+// credentials at all: 401 means anonymous auth is off, 403 that anonymous
+// requests are authenticated but not authorized for Path, 200 that they
+// are authorized.
+type AnonymousProbe struct {
+	Path       string `json:"path"`
+	StatusCode int    `json:"statusCode"`
+}
+
+// APIResource is one resource a served group version offers.
+type APIResource struct {
+	Group   string `json:"group,omitempty"`
+	Version string `json:"version"`
+	// Resource is the plural name, "pods", or "pods/exec" for a subresource.
+	Resource   string   `json:"resource"`
+	Kind       string   `json:"kind,omitempty"`
+	Namespaced bool     `json:"namespaced,omitempty"`
+	Verbs      []string `json:"verbs,omitempty"`
+}
+
+// Gap kinds for inputs that are not object lists.
+const (
+	// KindReadyz: /readyz?verbose could not be read.
+	KindReadyz Kind = "readyz"
+	// KindServingCert: the TLS handshake did not yield a certificate (for
+	// example a plain-HTTP or proxied connection).
+	KindServingCert Kind = "servingcert"
+	// KindAnonymous: the unauthenticated probe could not be made.
+	KindAnonymous Kind = "anonymous"
+	// KindAPIResources: discovery failed, fully or for some groups.
+	KindAPIResources Kind = "apiresources"
+)
 
 // Gap records one input that could not be read.
 type Gap struct {
