@@ -28,10 +28,12 @@ func newPKI() (*pki, error) {
 		return nil, err
 	}
 	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: "seaworthy-test-ca"},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(24 * time.Hour),
+		SerialNumber: big.NewInt(1),
+		Subject:      pkix.Name{CommonName: "seaworthy-test-ca"},
+		NotBefore:    time.Now().Add(-time.Hour),
+		// Long enough that only a leaf's chosen lifetime decides when the
+		// chain expires.
+		NotAfter:              time.Now().Add(10 * 365 * 24 * time.Hour),
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
 		BasicConstraintsValid: true,
 		IsCA:                  true,

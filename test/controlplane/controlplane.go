@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -61,32 +62,99 @@ func Require(tb testing.TB) string {
 	return dir
 }
 
-// Options tunes a control plane.
+// Options tunes a control plane. The zero value is one etcd and one
+// kube-apiserver.
 type Options struct {
 	// AuthorizationMode defaults to "Node,RBAC".
 	AuthorizationMode string
-	// ExtraArgs are appended to kube-apiserver's flags.
+	// ExtraArgs are appended to every kube-apiserver's flags.
 	ExtraArgs []string
-	// ServingCertValidFor is the serving certificate's lifetime (default 24h).
+	// ServingCertValidFor is the serving certificate's lifetime from now
+	// (default a year). The API server presents the leaf alone, so this is
+	// also when the chain it shows expires.
 	ServingCertValidFor time.Duration
+
+	// Hostnames starts one kube-apiserver per name, all sharing the etcd
+	// cluster, each on its own port and in its own UTS namespace whose
+	// hostname is that name: kube-apiserver names its identity Lease after
+	// the hostname and labels it kubernetes.io/hostname with it. This
+	// needs root, or unprivileged user namespaces. Empty: one
+	// kube-apiserver with the machine's hostname.
+	Hostnames []string
+	// EtcdMembers is the size of the etcd cluster the API servers store
+	// objects in (default 1), each member on its own loopback ports.
+	EtcdMembers int
+	// EventsEtcd starts a second, separate single-member etcd and stores
+	// Events there (--etcd-servers-overrides=/events#URL).
+	EventsEtcd bool
+	// NoIdentityLease turns off the API servers' identity Leases
+	// (feature gate APIServerIdentity off), for a cluster whose
+	// Leases must be exactly the ones loaded into it. kube-apiserver
+	// v1.37.2 has no flag for the lease's duration or renew interval: it
+	// renews every 10 s while it runs.
+	NoIdentityLease bool
 }
 
-// ControlPlane is a running etcd and kube-apiserver.
+// ControlPlane is a running etcd cluster and one or more kube-apiservers.
 type ControlPlane struct {
 	// Dir holds certificates, data, logs and kubeconfigs.
 	Dir string
-	// Host is the API server's URL.
+	// Host, Kubeconfig and Admin address the first API server.
 	Host string
 	// Kubeconfig is an admin kubeconfig (system:masters).
 	Kubeconfig string
 	// Admin is a rest.Config for the admin identity.
 	Admin *rest.Config
 
-	caPEM     []byte
-	pki       *pki
-	etcd      *exec.Cmd
-	apiserver *exec.Cmd
-	logs      []string
+	// APIServers are the kube-apiservers, in the order of
+	// Options.Hostnames.
+	APIServers []*APIServer
+	// Etcd are the members of the main etcd cluster.
+	Etcd []*EtcdMember
+	// EventsEtcd is the separate etcd for Events (nil unless
+	// Options.EventsEtcd).
+	EventsEtcd *EtcdMember
+
+	caPEM []byte
+	pki   *pki
+	mu    sync.Mutex
+	logs  []string
+}
+
+// APIServer is one running kube-apiserver.
+type APIServer struct {
+	// Hostname is the hostname of its UTS namespace ("" when it runs with
+	// the machine's).
+	Hostname string
+	// Host is its URL.
+	Host string
+	// Admin is a rest.Config for the admin identity against this server.
+	Admin *rest.Config
+	// Args are its command-line flags (without the binary), for objects
+	// that describe it, such as a static pod.
+	Args []string
+
+	cmd *exec.Cmd
+}
+
+// EtcdMember is one running etcd.
+type EtcdMember struct {
+	Name      string
+	ClientURL string
+	PeerURL   string
+	// Args are its command-line flags (without the binary).
+	Args []string
+
+	cmd *exec.Cmd
+}
+
+// EtcdServers is the --etcd-servers value of the main etcd cluster.
+func (cp *ControlPlane) EtcdServers() string {
+	urls := make([]string, len(cp.Etcd))
+	for i, m := range cp.Etcd {
+		urls[i] = m.ClientURL
+	}
+	return strings.Join(urls, ",")
 }
 
 // Start runs etcd and kube-apiserver on free loopback ports, waits for
@@ -94,6 +162,9 @@ type ControlPlane struct {
 func Start(tb testing.TB, opts Options) *ControlPlane {
 	tb.Helper()
 	bin := Require(tb)
+	if len(opts.Hostnames) > 0 {
+		RequireNamespaces(tb)
+	}
 	cp, err := New(bin, tb.TempDir(), opts)
 	if cp != nil {
 		tb.Cleanup(func() {
@@ -109,6 +180,37 @@ func Start(tb testing.TB, opts Options) *ControlPlane {
 	return cp
 }
 
+// RequireNamespaces skips the test (fails it when EnvRequire is set) when
+// this process cannot give a child its own UTS namespace and hostname,
+// which Options.Hostnames needs.
+func RequireNamespaces(tb testing.TB) {
+	tb.Helper()
+	cmd := exec.Command("hostname", "seaworthy-probe")
+	cmd.SysProcAttr = utsAttr()
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		return
+	}
+	msg := fmt.Sprintf("live test runs API servers with their own hostnames, which needs root or unprivileged user namespaces, and setting one failed: %v: %s", err, strings.TrimSpace(string(out)))
+	if os.Getenv(EnvRequire) == "1" {
+		tb.Fatal(msg)
+	}
+	tb.Skip("SKIPPING LIVE TEST: " + msg)
+}
+
+// utsAttr puts a child in a new UTS namespace, and in a new user namespace
+// mapping the caller to root there when the caller is not root.
+func utsAttr() *syscall.SysProcAttr {
+	a := &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL, Cloneflags: syscall.CLONE_NEWUTS}
+	if uid := os.Geteuid(); uid != 0 {
+		a.Cloneflags |= syscall.CLONE_NEWUSER
+		a.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: uid, Size: 1}}
+		a.GidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getegid(), Size: 1}}
+		a.GidMappingsEnableSetgroups = false
+	}
+	return a
+}
+
 // New starts a control plane from the binaries in bin, keeping its files in
 // dir. On error the returned ControlPlane (if not nil) must still be closed.
 // Tests use Start instead.
@@ -117,7 +219,14 @@ func New(bin, dir string, opts Options) (*ControlPlane, error) {
 		opts.AuthorizationMode = "Node,RBAC"
 	}
 	if opts.ServingCertValidFor == 0 {
-		opts.ServingCertValidFor = 24 * time.Hour
+		opts.ServingCertValidFor = 365 * 24 * time.Hour
+	}
+	if opts.EtcdMembers <= 0 {
+		opts.EtcdMembers = 1
+	}
+	hostnames := opts.Hostnames
+	if len(hostnames) == 0 {
+		hostnames = []string{""}
 	}
 	cp := &ControlPlane{Dir: dir}
 	p, err := newPKI()
@@ -143,25 +252,39 @@ func New(bin, dir string, opts Options) (*ControlPlane, error) {
 	if err != nil {
 		return nil, err
 	}
-	ports, err := freePorts(3)
+	nEtcd := opts.EtcdMembers
+	if opts.EventsEtcd {
+		nEtcd++
+	}
+	ports, err := freePorts(2*nEtcd + len(hostnames))
 	if err != nil {
 		return nil, err
 	}
-	etcdURL := fmt.Sprintf("http://127.0.0.1:%d", ports[0])
-	peerURL := fmt.Sprintf("http://127.0.0.1:%d", ports[1])
-	cp.etcd, err = cp.run(filepath.Join(bin, "etcd"), "etcd",
-		"--name=default", "--data-dir="+filepath.Join(dir, "etcd"),
-		"--listen-client-urls="+etcdURL, "--advertise-client-urls="+etcdURL,
-		"--listen-peer-urls="+peerURL, "--initial-advertise-peer-urls="+peerURL,
-		"--initial-cluster=default="+peerURL,
-		"--unsafe-no-fsync", "--quota-backend-bytes=8589934592", "--log-level=warn")
-	if err != nil {
+	for i := range opts.EtcdMembers {
+		cp.Etcd = append(cp.Etcd, &EtcdMember{
+			Name:      fmt.Sprintf("etcd-%d", i),
+			ClientURL: fmt.Sprintf("http://127.0.0.1:%d", ports[2*i]),
+			PeerURL:   fmt.Sprintf("http://127.0.0.1:%d", ports[2*i+1]),
+		})
+	}
+	if err := cp.startEtcd(bin, "etcd", cp.Etcd); err != nil {
 		return cp, err
 	}
-	cp.Host = fmt.Sprintf("https://127.0.0.1:%d", ports[2])
-	args := []string{
-		"--etcd-servers=" + etcdURL,
-		"--bind-address=127.0.0.1", "--advertise-address=127.0.0.1", "--secure-port=" + strconv.Itoa(ports[2]),
+	etcdArgs := []string{"--etcd-servers=" + cp.EtcdServers()}
+	if opts.EventsEtcd {
+		i := opts.EtcdMembers
+		cp.EventsEtcd = &EtcdMember{
+			Name:      "etcd-events",
+			ClientURL: fmt.Sprintf("http://127.0.0.1:%d", ports[2*i]),
+			PeerURL:   fmt.Sprintf("http://127.0.0.1:%d", ports[2*i+1]),
+		}
+		if err := cp.startEtcd(bin, "etcd-events", []*EtcdMember{cp.EventsEtcd}); err != nil {
+			return cp, err
+		}
+		etcdArgs = append(etcdArgs, "--etcd-servers-overrides=/events#"+cp.EventsEtcd.ClientURL)
+	}
+	common := []string{
+		"--bind-address=127.0.0.1", "--advertise-address=127.0.0.1",
 		"--tls-cert-file=" + filepath.Join(dir, "serving.crt"), "--tls-private-key-file=" + filepath.Join(dir, "serving.key"),
 		"--client-ca-file=" + filepath.Join(dir, "ca.crt"),
 		"--authorization-mode=" + opts.AuthorizationMode,
@@ -178,44 +301,115 @@ func New(bin, dir string, opts Options) (*ControlPlane, error) {
 		"--max-requests-inflight=800", "--max-mutating-requests-inflight=400",
 		"--v=0",
 	}
-	cp.apiserver, err = cp.run(filepath.Join(bin, "kube-apiserver"), "kube-apiserver", append(args, opts.ExtraArgs...)...)
-	if err != nil {
-		return cp, err
+	if opts.NoIdentityLease {
+		// The peer proxy depends on the identity Leases.
+		common = append(common, "--feature-gates=APIServerIdentity=false,UnknownVersionInteroperabilityProxy=false")
 	}
-	cp.Admin = &rest.Config{
-		Host:            cp.Host,
-		TLSClientConfig: rest.TLSClientConfig{CAData: p.caPEM, CertData: adminCert, KeyData: adminKey},
-		QPS:             200, Burst: 400,
+	for i, h := range hostnames {
+		port := ports[2*nEtcd+i]
+		args := append(append(append([]string{}, etcdArgs...), "--secure-port="+strconv.Itoa(port)), common...)
+		s := &APIServer{
+			Hostname: h,
+			Host:     fmt.Sprintf("https://127.0.0.1:%d", port),
+			Args:     append(args, opts.ExtraArgs...),
+		}
+		s.Admin = &rest.Config{
+			Host:            s.Host,
+			TLSClientConfig: rest.TLSClientConfig{CAData: p.caPEM, CertData: adminCert, KeyData: adminKey},
+			QPS:             200, Burst: 400,
+		}
+		cp.APIServers = append(cp.APIServers, s)
 	}
+	cp.Host, cp.Admin = cp.APIServers[0].Host, cp.APIServers[0].Admin
 	cp.Kubeconfig = filepath.Join(dir, "admin.kubeconfig")
 	if err := cp.writeKubeconfig(cp.Kubeconfig, &clientcmdapi.AuthInfo{ClientCertificateData: adminCert, ClientKeyData: adminKey}); err != nil {
 		return cp, err
 	}
-	return cp, cp.waitReady(90 * time.Second)
+	// The servers start together: most of a start is waiting for etcd and
+	// for post-start hooks, and concurrent bootstrapping is what an HA
+	// control plane does anyway.
+	errs := make([]error, len(cp.APIServers))
+	var wg sync.WaitGroup
+	for i, s := range cp.APIServers {
+		name := "kube-apiserver"
+		if len(cp.APIServers) > 1 {
+			name = fmt.Sprintf("kube-apiserver-%d", i)
+		}
+		if s.Hostname != "" {
+			name = "kube-apiserver-" + s.Hostname
+		}
+		if s.cmd, errs[i] = cp.run(filepath.Join(bin, "kube-apiserver"), name, s.Hostname, s.Args...); errs[i] != nil {
+			continue
+		}
+		wg.Go(func() { errs[i] = s.waitReady(90 * time.Second) })
+	}
+	wg.Wait()
+	return cp, errors.Join(errs...)
+}
+
+// startEtcd starts the members of one etcd cluster together (a member of a
+// new multi-member cluster waits for its peers) with static peer
+// configuration.
+func (cp *ControlPlane) startEtcd(bin, name string, members []*EtcdMember) error {
+	peers := make([]string, len(members))
+	for i, m := range members {
+		if len(members) == 1 && name == "etcd" {
+			m.Name = "default"
+		}
+		peers[i] = m.Name + "=" + m.PeerURL
+	}
+	for _, m := range members {
+		m.Args = []string{
+			"--name=" + m.Name, "--data-dir=" + filepath.Join(cp.Dir, name, m.Name),
+			"--listen-client-urls=" + m.ClientURL, "--advertise-client-urls=" + m.ClientURL,
+			"--listen-peer-urls=" + m.PeerURL, "--initial-advertise-peer-urls=" + m.PeerURL,
+			"--initial-cluster=" + strings.Join(peers, ","),
+			"--initial-cluster-state=new", "--initial-cluster-token=" + name,
+			"--unsafe-no-fsync", "--quota-backend-bytes=8589934592", "--log-level=warn",
+		}
+		log := name
+		if len(members) > 1 {
+			log = name + "-" + m.Name
+		}
+		var err error
+		if m.cmd, err = cp.run(filepath.Join(bin, "etcd"), log, "", m.Args...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // run starts a binary in its own process group with its output in a log
-// file; the child is killed if the test process dies.
-func (cp *ControlPlane) run(path, name string, args ...string) (*exec.Cmd, error) {
+// file; the child is killed if the test process dies. With a hostname it
+// runs in a new UTS namespace with that hostname.
+func (cp *ControlPlane) run(path, name, hostname string, args ...string) (*exec.Cmd, error) {
 	logPath := filepath.Join(cp.Dir, name+".log")
 	logFile, err := os.Create(logPath)
 	if err != nil {
 		return nil, err
 	}
 	cmd := exec.Command(path, args...)
-	cmd.Stdout, cmd.Stderr = logFile, logFile
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	if hostname != "" {
+		// The shell sets the new namespace's hostname and replaces itself
+		// with the binary, which keeps the process id (and group).
+		cmd = exec.Command("/bin/sh", append([]string{"-c", `hostname "$0" && exec "$@"`, hostname, path}, args...)...)
+		cmd.SysProcAttr = utsAttr()
+	}
+	cmd.Stdout, cmd.Stderr = logFile, logFile
 	if err := cmd.Start(); err != nil {
 		logFile.Close()
 		return nil, fmt.Errorf("start %s: %w", name, err)
 	}
+	cp.mu.Lock()
 	cp.logs = append(cp.logs, logPath)
+	cp.mu.Unlock()
 	go func() { _ = cmd.Wait(); logFile.Close() }()
 	return cmd, nil
 }
 
-func (cp *ControlPlane) waitReady(timeout time.Duration) error {
-	client, err := kubernetes.NewForConfig(cp.Admin)
+func (s *APIServer) waitReady(timeout time.Duration) error {
+	client, err := kubernetes.NewForConfig(s.Admin)
 	if err != nil {
 		return err
 	}
@@ -228,12 +422,12 @@ func (cp *ControlPlane) waitReady(timeout time.Duration) error {
 			return nil
 		}
 		last = fmt.Errorf("%v: %s", err, strings.TrimSpace(string(body)))
-		if cp.apiserver.ProcessState != nil {
-			return fmt.Errorf("kube-apiserver exited: %s", cp.apiserver.ProcessState)
+		if s.cmd.ProcessState != nil {
+			return fmt.Errorf("kube-apiserver at %s exited: %s", s.Host, s.cmd.ProcessState)
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("kube-apiserver not ready after %s: %v", timeout, last)
+			return fmt.Errorf("kube-apiserver at %s not ready after %s: %v", s.Host, timeout, last)
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
@@ -260,31 +454,72 @@ func (cp *ControlPlane) TokenKubeconfig(tb testing.TB, name, token string) strin
 	return path
 }
 
-// StopAPIServer kills kube-apiserver, leaving etcd running.
-func (cp *ControlPlane) StopAPIServer() { stop(cp.apiserver) }
-
-// Close stops both processes.
-func (cp *ControlPlane) Close() {
-	stop(cp.apiserver)
-	stop(cp.etcd)
+// StopAPIServer stops every kube-apiserver, leaving etcd running.
+func (cp *ControlPlane) StopAPIServer() {
+	for _, s := range cp.APIServers {
+		s.Stop()
+	}
 }
 
+// Stop shuts this kube-apiserver down gracefully (SIGTERM). A server that
+// shuts down deletes its identity Lease. It is safe to call more than once.
+func (s *APIServer) Stop() { stop(s.cmd) }
+
+// Kill ends this kube-apiserver at once (SIGKILL), as a crash or the loss
+// of its host would: its identity Lease stays, no longer renewed.
+func (s *APIServer) Kill() { kill(s.cmd) }
+
+// Stop stops this etcd member.
+func (m *EtcdMember) Stop() { stop(m.cmd) }
+
+// Close stops every process and waits for them to exit.
+func (cp *ControlPlane) Close() {
+	cp.StopAPIServer()
+	for _, m := range cp.Etcd {
+		m.Stop()
+	}
+	if cp.EventsEtcd != nil {
+		cp.EventsEtcd.Stop()
+	}
+}
+
+// stop sends SIGTERM to the process group and SIGKILL if it has not
+// exited within 5 s.
 func stop(cmd *exec.Cmd) {
 	if cmd == nil || cmd.Process == nil {
 		return
 	}
 	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
-	deadline := time.Now().Add(5 * time.Second)
+	if !waitGone(cmd, 5*time.Second) {
+		kill(cmd)
+	}
+}
+
+// kill sends SIGKILL to the process group and waits for the process to go.
+func kill(cmd *exec.Cmd) {
+	if cmd == nil || cmd.Process == nil {
+		return
+	}
+	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	waitGone(cmd, 5*time.Second)
+}
+
+// waitGone reports whether the process has exited (and been reaped) within
+// timeout.
+func waitGone(cmd *exec.Cmd, timeout time.Duration) bool {
+	deadline := time.Now().Add(timeout)
 	for time.Now().Before(deadline) {
 		if err := syscall.Kill(cmd.Process.Pid, 0); errors.Is(err, syscall.ESRCH) {
-			return
+			return true
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	return false
 }
 
 func (cp *ControlPlane) dumpLogs(tb testing.TB) {
+	cp.mu.Lock()
+	defer cp.mu.Unlock()
 	for _, l := range cp.logs {
 		data, err := os.ReadFile(l)
 		if err != nil {
