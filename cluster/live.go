@@ -115,7 +115,7 @@ func CollectLive(ctx context.Context, cfg *rest.Config, opts LiveOptions) (*Snap
 			return nil, fmt.Errorf("build a client for %s: %w", cfg.Host, err)
 		}
 	}
-	return collect(ctx, client, cfg.Host, opts)
+	return collect(ctx, client, cfg, opts)
 }
 
 // Collect reads every kind in Kinds through client into a Snapshot with
@@ -135,10 +135,17 @@ func CollectLive(ctx context.Context, cfg *rest.Config, opts LiveOptions) (*Snap
 // A deadline on ctx bounds the whole collection: kinds not read by then
 // become timeout gaps.
 func Collect(ctx context.Context, client kubernetes.Interface, opts LiveOptions) (*Snapshot, error) {
-	return collect(ctx, client, "", opts)
+	return collect(ctx, client, nil, opts)
 }
 
-func collect(ctx context.Context, client kubernetes.Interface, host string, opts LiveOptions) (*Snapshot, error) {
+// collect does the work of Collect and CollectLive; cfg, when set, is the
+// client's configuration, which the probes that need a connection of
+// their own (the anonymous request, the TLS handshake) start from.
+func collect(ctx context.Context, client kubernetes.Interface, cfg *rest.Config, opts LiveOptions) (*Snapshot, error) {
+	host := ""
+	if cfg != nil {
+		host = cfg.Host
+	}
 	if opts.PageSize <= 0 {
 		opts.PageSize = DefaultPageSize
 	}
@@ -160,7 +167,13 @@ func collect(ctx context.Context, client kubernetes.Interface, host string, opts
 	c := &collector{client: client, opts: opts, snap: s}
 	runCtx, cancel := context.WithCancel(ctx)
 	c.cancel = cancel
+	probed := make(chan struct{})
+	go func() {
+		defer close(probed)
+		c.probeServer(runCtx, cfg)
+	}()
 	c.run(runCtx)
+	<-probed
 	cancel()
 	if c.fatal != nil {
 		return nil, c.fatal
