@@ -65,8 +65,13 @@ func Require(tb testing.TB) string {
 // Options tunes a control plane. The zero value is one etcd and one
 // kube-apiserver.
 type Options struct {
-	// AuthorizationMode defaults to "Node,RBAC".
+	// AuthorizationMode defaults to "Node,RBAC". kube-apiserver turns
+	// anonymous authentication off when the modes include AlwaysAllow.
 	AuthorizationMode string
+	// AuthorizationConfig, when set, is an AuthorizationConfiguration
+	// (YAML) passed with --authorization-config instead of
+	// --authorization-mode.
+	AuthorizationConfig string
 	// ExtraArgs are appended to every kube-apiserver's flags.
 	ExtraArgs []string
 	// ServingCertValidFor is the serving certificate's lifetime from now
@@ -287,7 +292,6 @@ func New(bin, dir string, opts Options) (*ControlPlane, error) {
 		"--bind-address=127.0.0.1", "--advertise-address=127.0.0.1",
 		"--tls-cert-file=" + filepath.Join(dir, "serving.crt"), "--tls-private-key-file=" + filepath.Join(dir, "serving.key"),
 		"--client-ca-file=" + filepath.Join(dir, "ca.crt"),
-		"--authorization-mode=" + opts.AuthorizationMode,
 		"--service-account-issuer=https://kubernetes.default.svc.cluster.local",
 		"--service-account-key-file=" + saPub, "--service-account-signing-key-file=" + saKey,
 		"--service-cluster-ip-range=10.96.0.0/16",
@@ -300,6 +304,15 @@ func New(bin, dir string, opts Options) (*ControlPlane, error) {
 		"--disable-admission-plugins=ServiceAccount,ResourceQuota,LimitRanger,TaintNodesByCondition,DefaultTolerationSeconds",
 		"--max-requests-inflight=800", "--max-mutating-requests-inflight=400",
 		"--v=0",
+	}
+	if opts.AuthorizationConfig != "" {
+		path := filepath.Join(dir, "authorization.yaml")
+		if err := os.WriteFile(path, []byte(opts.AuthorizationConfig), 0o600); err != nil {
+			return cp, err
+		}
+		common = append(common, "--authorization-config="+path)
+	} else {
+		common = append(common, "--authorization-mode="+opts.AuthorizationMode)
 	}
 	if opts.NoIdentityLease {
 		// The peer proxy depends on the identity Leases.
