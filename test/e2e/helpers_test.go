@@ -214,7 +214,13 @@ type liveCluster struct {
 // into it, in order.
 func startCluster(t *testing.T, fixtures ...string) *liveCluster {
 	t.Helper()
-	cp := controlplane.Start(t, controlplane.Options{})
+	return startClusterWith(t, controlplane.Options{}, fixtures...)
+}
+
+// startClusterWith is startCluster with control-plane options.
+func startClusterWith(t *testing.T, opts controlplane.Options, fixtures ...string) *liveCluster {
+	t.Helper()
+	cp := controlplane.Start(t, opts)
 	client, err := kubernetes.NewForConfig(cp.Admin)
 	if err != nil {
 		t.Fatal(err)
