@@ -14,8 +14,13 @@ import (
 
 	coordinationv1 "k8s.io/api/coordination/v1"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
+
+	"github.com/seaworthy-k8s/seaworthy/cluster"
 )
 
 // The harness starts what its options ask for: API servers with their own
@@ -112,6 +117,52 @@ func TestHarness(t *testing.T) {
 		}
 		if got := servingNotAfter(t, cp.APIServers[0]); got.Before(time.Now().Add(300 * 24 * time.Hour)) {
 			t.Errorf("the default serving certificate expires %s, want about a year from now", got)
+		}
+
+		// Custom resources load, status included, after their
+		// definitions are installed, and read back as they were.
+		want := &cluster.Snapshot{
+			Namespaces: []corev1.Namespace{{ObjectMeta: metav1.ObjectMeta{Name: "velero"}}},
+			VeleroSchedules: []unstructured.Unstructured{{Object: map[string]any{
+				"apiVersion": "velero.io/v1", "kind": "Schedule",
+				"metadata": map[string]any{"name": "daily", "namespace": "velero"},
+				"spec":     map[string]any{"schedule": "0 3 * * *", "template": map[string]any{"includedNamespaces": []any{"*"}}},
+				"status":   map[string]any{"phase": "Enabled", "lastBackup": "2026-03-01T03:00:00Z"},
+			}}},
+			ETCDSnapshotFiles: []unstructured.Unstructured{{Object: map[string]any{
+				"apiVersion": "k3s.cattle.io/v1", "kind": "ETCDSnapshotFile",
+				"metadata": map[string]any{"name": "etcd-snapshot-server-1-1772330400"},
+				"spec":     map[string]any{"snapshotName": "etcd-snapshot-server-1-1772330400", "nodeName": "server-1", "location": "file:///var/lib/rancher/k3s/server/db/snapshots/x"},
+				"status":   map[string]any{"readyToUse": true, "creationTime": "2026-03-01T02:00:00Z"},
+			}}},
+		}
+		dyn, err := dynamic.NewForConfig(cp.Admin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := Load(t.Context(), client, want, 4); err == nil || !strings.Contains(err.Error(), "LoadOptions.Dynamic") {
+			t.Errorf("loading custom resources without a dynamic client: %v, want an error saying it is needed", err)
+		}
+		if err := LoadWithOptions(t.Context(), client, want, LoadOptions{Dynamic: dyn}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := cluster.CollectLive(t.Context(), cp.Admin, cluster.LiveOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, pair := range map[string][2][]unstructured.Unstructured{
+			"Velero Schedules":  {want.VeleroSchedules, got.VeleroSchedules},
+			"ETCDSnapshotFiles": {want.ETCDSnapshotFiles, got.ETCDSnapshotFiles},
+		} {
+			if len(pair[1]) != 1 {
+				t.Errorf("read back %d %s, want 1", len(pair[1]), name)
+				continue
+			}
+			for _, field := range []string{"spec", "status"} {
+				if w, g := pair[0][0].Object[field], pair[1][0].Object[field]; !equality.Semantic.DeepEqual(w, g) {
+					t.Errorf("%s %s read back as %v, want %v", name, field, g, w)
+				}
+			}
 		}
 	})
 }

@@ -20,6 +20,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 
@@ -43,6 +44,11 @@ type LoadOptions struct {
 	// as invalid (422), and the load goes on without it; unset, such an
 	// object fails the load. Calls are serialized.
 	Rejected func(obj metav1.Object, err error)
+	// Dynamic writes custom resources (Velero Schedules and Backups, k3s
+	// ETCDSnapshotFiles, OpenShift ClusterVersions), after installing a
+	// definition for each kind present. A snapshot holding any fails to
+	// load without it.
+	Dynamic dynamic.Interface
 }
 
 // BulkConfig returns a copy of cfg suited to loading many objects: protobuf
@@ -58,7 +64,8 @@ func BulkConfig(cfg *rest.Config) *rest.Config {
 }
 
 // Load puts every object of snap into the API server behind client with the
-// given number of workers; see LoadWithOptions.
+// given number of workers; see LoadWithOptions. Snapshots with custom
+// resources need LoadWithOptions and LoadOptions.Dynamic.
 func Load(ctx context.Context, client kubernetes.Interface, snap *cluster.Snapshot, workers int) error {
 	return LoadWithOptions(ctx, client, snap, LoadOptions{Workers: workers})
 }
@@ -186,6 +193,12 @@ func LoadWithOptions(ctx context.Context, client kubernetes.Interface, snap *clu
 		func(ctx context.Context, o *corev1.Pod, uo metav1.UpdateOptions) (*corev1.Pod, error) {
 			return c.CoreV1().Pods(o.Namespace).UpdateStatus(ctx, o, uo)
 		})
+
+	custom, err := customTasks(ctx, opts.Dynamic, snap)
+	if err != nil {
+		return err
+	}
+	others = append(others, custom...)
 
 	p := newProgress(opts.Progress, len(namespaces)+len(others))
 	defer p.stop()

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"k8s.io/cli-runtime/pkg/genericiooptions"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
@@ -235,7 +236,11 @@ func startClusterWith(t *testing.T, opts controlplane.Options, fixtures ...strin
 // load writes snap's objects into the live cluster.
 func (lc *liveCluster) load(t *testing.T, snap *cluster.Snapshot) {
 	t.Helper()
-	if err := controlplane.Load(t.Context(), lc.client, snap, 16); err != nil {
+	dyn, err := dynamic.NewForConfig(lc.Admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := controlplane.LoadWithOptions(t.Context(), lc.client, snap, controlplane.LoadOptions{Workers: 16, Dynamic: dyn}); err != nil {
 		t.Fatalf("load into the API server: %v", err)
 	}
 }
