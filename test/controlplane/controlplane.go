@@ -174,7 +174,7 @@ func Start(tb testing.TB, opts Options) *ControlPlane {
 	if cp != nil {
 		tb.Cleanup(func() {
 			if tb.Failed() {
-				cp.dumpLogs(tb)
+				cp.DumpLogs(tb)
 			}
 			cp.Close()
 		})
@@ -530,7 +530,9 @@ func waitGone(cmd *exec.Cmd, timeout time.Duration) bool {
 	return false
 }
 
-func (cp *ControlPlane) dumpLogs(tb testing.TB) {
+// DumpLogs logs the last lines of every process's log to tb (Start does
+// this when the test fails).
+func (cp *ControlPlane) DumpLogs(tb testing.TB) {
 	cp.mu.Lock()
 	defer cp.mu.Unlock()
 	for _, l := range cp.logs {

@@ -277,6 +277,7 @@ func TestLiveControlPlaneHA(t *testing.T) {
 			}
 			r := oneResult(t, snap, "ETCD-001")
 			wantStatus(t, r, tc.want)
+			wantSignal(t, r, "etcd-static-pods")
 		})
 	}
 

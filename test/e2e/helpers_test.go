@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -211,38 +213,140 @@ type liveCluster struct {
 	client kubernetes.Interface
 }
 
-// startCluster starts a control plane and loads the fixture directories
-// into it, in order.
+// fixtureOptions are the control-plane options of a cluster that holds a
+// fixture: no identity Lease of the server's own, which CP-001 would count
+// as one more API server and whose age (in the evidence) changes from one
+// audit to the next. The live cluster's Leases are then the fixture's.
+var fixtureOptions = controlplane.Options{NoIdentityLease: true}
+
+// startCluster starts a control plane (fixtureOptions) and loads the
+// fixture directories into it, in order.
 func startCluster(t *testing.T, fixtures ...string) *liveCluster {
 	t.Helper()
-	return startClusterWith(t, controlplane.Options{}, fixtures...)
-}
-
-// startClusterWith is startCluster with control-plane options.
-func startClusterWith(t *testing.T, opts controlplane.Options, fixtures ...string) *liveCluster {
-	t.Helper()
-	cp := controlplane.Start(t, opts)
-	client, err := kubernetes.NewForConfig(cp.Admin)
+	cp := controlplane.Start(t, fixtureOptions)
+	lc, err := newLiveCluster(t.Context(), cp, fixtures...)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return lc
+}
+
+// newLiveCluster wraps a running control plane and loads fixtures into it.
+func newLiveCluster(ctx context.Context, cp *controlplane.ControlPlane, fixtures ...string) (*liveCluster, error) {
+	client, err := kubernetes.NewForConfig(cp.Admin)
+	if err != nil {
+		return nil, err
+	}
 	lc := &liveCluster{ControlPlane: cp, client: client}
 	for _, f := range fixtures {
-		lc.load(t, loadFixture(t, f))
+		snap, err := cluster.Load([]string{f}, cluster.ManifestOptions{Now: time.Now(), Warn: func(string) {}})
+		if err != nil {
+			return nil, fmt.Errorf("load %s: %w", f, err)
+		}
+		if err := lc.loadSnapshot(ctx, snap); err != nil {
+			return nil, fmt.Errorf("load %s into the API server: %w", f, err)
+		}
 	}
-	return lc
+	return lc, nil
+}
+
+// startClusters prepares one control plane (fixtureOptions) per fixture
+// directory, loaded with it. take(t, i) returns the i-th, ready, closed
+// when t ends, and has the next `ahead` start meanwhile: most of a start
+// is waiting on etcd and post-start hooks, which overlaps well with
+// auditing the previous cluster. A cluster started ahead and never taken
+// is closed when the calling test ends.
+func startClusters(t *testing.T, dirs []string, ahead int) (take func(t *testing.T, i int) *liveCluster) {
+	t.Helper()
+	bin := controlplane.Require(t)
+	type ready struct {
+		lc  *liveCluster
+		err error
+	}
+	out := make([]chan ready, len(dirs))
+	once := make([]sync.Once, len(dirs))
+	var wg sync.WaitGroup
+	start := func(i int) {
+		if i >= len(dirs) {
+			return
+		}
+		once[i].Do(func() {
+			out[i] = make(chan ready, 1)
+			wg.Go(func() {
+				tmp, err := os.MkdirTemp("", "seaworthy-e2e-")
+				if err != nil {
+					out[i] <- ready{err: err}
+					return
+				}
+				cp, err := controlplane.New(bin, tmp, fixtureOptions)
+				var lc *liveCluster
+				if err == nil {
+					lc, err = newLiveCluster(context.Background(), cp, dirs[i])
+				}
+				if err != nil {
+					if cp != nil {
+						cp.Close()
+					}
+					os.RemoveAll(tmp)
+					lc = nil
+				}
+				out[i] <- ready{lc: lc, err: err}
+			})
+		})
+	}
+	var mu sync.Mutex
+	taken := make([]bool, len(dirs))
+	t.Cleanup(func() {
+		wg.Wait()
+		mu.Lock()
+		defer mu.Unlock()
+		for i, c := range out {
+			if c == nil || taken[i] {
+				continue
+			}
+			if r := <-c; r.lc != nil {
+				r.lc.Close()
+				os.RemoveAll(r.lc.Dir)
+			}
+		}
+	})
+	return func(t *testing.T, i int) *liveCluster {
+		t.Helper()
+		for j := i; j <= i+ahead; j++ {
+			start(j)
+		}
+		mu.Lock()
+		taken[i] = true
+		mu.Unlock()
+		r := <-out[i]
+		if r.err != nil {
+			t.Fatalf("start a control plane with %s: %v", dirs[i], r.err)
+		}
+		t.Cleanup(func() {
+			if t.Failed() {
+				r.lc.DumpLogs(t)
+			}
+			r.lc.Close()
+			os.RemoveAll(r.lc.Dir)
+		})
+		return r.lc
+	}
 }
 
 // load writes snap's objects into the live cluster.
 func (lc *liveCluster) load(t *testing.T, snap *cluster.Snapshot) {
 	t.Helper()
-	dyn, err := dynamic.NewForConfig(lc.Admin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := controlplane.LoadWithOptions(t.Context(), lc.client, snap, controlplane.LoadOptions{Workers: 16, Dynamic: dyn}); err != nil {
+	if err := lc.loadSnapshot(t.Context(), snap); err != nil {
 		t.Fatalf("load into the API server: %v", err)
 	}
+}
+
+func (lc *liveCluster) loadSnapshot(ctx context.Context, snap *cluster.Snapshot) error {
+	dyn, err := dynamic.NewForConfig(lc.Admin)
+	if err != nil {
+		return err
+	}
+	return controlplane.LoadWithOptions(ctx, lc.client, snap, controlplane.LoadOptions{Workers: 16, Dynamic: dyn})
 }
 
 // kubeconfig writes a kubeconfig for server (default: the API server) with

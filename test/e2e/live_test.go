@@ -14,7 +14,6 @@ import (
 
 	"github.com/seaworthy-k8s/seaworthy/checks"
 	"github.com/seaworthy-k8s/seaworthy/cluster"
-	"github.com/seaworthy-k8s/seaworthy/test/controlplane"
 )
 
 // serverProbeChecks are the checks whose results may rest on what the API
@@ -53,9 +52,11 @@ func TestLiveAuditMatchesOffline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, dir := range scenarioDirs(t) {
+	dirs := scenarioDirs(t)
+	take := startClusters(t, dirs, 2)
+	for i, dir := range dirs {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
-			lc := startClusterWith(t, controlplane.Options{NoIdentityLease: true}, dir)
+			lc := take(t, i)
 			snap, err := cluster.CollectLive(t.Context(), lc.Admin, cluster.LiveOptions{Now: func() time.Time { return now }})
 			if err != nil {
 				t.Fatalf("collect: %v", err)
