@@ -197,6 +197,36 @@ func resultLines(rs []auditResult) []string {
 	return out
 }
 
+// auditReadsAtOneMoment reads the cluster once through each kubeconfig
+// with `seaworthy snapshot` and audits the files with `audit -f`, all as of
+// the first read's time. Two live audits happen at different moments, and
+// a fixture's time-stamped objects (a leader Lease renewed at a fixed time)
+// are judged older by the later one, in its evidence; as of one moment,
+// two reads of the same objects must give the same results.
+func auditReadsAtOneMoment(t *testing.T, kubeconfigs ...string) []auditReport {
+	t.Helper()
+	var at time.Time
+	var out []auditReport
+	for i, kc := range kubeconfigs {
+		file := filepath.Join(t.TempDir(), fmt.Sprintf("read-%d.snapshot.json", i))
+		if r := runCLI(t, "snapshot", "--kubeconfig", kc, "-o", file); r.code != 0 || r.stdout != "" {
+			t.Fatalf("snapshot through %s: %s, stdout %q", kc, r, r.stdout)
+		}
+		snap, err := cluster.ReadSnapshotFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			at = snap.CollectedAt
+		} else {
+			snap.CollectedAt = at
+			writeSnapshot(t, file, snap)
+		}
+		out = append(out, audit(t, "-f", file))
+	}
+	return out
+}
+
 // loadFixture reads a fixture directory (or file) the way `audit -f` does.
 func loadFixture(t *testing.T, path string) *cluster.Snapshot {
 	t.Helper()

@@ -44,11 +44,12 @@ func (lc *liveCluster) mintToken(t *testing.T, ns, name string) string {
 }
 
 // The shipped least-privilege RBAC is enough: the auditor ServiceAccount's
-// audit of the demo cluster has no gaps and the admin's results.
+// read of the demo cluster has no gaps and, judged as of the same moment,
+// the admin's results.
 func TestLiveAuditorRBACIsEnough(t *testing.T) {
 	lc, token := startAuditorCluster(t)
-	admin := audit(t, "--kubeconfig", lc.Kubeconfig)
-	auditor := audit(t, "--kubeconfig", lc.TokenKubeconfig(t, "auditor", token))
+	reads := auditReadsAtOneMoment(t, lc.Kubeconfig, lc.TokenKubeconfig(t, "auditor", token))
+	admin, auditor := reads[0], reads[1]
 	if len(auditor.Gaps) != 0 {
 		t.Errorf("the auditor's audit has gaps: %v", auditor.Gaps)
 	}
@@ -202,7 +203,7 @@ func selfReview(t *testing.T, c kubernetes.Interface, attrs *authorizationv1.Res
 // Without resourcequotas in its ClusterRole the auditor still completes the
 // audit: the gap is reported as forbidden, every check that needs quotas
 // reports one skip naming it, none passes, and every other check gives the
-// admin's results.
+// admin's results (the two read as of one moment).
 func TestLiveForbiddenKindDegradesToSkips(t *testing.T) {
 	const dropped, name = "resourcequotas", "seaworthy-no-quotas"
 	lc := startCluster(t, demoDir, deployDir)
@@ -211,8 +212,8 @@ func TestLiveForbiddenKindDegradesToSkips(t *testing.T) {
 	createRBAC(ctx, t, lc.client, role, name)
 	token := lc.mintToken(t, auditorNamespace, name)
 
-	admin := audit(t, "--kubeconfig", lc.Kubeconfig)
-	r := runCLI(t, "audit", "--kubeconfig", lc.TokenKubeconfig(t, name, token), "-o", "json")
+	limitedKubeconfig := lc.TokenKubeconfig(t, name, token)
+	r := runCLI(t, "audit", "--kubeconfig", limitedKubeconfig, "-o", "json")
 	if r.code == 2 || r.stderr != "" {
 		t.Fatalf("a forbidden kind must not fail the run: %s", r)
 	}
@@ -253,13 +254,22 @@ func TestLiveForbiddenKindDegradesToSkips(t *testing.T) {
 			t.Errorf("%s: %s, want skip naming the %s gap", id, rs[0], cluster.KindResourceQuotas)
 		}
 	}
-	var adminRest []auditResult
-	for _, res := range admin.Results {
+	reads := auditReadsAtOneMoment(t, lc.Kubeconfig, limitedKubeconfig)
+	var adminRest, limitedRest []auditResult
+	for _, res := range reads[0].Results {
 		if !needsQuotas[res.Check] {
 			adminRest = append(adminRest, res)
 		}
 	}
-	if d := diffResults("admin", "without "+dropped, adminRest, rest); d != "" {
+	for _, res := range reads[1].Results {
+		if !needsQuotas[res.Check] {
+			limitedRest = append(limitedRest, res)
+		}
+	}
+	if len(limitedRest) != len(rest) {
+		t.Errorf("the limited identity's snapshot gives %d results outside the quota checks, its live audit %d", len(limitedRest), len(rest))
+	}
+	if d := diffResults("admin", "without "+dropped, adminRest, limitedRest); d != "" {
 		t.Errorf("checks that do not read %s changed:\n%s", dropped, d)
 	}
 }
