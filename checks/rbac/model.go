@@ -588,3 +588,22 @@ func (m *Model) DanglingBindings() []*Binding {
 	}
 	return out
 }
+
+// SelectedBy reports whether role's labels match one of aggregated's
+// aggregation selectors, as the aggregation controller decides.
+func SelectedBy(aggregated, role *Role) bool {
+	if aggregated.Aggregate == nil || aggregated == role {
+		return false
+	}
+	set := labels.Set(role.Labels)
+	for i := range aggregated.Aggregate.ClusterRoleSelectors {
+		sel, err := metav1.LabelSelectorAsSelector(&aggregated.Aggregate.ClusterRoleSelectors[i])
+		if err != nil || sel.Empty() {
+			continue
+		}
+		if sel.Matches(set) {
+			return true
+		}
+	}
+	return false
+}
