@@ -98,12 +98,10 @@ func TestRBACFixturesFireOnlyIntendedChecks(t *testing.T) {
 // cluster-wide, the ingress-nginx admission job writes
 // ValidatingWebhookConfigurations, and metrics-server is clean.
 func TestRBACRealWorld(t *testing.T) {
-	dir := "../../shared/realworld"
+	// ../shared/realworld beside the repository.
+	dir := filepath.Join("..", "..", "shared", "realworld")
 	if _, err := os.Stat(dir); err != nil {
-		dir = "/work/shared/realworld"
-		if _, err := os.Stat(dir); err != nil {
-			t.Skip("real-world manifests not present")
-		}
+		t.Skipf("real-world manifests not found beside the repository (%v)", err)
 	}
 	var paths []string
 	for _, f := range []string{"metrics-server-rbac.yaml", "kube-state-metrics-clusterrole.yaml", "ingress-nginx-rbac.yaml"} {

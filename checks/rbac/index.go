@@ -87,7 +87,14 @@ func dedupe(refs []ruleRef) []ruleRef {
 // binding and matching rule. A RoleBinding counts only when a.Namespace is
 // its namespace; a ClusterRoleBinding always. Grants come ordered by
 // subject, then binding, then role and rule.
-func (m *Model) WhoCan(a Attributes) []Grant {
+func (m *Model) WhoCan(a Attributes) []Grant { return m.whoCan(a, false) }
+
+// WhoCanInAnyNamespace is WhoCan for the request in some namespace: every
+// RoleBinding counts, whatever a.Namespace says, each grant scoped to its
+// binding's namespace.
+func (m *Model) WhoCanInAnyNamespace(a Attributes) []Grant { return m.whoCan(a, true) }
+
+func (m *Model) whoCan(a Attributes, anyNamespace bool) []Grant {
 	var out []Grant
 	for _, ref := range m.candidates(a) {
 		rule := &ref.role.Rules[ref.rule]
@@ -95,7 +102,7 @@ func (m *Model) WhoCan(a Attributes) []Grant {
 			continue
 		}
 		for _, b := range ref.role.bindings {
-			if !bindingApplies(b, a.Namespace) {
+			if !anyNamespace && !bindingApplies(b, a.Namespace) {
 				continue
 			}
 			for _, s := range b.Subjects {
