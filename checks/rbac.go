@@ -619,7 +619,7 @@ func coveredNote(res *rbac.Resources, rule *rbacv1.PolicyRule) string {
 		return ""
 	}
 	if !res.Discovered {
-		return "the input has no API discovery (manifests), so the resources the wildcard covers today cannot be listed"
+		return "the input has no API discovery (manifests, or a live read where discovery failed), so the resources the wildcard covers today cannot be listed"
 	}
 	covered, _ := res.Covered(rule)
 	const limit = 40
@@ -882,7 +882,7 @@ func evalRBAC009(in *Input) []Result {
 			if res.Discovered {
 				msg += "; and replace its wildcards with the resources they cover today (" + strings.Join(wildcards, "; ") + ")"
 			} else {
-				msg += "; its wildcards cannot be expanded because the input has no API discovery (manifests)"
+				msg += "; its wildcards cannot be expanded because the input has no API discovery (manifests, or a live read where discovery failed)"
 			}
 			ev["wildcardRules"] = wildcards
 		}
