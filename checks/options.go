@@ -26,6 +26,12 @@ type Options struct {
 	// defaults: replicas = max(ceil(cores/c), ceil(nodes/n)).
 	DNSCoresPerReplica float64
 	DNSNodesPerReplica float64
+
+	// RBACExemptBindings are bindings whose grants the RBAC checks accept
+	// knowingly, as "ClusterRoleBinding/name" or "RoleBinding/namespace/name"
+	// (for example an ingress controller that must watch Secrets
+	// cluster-wide).
+	RBACExemptBindings []string
 }
 
 // DefaultOptions returns the documented defaults.
