@@ -5,8 +5,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
-	"weak"
 
 	rbacv1 "k8s.io/api/rbac/v1"
 
@@ -195,7 +193,7 @@ var rbac009 = Check{
 		Rule: "Info for each non-platform ClusterRoleBinding whose subjects are all ServiceAccounts and whose role touches only namespaced resources " +
 			"(no nonResourceURLs; scope from discovery, or from the built-in resources when there is none, where unknown resources count as cluster-scoped): " +
 			"it suggests RoleBindings in the subjects' namespaces and, for wildcard rules, the resources the wildcard covers in discovery today. " +
-			"Warn instead of info when the role writes (any verb besides get, list and watch): write access in every namespace for a workload of one namespace. " +
+			"When the role writes (any verb besides get, list and watch) the message says so: write access in every namespace for a workload of one namespace. " +
 			"Info also for each binding whose role does not exist (dangling). Pass when there is none.",
 		Rationale: "A ClusterRoleBinding grants its rules in every namespace, present and future. A workload that only works in its own namespace " +
 			"needs them there only; and a dangling binding grants whatever a role of that name is given later.",
@@ -225,41 +223,14 @@ var rbac010 = Check{
 	Eval:  evalRBAC010,
 }
 
-// rbacModel builds the model of in.Snapshot once and shares it between the
-// RBAC checks of one run. The cache holds the last snapshot weakly and is
-// keyed by its address and the lengths of its RBAC lists.
+// rbacModel builds the model of in.Snapshot once per run and shares it
+// between the RBAC checks (see Input.memo).
 func rbacModel(in *Input) *rbac.Model {
-	s := in.Snapshot
-	key := rbacKey{len(s.Roles), len(s.ClusterRoles), len(s.RoleBindings), len(s.ClusterRoleBindings), s.Server.Platform}
-	modelCache.Lock()
-	defer modelCache.Unlock()
-	if modelCache.snap.Value() == s && modelCache.key == key && modelCache.model != nil {
-		return modelCache.model
-	}
-	m := rbac.Build(s)
-	modelCache.snap, modelCache.key, modelCache.model = weak.Make(s), key, m
-	modelCache.resources = rbac.NewResources(s.APIResources)
-	return m
+	return memo(in, "rbac.model", func() *rbac.Model { return rbac.Build(in.Snapshot) })
 }
 
 func rbacResources(in *Input) *rbac.Resources {
-	rbacModel(in)
-	modelCache.Lock()
-	defer modelCache.Unlock()
-	return modelCache.resources
-}
-
-type rbacKey struct {
-	roles, clusterRoles, roleBindings, clusterRoleBindings int
-	platform                                               string
-}
-
-var modelCache struct {
-	sync.Mutex
-	snap      weak.Pointer[cluster.Snapshot]
-	key       rbacKey
-	model     *rbac.Model
-	resources *rbac.Resources
+	return memo(in, "rbac.resources", func() *rbac.Resources { return rbac.NewResources(in.Snapshot.APIResources) })
 }
 
 // probe is one request a rule may allow; clusterScoped requests are granted
@@ -874,7 +845,6 @@ func evalRBAC009(in *Input) []Result {
 			b.Ref(), b.RoleRefString(), strings.Join(namespaces, ", "), b.RoleRefString(), strings.Join(namespaces, ", "))
 		status := StatusInfo
 		if w := writeVerbs(b.Role); len(w) > 0 {
-			status = StatusWarn
 			msg += fmt.Sprintf("; it may %s objects in every namespace, so a compromise of those ServiceAccounts reaches all of them", strings.Join(w, ", "))
 		}
 		ev := map[string]any{"binding": b.Ref(), "role": b.RoleRefString(), "namespaces": namespaces}
