@@ -101,6 +101,9 @@ type Role struct {
 	// allow-listed platform roles; PlatformReason says why.
 	Platform       bool   `json:"-"`
 	PlatformReason string `json:"-"`
+	// Assumed is set for a built-in ClusterRole the input did not contain
+	// but every API server has (manifests input; see assumesDefaults).
+	Assumed bool `json:"assumed,omitempty"`
 
 	// origins[i] is the aggregation path of Rules[i] below this role: the
 	// chain of contributing ClusterRoles, ending with the one that holds
@@ -271,12 +274,22 @@ func Build(snap *cluster.Snapshot) *Model {
 	m := &Model{bySubject: map[string][]*Binding{}, platform: snap.Server.Platform}
 	clusterRoles := make(map[string]*Role, len(snap.ClusterRoles))
 	nsRoles := make(map[string]*Role, len(snap.Roles))
-	for i := range snap.ClusterRoles {
-		cr := &snap.ClusterRoles[i]
-		r := &Role{Kind: KindClusterRole, Name: cr.Name, Rules: cr.Rules, Labels: cr.Labels, Aggregate: cr.AggregationRule}
+	addClusterRole := func(cr *rbacv1.ClusterRole, assumed bool) {
+		r := &Role{Kind: KindClusterRole, Name: cr.Name, Rules: cr.Rules, Labels: cr.Labels, Aggregate: cr.AggregationRule, Assumed: assumed}
 		m.markPlatformRole(r)
 		clusterRoles[r.Name] = r
 		m.roles = append(m.roles, r)
+	}
+	for i := range snap.ClusterRoles {
+		addClusterRole(&snap.ClusterRoles[i], false)
+	}
+	if assumesDefaults(snap) {
+		defaults := defaultClusterRoles()
+		for i := range defaults {
+			if clusterRoles[defaults[i].Name] == nil {
+				addClusterRole(&defaults[i], true)
+			}
+		}
 	}
 	for i := range snap.Roles {
 		ro := &snap.Roles[i]
