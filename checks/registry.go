@@ -8,6 +8,8 @@ func All() []Check {
 		quota001, quota002, quota003, quota004, quota005,
 		// Cluster DNS (dns.go)
 		dns001, dns002, dns003, dns004, dns005, dns006,
+		// Control plane (controlplane.go)
+		cp001, cp002, cp003, cp004,
 	}
 }
 
