@@ -368,7 +368,7 @@ func providerVerify(p PlatformInfo) string {
 	case PlatformGKE:
 		return "verify in GKE that the cluster is regional (a zonal cluster has a single control plane in one zone)."
 	case PlatformAKS:
-		return "verify the AKS cluster uses the Standard or Premium tier, whose control plane is zone-redundant and covered by the uptime SLA (the Free tier is not)."
+		return "verify the AKS cluster uses the Standard or Premium tier, which gives the control plane an uptime SLA (the Free tier has none)."
 	}
 	return "verify with the provider that the control plane is replicated across zones and covered by an uptime SLA."
 }
@@ -599,7 +599,7 @@ var k3sAPIServerDefaults = map[string]string{"authorization-mode": "Node,RBAC", 
 func apiServerConfigs(s *cluster.Snapshot) (configs []apiServerConfig, looked []string) {
 	for _, p := range componentPods(s, "kube-apiserver") {
 		configs = append(configs, apiServerConfig{ref: podRef(p), signal: signalAPIServerPod, flags: podFlags(p, "kube-apiserver"),
-			source: "pod " + p.Name})
+			source: p.Name})
 	}
 	if len(configs) > 0 {
 		return configs, nil
@@ -630,7 +630,7 @@ func apiServerConfigs(s *cluster.Snapshot) (configs []apiServerConfig, looked []
 			continue
 		}
 		configs = append(configs, apiServerConfig{ref: nodeRef(n.Name), signal: signalK3sNodeArgs,
-			flags: componentArgs(args, "kube-apiserver-arg"), defaults: k3sAPIServerDefaults, source: "node " + n.Name + " " + anno})
+			flags: componentArgs(args, "kube-apiserver-arg"), defaults: k3sAPIServerDefaults, source: "server " + n.Name + " (" + anno + ")"})
 	}
 	if len(configs) == 0 {
 		looked = append(looked, "no k3s/rke2 server node-args")

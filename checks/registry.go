@@ -10,6 +10,8 @@ func All() []Check {
 		dns001, dns002, dns003, dns004, dns005, dns006,
 		// Control plane (controlplane.go)
 		cp001, cp002, cp003, cp004,
+		// etcd (etcd.go)
+		etcd001, etcd002, etcd003,
 	}
 }
 
