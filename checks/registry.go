@@ -12,6 +12,8 @@ func All() []Check {
 		cp001, cp002, cp003, cp004,
 		// etcd (etcd.go)
 		etcd001, etcd002, etcd003,
+		// API access (apiaccess.go)
+		sec001, sec002, cert001,
 	}
 }
 
