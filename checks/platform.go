@@ -279,19 +279,30 @@ func decideNodeArgs(s *cluster.Snapshot, decide func(string, string, string)) bo
 	return false
 }
 
+// decideNodeLabels names the platform of the first marker (in
+// nodeLabelMarkers order) any node carries, reporting the first such node
+// and its smallest matching key; one pass over the nodes' labels.
 func decideNodeLabels(s *cluster.Snapshot, decide func(string, string, string)) bool {
-	for _, m := range nodeLabelMarkers {
-		for i := range s.Nodes {
-			n := &s.Nodes[i]
-			for _, k := range dnsSortedKeys(n.Labels) {
-				if strings.HasPrefix(k, m.prefix) {
-					decide(m.platform, signalNodeLabels, fmt.Sprintf("node %s has label %s", n.Name, k))
-					return true
+	best, node, key := len(nodeLabelMarkers), "", ""
+	for i := range s.Nodes {
+		n := &s.Nodes[i]
+		for k := range n.Labels {
+			for j := 0; j < best || (j == best && node == n.Name); j++ {
+				if !strings.HasPrefix(k, nodeLabelMarkers[j].prefix) {
+					continue
 				}
+				if j < best || k < key {
+					best, node, key = j, n.Name, k
+				}
+				break
 			}
 		}
 	}
-	return false
+	if node == "" {
+		return false
+	}
+	decide(nodeLabelMarkers[best].platform, signalNodeLabels, fmt.Sprintf("node %s has label %s", node, key))
+	return true
 }
 
 func decideEtcdManager(s *cluster.Snapshot, decide func(string, string, string)) bool {
