@@ -226,7 +226,9 @@ var rbac010 = Check{
 // rbacModel builds the model of in.Snapshot once per run and shares it
 // between the RBAC checks (see Input.memo).
 func rbacModel(in *Input) *rbac.Model {
-	return memo(in, "rbac.model", func() *rbac.Model { return rbac.Build(in.Snapshot) })
+	return memo(in, "rbac.model", func() *rbac.Model {
+		return rbac.BuildOn(in.Snapshot, DetectPlatform(in.Snapshot).Name)
+	})
 }
 
 func rbacResources(in *Input) *rbac.Resources {

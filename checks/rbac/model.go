@@ -270,8 +270,13 @@ func (m *Model) Roles() []*Role { return m.roles }
 func (m *Model) Bindings() []*Binding { return m.bindings }
 
 // Build resolves snap's roles and bindings into a Model.
-func Build(snap *cluster.Snapshot) *Model {
-	m := &Model{bySubject: map[string][]*Binding{}, platform: snap.Server.Platform}
+func Build(snap *cluster.Snapshot) *Model { return BuildOn(snap, snap.Server.Platform) }
+
+// BuildOn is Build for a cluster known to run on platform (as
+// checks.DetectPlatform names it), which decides the platform-specific
+// entries of the allow-list (EKS's own bindings, say).
+func BuildOn(snap *cluster.Snapshot, platform string) *Model {
+	m := &Model{bySubject: map[string][]*Binding{}, platform: platform}
 	clusterRoles := make(map[string]*Role, len(snap.ClusterRoles))
 	nsRoles := make(map[string]*Role, len(snap.Roles))
 	addClusterRole := func(cr *rbacv1.ClusterRole, assumed bool) {

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
+	"github.com/seaworthy-k8s/seaworthy/checks"
 	"github.com/seaworthy-k8s/seaworthy/checks/rbac"
 	"github.com/seaworthy-k8s/seaworthy/cluster"
 	"github.com/seaworthy-k8s/seaworthy/report"
@@ -85,7 +86,7 @@ func (o *rbacOptions) model(ctx context.Context) (*cluster.Snapshot, *rbac.Model
 	if len(missing) > 0 {
 		return nil, nil, fmt.Errorf("cannot answer without every RBAC object: %s", strings.Join(missing, "; "))
 	}
-	return snap, rbac.Build(snap), nil
+	return snap, rbac.BuildOn(snap, checks.DetectPlatform(snap).Name), nil
 }
 
 func newWhoCanCommand(streams genericiooptions.IOStreams) *cobra.Command {
