@@ -104,6 +104,23 @@ type Check struct {
 type Input struct {
 	Snapshot *cluster.Snapshot
 	Options  *Options
+	// memos holds what several checks derive from the same snapshot (the
+	// RBAC model, say), computed once per run; see memo.
+	memos map[string]any
+}
+
+// memo returns the value stored under key for this run, computing it with
+// build the first time. Checks run one after another, so it needs no lock.
+func memo[T any](in *Input, key string, build func() T) T {
+	if v, ok := in.memos[key]; ok {
+		return v.(T)
+	}
+	v := build()
+	if in.memos == nil {
+		in.memos = map[string]any{}
+	}
+	in.memos[key] = v
+	return v
 }
 
 // result is a shorthand for building a Result.

@@ -18,6 +18,9 @@ import (
 //     pass, info or na.
 //   - fail*.yaml: the check must return at least one warn or fail.
 //   - skip*.yaml: the check must return only skip results.
+//   - info*.yaml: the check must return at least one info and no warn or
+//     fail; it stands in for fail*.yaml for checks whose findings are only
+//     ever info (advice, not a problem).
 //
 // Any file may pin exact results with header comments, each of which must
 // match one result of the check:
@@ -76,17 +79,17 @@ func TestCheckFixtures(t *testing.T) {
 			for _, path := range files {
 				base := filepath.Base(path)
 				kind := ""
-				for _, k := range []string{"pass", "fail", "skip"} {
+				for _, k := range []string{"pass", "fail", "skip", "info"} {
 					if strings.HasPrefix(base, k) {
 						kind = k
 					}
 				}
 				if kind == "" {
-					t.Errorf("%s: fixture name must start with pass, fail or skip", path)
+					t.Errorf("%s: fixture name must start with pass, fail, info or skip", path)
 					continue
 				}
 				havePass = havePass || kind == "pass"
-				haveFail = haveFail || kind == "fail"
+				haveFail = haveFail || kind == "fail" || kind == "info"
 				t.Run(base, func(t *testing.T) {
 					h := readHeader(t, path)
 					rs := runFixture(t, c, path, h.now)
@@ -102,7 +105,7 @@ func TestCheckFixtures(t *testing.T) {
 				})
 			}
 			if !havePass || !haveFail {
-				t.Errorf("check %s needs at least one pass*.yaml and one fail*.yaml in testdata/%s", c.ID, c.ID)
+				t.Errorf("check %s needs at least one pass*.yaml and one fail*.yaml (or info*.yaml) in testdata/%s", c.ID, c.ID)
 			}
 		})
 	}
@@ -124,6 +127,17 @@ func checkFixtureKind(t *testing.T, kind string, rs []Result) {
 			}
 		}
 		t.Errorf("fail fixture got no warn or fail:\n%s", formatResults(rs))
+	case "info":
+		info := false
+		for _, r := range rs {
+			info = info || r.Status == StatusInfo
+			if r.Status == StatusWarn || r.Status == StatusFail {
+				t.Errorf("info fixture got %s", formatResult(r))
+			}
+		}
+		if !info {
+			t.Errorf("info fixture got no info:\n%s", formatResults(rs))
+		}
 	case "skip":
 		for _, r := range rs {
 			if r.Status != StatusSkip {

@@ -1,5 +1,7 @@
 package checks
 
+import "time"
+
 // Options holds every threshold the checks use. Zero values are not
 // meaningful; start from DefaultOptions.
 type Options struct {
@@ -26,6 +28,38 @@ type Options struct {
 	// defaults: replicas = max(ceil(cores/c), ceil(nodes/n)).
 	DNSCoresPerReplica float64
 	DNSNodesPerReplica float64
+
+	// APIServerLeaseMaxAge is how recently an API server identity Lease must
+	// have been renewed (before CollectedAt) for CP-001 to count it.
+	APIServerLeaseMaxAge time.Duration
+	// LeaderLeaseMaxAge is the age past which CP-002 calls a
+	// kube-controller-manager or kube-scheduler leader Lease stale.
+	LeaderLeaseMaxAge time.Duration
+	// ControlPlaneMinZones is how many failure zones API servers (CP-001)
+	// and etcd members (ETCD-001) must span, and ControlPlaneMaxPerZone
+	// the most of them one zone may hold.
+	ControlPlaneMinZones   int
+	ControlPlaneMaxPerZone int
+
+	// BackupIntervalFactor times a backup schedule's interval is how old
+	// the last successful backup may be before ETCD-003 calls it overdue
+	// (fail), provided it is also older than BackupMaxAge.
+	BackupIntervalFactor float64
+	// BackupMaxAge is the age past which the newest backup warns, and
+	// BackupFailAge the age past which it fails whatever the schedule.
+	BackupMaxAge  time.Duration
+	BackupFailAge time.Duration
+
+	// CertWarnWithin and CertFailWithin are how close to expiry the API
+	// server's serving certificate chain warns and fails (CERT-001).
+	CertWarnWithin time.Duration
+	CertFailWithin time.Duration
+
+	// RBACExemptBindings are bindings whose grants the RBAC checks accept
+	// knowingly, as "ClusterRoleBinding/name" or "RoleBinding/namespace/name"
+	// (for example an ingress controller that must watch Secrets
+	// cluster-wide).
+	RBACExemptBindings []string
 }
 
 // DefaultOptions returns the documented defaults.
@@ -40,5 +74,15 @@ func DefaultOptions() Options {
 		DNSMinReplicas:     2,
 		DNSCoresPerReplica: 256,
 		DNSNodesPerReplica: 16,
+
+		APIServerLeaseMaxAge:   60 * time.Second,
+		LeaderLeaseMaxAge:      60 * time.Second,
+		ControlPlaneMinZones:   3,
+		ControlPlaneMaxPerZone: 2,
+		BackupIntervalFactor:   1.5,
+		BackupMaxAge:           26 * time.Hour,
+		BackupFailAge:          72 * time.Hour,
+		CertWarnWithin:         30 * 24 * time.Hour,
+		CertFailWithin:         7 * 24 * time.Hour,
 	}
 }

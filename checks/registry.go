@@ -8,6 +8,14 @@ func All() []Check {
 		quota001, quota002, quota003, quota004, quota005,
 		// Cluster DNS (dns.go)
 		dns001, dns002, dns003, dns004, dns005, dns006,
+		// Control plane (controlplane.go)
+		cp001, cp002, cp003, cp004,
+		// etcd (etcd.go)
+		etcd001, etcd002, etcd003,
+		// API access (apiaccess.go)
+		sec001, sec002, cert001,
+		// RBAC least privilege (rbac.go)
+		rbac001, rbac002, rbac003, rbac004, rbac005, rbac006, rbac007, rbac008, rbac009, rbac010,
 	}
 }
 

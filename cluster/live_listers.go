@@ -254,11 +254,15 @@ func sortByNamespaceName[T any, PT objectPtr[T]](items []T) {
 // keys and values are equal, quantities when their canonical form and
 // format are, and nil stays distinct from empty.
 type sharer struct {
-	strs  map[string]string
-	maps  map[string]map[string]string
-	lists map[string]corev1.ResourceList
-	key   []byte   // scratch
-	names []string // scratch
+	// stringsInterned is set when the decoder already shared equal strings
+	// and string maps (the snapshot file reader's does, see
+	// elementjson.go), so only resource lists and the like are left.
+	stringsInterned bool
+	strs            map[string]string
+	maps            map[string]map[string]string
+	lists           map[string]corev1.ResourceList
+	key             []byte   // scratch
+	names           []string // scratch
 }
 
 func newSharer() *sharer {
@@ -268,8 +272,10 @@ func newSharer() *sharer {
 // object shares what every object's metadata repeats, and for pods what
 // their spec and status repeat.
 func (s *sharer) object(o metav1.Object) {
-	o.SetLabels(s.stringMap(o.GetLabels()))
-	o.SetAnnotations(s.stringMap(o.GetAnnotations()))
+	if !s.stringsInterned {
+		o.SetLabels(s.stringMap(o.GetLabels()))
+		o.SetAnnotations(s.stringMap(o.GetAnnotations()))
+	}
 	// Typed objects embed ObjectMeta, which returns itself.
 	if a, ok := o.(interface{ GetObjectMeta() metav1.Object }); ok {
 		if m, ok := a.GetObjectMeta().(*metav1.ObjectMeta); ok {
@@ -302,8 +308,12 @@ func (s *sharer) pod(p *corev1.Pod) {
 	shareString(s, &sp.PriorityClassName)
 	shareString(s, &sp.RestartPolicy)
 	shareString(s, &sp.DNSPolicy)
-	sp.NodeSelector = s.stringMap(sp.NodeSelector)
-	sp.Overhead = s.resourceList(sp.Overhead)
+	if !s.stringsInterned {
+		sp.NodeSelector = s.stringMap(sp.NodeSelector)
+	}
+	if !s.stringsInterned {
+		sp.Overhead = s.resourceList(sp.Overhead)
+	}
 	s.requirements(sp.Resources)
 	for _, cs := range [][]corev1.Container{sp.InitContainers, sp.Containers} {
 		for i := range cs {
@@ -354,7 +364,7 @@ func (s *sharer) pod(p *corev1.Pod) {
 }
 
 func (s *sharer) requirements(r *corev1.ResourceRequirements) {
-	if r != nil {
+	if r != nil && !s.stringsInterned {
 		r.Requests = s.resourceList(r.Requests)
 		r.Limits = s.resourceList(r.Limits)
 	}
@@ -362,7 +372,7 @@ func (s *sharer) requirements(r *corev1.ResourceRequirements) {
 
 // shareString replaces *p with an equal string seen before.
 func shareString[S ~string](s *sharer, p *S) {
-	if *p == "" {
+	if *p == "" || s.stringsInterned {
 		return
 	}
 	if v, ok := s.strs[string(*p)]; ok {
@@ -370,6 +380,28 @@ func shareString[S ~string](s *sharer, p *S) {
 		return
 	}
 	s.strs[string(*p)] = string(*p)
+}
+
+// pairsMap returns the map of pairs (sorted by key, no duplicates) seen
+// before, or a new one whose strings come from str. The pairs' strings may
+// be views of a buffer that is reused: nothing keeps them.
+func (s *sharer) pairsMap(pairs [][2]string, str func(string) string) map[string]string {
+	if len(pairs) == 0 {
+		return map[string]string{}
+	}
+	s.key = s.key[:0]
+	for _, p := range pairs {
+		s.key = appendKeyPart(appendKeyPart(s.key, p[0]), p[1])
+	}
+	if v, ok := s.maps[string(s.key)]; ok {
+		return v
+	}
+	c := make(map[string]string, len(pairs))
+	for _, p := range pairs {
+		c[str(p[0])] = str(p[1])
+	}
+	s.maps[string(s.key)] = c
+	return c
 }
 
 // stringMap returns a map equal to m seen before, or m.

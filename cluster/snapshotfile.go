@@ -14,7 +14,6 @@ import (
 	"sync"
 	"sync/atomic"
 
-	jsoniter "github.com/json-iterator/go"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
@@ -645,25 +644,24 @@ func (d *snapshotDecoder) send(b *batch) bool {
 	return true
 }
 
-// elementJSON decodes list elements, which are most of a snapshot's bytes.
-// It is json-iterator configured as Kubernetes' own apimachinery used it for
-// years (case-sensitive, standard-library compatible, honouring the API
-// types' UnmarshalJSON methods); it decodes objects about twice as fast as
-// encoding/json. TestSnapshotRoundTripLarge holds it to encoding/json's
-// result.
-var elementJSON = jsoniter.Config{EscapeHTML: true, SortMapKeys: true, ValidateJsonRawMessage: true, CaseSensitive: true}.Froze()
-
 func (d *snapshotDecoder) worker() {
 	defer d.wg.Done()
 	// Each worker shares equal maps and strings among the objects it
 	// decodes, as the live source does (see sharer).
 	share := newSharer()
+	share.stringsInterned = true
+	iter := elementJSON.BorrowIterator(nil)
+	defer elementJSON.ReturnIterator(iter)
+	iter.Attachment = newDecodeScratch()
 	for b := range d.work {
 		if !d.failed.Load() {
 			start := 0
 			for i, end := range b.ends {
 				ptr := b.out.Index(b.outAt + i).Addr().Interface()
-				if err := elementJSON.Unmarshal(b.data[start:end], ptr); err != nil {
+				iter.ResetBytes(b.data[start:end])
+				iter.Error = nil
+				iter.ReadVal(ptr)
+				if err := iter.Error; err != nil && err != io.EOF {
 					d.fail(fmt.Errorf("decode snapshot: %s[%d] at byte %d: %w", b.list.field.name, b.first+i, b.offs[i], err))
 					break
 				}

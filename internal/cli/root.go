@@ -69,6 +69,7 @@ the cluster.`,
 		newAuditCommand(streams),
 		newSnapshotCommand(streams),
 		newChecksCommand(streams),
+		newRBACCommand(streams),
 		newVersionCommand(streams),
 	)
 	return root

@@ -1,0 +1,238 @@
+package checks
+
+import (
+	"bufio"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/seaworthy-k8s/seaworthy/cluster"
+)
+
+// rbacChecks returns the registered RBAC checks.
+func rbacChecks(t *testing.T) []Check {
+	t.Helper()
+	var out []Check
+	for _, c := range All() {
+		if strings.HasPrefix(c.ID, "RBAC-") {
+			out = append(out, c)
+		}
+	}
+	if len(out) != 10 {
+		t.Fatalf("%d RBAC checks registered, want 10", len(out))
+	}
+	return out
+}
+
+// alsoFires reads the "# also-fires: RBAC-00X ..." header of a fixture: the
+// other checks that warn or fail on it by design.
+func alsoFires(t *testing.T, path string) []string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "# also-fires:"); ok {
+			for _, f := range strings.Fields(rest) {
+				if strings.HasPrefix(f, "RBAC-") {
+					out = append(out, f)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// gating returns the IDs of the checks with a warn or fail result, sorted.
+func gating(rs []Result) []string {
+	var ids []string
+	for _, r := range rs {
+		if r.Status == StatusWarn || r.Status == StatusFail {
+			ids = append(ids, r.Check)
+		}
+	}
+	sort.Strings(ids)
+	return slices.Compact(ids)
+}
+
+// Each RBAC fixture, run through all ten RBAC checks, makes exactly the
+// intended checks warn or fail: its own (fail fixtures) plus the ones its
+// "# also-fires:" header names, and none on pass fixtures.
+func TestRBACFixturesFireOnlyIntendedChecks(t *testing.T) {
+	all := rbacChecks(t)
+	files, _ := filepath.Glob(filepath.Join("testdata", "RBAC-*", "*.yaml"))
+	if len(files) < 20 {
+		t.Fatalf("only %d RBAC fixtures", len(files))
+	}
+	for _, path := range files {
+		t.Run(path, func(t *testing.T) {
+			id := filepath.Base(filepath.Dir(path))
+			want := alsoFires(t, path)
+			if strings.HasPrefix(filepath.Base(path), "fail") {
+				want = append(want, id)
+			}
+			sort.Strings(want)
+			h := readHeader(t, path)
+			snap, err := cluster.Load([]string{path}, cluster.ManifestOptions{Now: h.now, Warn: func(m string) { t.Error(m) }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rs := Run(snap, DefaultOptions(), all)
+			if got := gating(rs); !slices.Equal(got, want) {
+				t.Errorf("checks that warn or fail: %v, want %v:\n%s", got, want, formatResults(rs))
+			}
+		})
+	}
+}
+
+// The real-world manifests' README says what a careful reviewer flags:
+// kube-state-metrics and the ingress-nginx controller read Secrets
+// cluster-wide, the ingress-nginx admission job writes
+// ValidatingWebhookConfigurations, and metrics-server is clean.
+func TestRBACRealWorld(t *testing.T) {
+	// ../shared/realworld beside the repository.
+	dir := filepath.Join("..", "..", "shared", "realworld")
+	if _, err := os.Stat(dir); err != nil {
+		t.Skipf("real-world manifests not found beside the repository (%v)", err)
+	}
+	var paths []string
+	for _, f := range []string{"metrics-server-rbac.yaml", "kube-state-metrics-clusterrole.yaml", "ingress-nginx-rbac.yaml"} {
+		paths = append(paths, filepath.Join(dir, f))
+	}
+	snap, err := cluster.Load(paths, cluster.ManifestOptions{Now: fixtureNow, Warn: func(string) {}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs := Run(snap, DefaultOptions(), rbacChecks(t))
+	var got []string
+	for _, r := range rs {
+		if r.Status == StatusWarn || r.Status == StatusFail {
+			got = append(got, r.Check+" "+string(r.Status)+" "+r.Object.String()+" "+r.Evidence["subject"].(string))
+		}
+	}
+	want := []string{
+		"RBAC-004 warn ClusterRoleBinding/ingress-nginx ServiceAccount/ingress-nginx/ingress-nginx",
+		"RBAC-004 warn ClusterRoleBinding/kube-state-metrics ServiceAccount/kube-system/kube-state-metrics",
+		"RBAC-010 warn ClusterRoleBinding/ingress-nginx-admission ServiceAccount/ingress-nginx/ingress-nginx-admission",
+	}
+	sort.Strings(got)
+	if !slices.Equal(got, want) {
+		t.Errorf("got:\n%s\nwant:\n%s\nall results:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"), formatResults(rs))
+	}
+}
+
+// The API server's own defaults (collected from kube-apiserver v1.37.2)
+// plus kubeadm's platform objects give no warn or fail.
+func TestRBACNoFindingsOnDefaults(t *testing.T) {
+	defaults, err := cluster.Load([]string{"../fixtures/rbac/apiserver-v1.37.2-defaults.snapshot.json"}, cluster.ManifestOptions{Now: fixtureNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kubeadm, err := cluster.Load([]string{"../fixtures/rbac/kubeadm-platform.yaml"}, cluster.ManifestOptions{Now: fixtureNow, Warn: func(m string) { t.Error(m) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(defaults.ClusterRoles) < 50 || len(kubeadm.ClusterRoleBindings) < 5 {
+		t.Fatalf("inputs too small: %d default ClusterRoles, %d kubeadm ClusterRoleBindings", len(defaults.ClusterRoles), len(kubeadm.ClusterRoleBindings))
+	}
+	snap := defaults
+	snap.Roles = append(snap.Roles, kubeadm.Roles...)
+	snap.ClusterRoles = append(snap.ClusterRoles, kubeadm.ClusterRoles...)
+	snap.RoleBindings = append(snap.RoleBindings, kubeadm.RoleBindings...)
+	snap.ClusterRoleBindings = append(snap.ClusterRoleBindings, kubeadm.ClusterRoleBindings...)
+	rs := Run(snap, DefaultOptions(), rbacChecks(t))
+	for _, r := range rs {
+		if r.Status != StatusPass {
+			t.Errorf("defaults: %s", formatResult(r))
+		}
+	}
+	// The control: the same input with one cluster-admin grant added
+	// fails RBAC-001.
+	snap.ClusterRoleBindings = append(snap.ClusterRoleBindings, kubeadm.ClusterRoleBindings[0])
+	snap.ClusterRoleBindings[len(snap.ClusterRoleBindings)-1].Name = "someone-admin"
+	rs = Run(snap, DefaultOptions(), rbacChecks(t))
+	if got := gating(rs); !slices.Equal(got, []string{"RBAC-001"}) {
+		t.Errorf("with an extra cluster-admin binding: %v, want [RBAC-001]", got)
+	}
+}
+
+// Options.RBACExemptBindings silences the named binding only.
+func TestRBACExemptBindings(t *testing.T) {
+	snap, err := cluster.Load([]string{"testdata/RBAC-004/fail-cluster-wide-secret-watch.yaml"}, cluster.ManifestOptions{Now: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := DefaultOptions()
+	opts.RBACExemptBindings = []string{"ClusterRoleBinding/exporter"}
+	if got := gating(Run(snap, opts, rbacChecks(t))); len(got) != 0 {
+		t.Errorf("exempt binding still reported by %v", got)
+	}
+	opts.RBACExemptBindings = []string{"ClusterRoleBinding/other"}
+	if got := gating(Run(snap, opts, rbacChecks(t))); !slices.Equal(got, []string{"RBAC-004"}) {
+		t.Errorf("another exemption: %v, want [RBAC-004]", got)
+	}
+}
+
+// Findings carry the evidence a reviewer needs, including the aggregation
+// path, and name the contributing role.
+func TestRBACEvidence(t *testing.T) {
+	rs := runFixture(t, rbac001, "testdata/RBAC-001/fail-equivalent-through-aggregation.yaml", fixtureNow)
+	if len(rs) != 1 {
+		t.Fatalf("results: %s", formatResults(rs))
+	}
+	ev := rs[0].Evidence
+	for k, want := range map[string]string{
+		"subject":         "Group/platform-operators",
+		"binding":         "ClusterRoleBinding/platform-operators",
+		"role":            "ClusterRole/platform-operators",
+		"rule":            `verbs=* apiGroups=* resources=*`,
+		"scope":           "cluster-wide",
+		"aggregationPath": "ClusterRole/platform-operators <- ClusterRole/break-glass-rules",
+	} {
+		if ev[k] != want {
+			t.Errorf("evidence %s = %v, want %q", k, ev[k], want)
+		}
+	}
+	if !strings.Contains(rs[0].Message, "ClusterRole/break-glass-rules") {
+		t.Errorf("message does not name the contributing role: %s", rs[0].Message)
+	}
+}
+
+// A wildcard finding lists what the wildcard covers when discovery is
+// present, and says it cannot when it is not.
+func TestRBACWildcardCoverage(t *testing.T) {
+	path := "testdata/RBAC-009/pass-read-only-suggestion-and-dangling.yaml"
+	snap, err := cluster.Load([]string{path}, cluster.ManifestOptions{Now: fixtureNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs := Run(snap, DefaultOptions(), []Check{rbac009, rbac005})
+	msgs := formatResults(rs)
+	if !strings.Contains(msgs, "no API discovery") {
+		t.Errorf("without discovery the messages must say so:\n%s", msgs)
+	}
+	snap, _ = cluster.Load([]string{path}, cluster.ManifestOptions{Now: fixtureNow})
+	snap.APIResources = []cluster.APIResource{
+		{Group: "apps", Version: "v1", Resource: "deployments", Namespaced: true},
+		{Group: "apps", Version: "v1", Resource: "deployments/scale", Namespaced: true},
+		{Group: "apps", Version: "v1", Resource: "statefulsets", Namespaced: true},
+		{Version: "v1", Resource: "pods", Namespaced: true},
+		{Version: "v1", Resource: "pods/log", Namespaced: true},
+		{Version: "v1", Resource: "nodes"},
+	}
+	rs = Run(snap, DefaultOptions(), []Check{rbac009, rbac005})
+	msgs = formatResults(rs)
+	for _, want := range []string{"deployments.apps,deployments.apps/scale,statefulsets.apps", "today it covers deployments.apps, deployments.apps/scale, statefulsets.apps", "RoleBinding to ClusterRole/pod-watcher in tools"} {
+		if !strings.Contains(msgs, want) {
+			t.Errorf("with discovery, want %q in:\n%s", want, msgs)
+		}
+	}
+}

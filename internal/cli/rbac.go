@@ -1,0 +1,417 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+
+	"github.com/seaworthy-k8s/seaworthy/checks"
+	"github.com/seaworthy-k8s/seaworthy/checks/rbac"
+	"github.com/seaworthy-k8s/seaworthy/cluster"
+	"github.com/seaworthy-k8s/seaworthy/report"
+)
+
+// rbacOptions are the flags shared by the rbac subcommands.
+type rbacOptions struct {
+	source        *sourceOptions
+	output        string
+	namespace     string
+	allNamespaces bool
+	streams       genericiooptions.IOStreams
+}
+
+func newRBACCommand(streams genericiooptions.IOStreams) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "rbac",
+		Short: "Answer who may do what, from the cluster's effective RBAC permissions",
+		Long: `Answer RBAC questions from a model of the cluster's effective permissions,
+built once from every Role, ClusterRole, RoleBinding and ClusterRoleBinding
+(live, or from -f manifests or a snapshot), with the RBAC authorizer's own
+rule matching: wildcards, subresources, resourceNames, non-resource URLs,
+RoleBindings to ClusterRoles, ServiceAccount groups and aggregated roles.
+
+Exit codes: 0 the question was answered (an empty answer included); 2 the
+run failed (bad arguments, unreadable input, RBAC objects that could not be
+read).`,
+	}
+	cmd.AddCommand(newWhoCanCommand(streams), newSubjectCommand(streams))
+	return cmd
+}
+
+func newRBACOptions(streams genericiooptions.IOStreams) *rbacOptions {
+	return &rbacOptions{source: newSourceOptions(streams), streams: streams}
+}
+
+func (o *rbacOptions) addFlags(cmd *cobra.Command) {
+	o.source.addFlags(cmd.Flags())
+	cmd.Flags().StringVarP(&o.output, "output", "o", "table", "Output format: table or json.")
+	cmd.Flags().StringVarP(&o.namespace, "namespace", "n", "", "Namespace of the request (who-can) or of the ServiceAccount (subject).")
+}
+
+func (o *rbacOptions) validate() error {
+	if o.output != "table" && o.output != "json" {
+		return fmt.Errorf("unknown output format %q (want table or json)", o.output)
+	}
+	if o.allNamespaces && o.namespace != "" {
+		return errors.New("-n and -A cannot be used together")
+	}
+	if err := o.source.complete(); err != nil {
+		return err
+	}
+	return o.source.validate()
+}
+
+// model loads the snapshot and builds the RBAC model; RBAC objects that
+// could not be read make the answer wrong, so they fail the run.
+func (o *rbacOptions) model(ctx context.Context) (*cluster.Snapshot, *rbac.Model, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	snap, err := o.source.load(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var missing []string
+	for _, k := range []cluster.Kind{cluster.KindRoles, cluster.KindClusterRoles, cluster.KindRoleBindings, cluster.KindClusterRoleBindings} {
+		if g, ok := snap.GapFor(k); ok {
+			missing = append(missing, fmt.Sprintf("%s %s (%s)", g.Kind, g.Reason, g.Message))
+		}
+	}
+	if len(missing) > 0 {
+		return nil, nil, fmt.Errorf("cannot answer without every RBAC object: %s", strings.Join(missing, "; "))
+	}
+	return snap, rbac.BuildOn(snap, checks.DetectPlatform(snap).Name), nil
+}
+
+func newWhoCanCommand(streams genericiooptions.IOStreams) *cobra.Command {
+	o := newRBACOptions(streams)
+	cmd := &cobra.Command{
+		Use:   "who-can VERB RESOURCE [NAME]",
+		Short: "List every subject that may do VERB on RESOURCE, and through which binding and rule",
+		Long: `List every User, Group and ServiceAccount that may do VERB on RESOURCE, with
+the binding, role and rule that grant it, the scope (cluster-wide or a
+namespace) and, for rules that reached an aggregated ClusterRole, the role
+they came from.
+
+RESOURCE is written as kubectl writes it: pods, pods/exec, deployments.apps,
+deployments.apps/scale; or a non-resource URL starting with / (/metrics,
+/healthz). Without a group the core group is assumed when it has the
+resource, else the one group discovery (or the built-in list) knows it in.
+
+Without -n the request is cluster-wide (a cluster-scoped resource, or all
+namespaces): only ClusterRoleBindings answer it. With -n NS, RoleBindings in
+NS count too; with -A, RoleBindings in any namespace are listed with theirs.
+Subjects are listed as bindings name them: a group is not expanded into its
+members, which RBAC does not know.`,
+		Example: `  # Who may read Secrets in kube-system?
+  seaworthy rbac who-can get secrets -n kube-system
+
+  # Who may exec into pods anywhere (any namespace's RoleBindings included)?
+  seaworthy rbac who-can create pods/exec -A
+
+  # Who may scale Deployments cluster-wide, from a saved snapshot, as JSON?
+  seaworthy rbac who-can update deployments.apps/scale -f cluster.snapshot.json -o json
+
+  # Who may read one named ConfigMap, and who may read /metrics?
+  seaworthy rbac who-can get configmaps cluster-info -n kube-public
+  seaworthy rbac who-can get /metrics`,
+		Args: cobra.RangeArgs(2, 3),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.validate(); err != nil {
+				return runError(err)
+			}
+			return o.runWhoCan(cmd.Context(), args)
+		},
+	}
+	o.addFlags(cmd)
+	cmd.Flags().BoolVarP(&o.allNamespaces, "all-namespaces", "A", false, "Count RoleBindings in every namespace.")
+	return cmd
+}
+
+// grantJSON is one grant in JSON output.
+type grantJSON struct {
+	Subject         rbac.Subject `json:"subject"`
+	Binding         string       `json:"binding"`
+	Role            string       `json:"role"`
+	Rule            ruleJSON     `json:"rule"`
+	Scope           string       `json:"scope"`
+	AggregationPath []string     `json:"aggregationPath,omitempty"`
+	Platform        bool         `json:"platform"`
+}
+
+type ruleJSON struct {
+	Verbs           []string `json:"verbs"`
+	APIGroups       []string `json:"apiGroups,omitempty"`
+	Resources       []string `json:"resources,omitempty"`
+	ResourceNames   []string `json:"resourceNames,omitempty"`
+	NonResourceURLs []string `json:"nonResourceURLs,omitempty"`
+}
+
+func toJSON(g rbac.Grant) grantJSON {
+	r := g.Rule()
+	out := grantJSON{
+		Subject: g.Subject, Binding: g.Binding.Ref(), Role: g.Role.Ref(),
+		Rule:     ruleJSON{Verbs: r.Verbs, APIGroups: r.APIGroups, Resources: r.Resources, ResourceNames: r.ResourceNames, NonResourceURLs: r.NonResourceURLs},
+		Scope:    "cluster",
+		Platform: g.Platform(),
+	}
+	if !g.ClusterWide() {
+		out.Scope = g.Namespace
+	}
+	if p := g.Path(); len(p) > 0 {
+		out.AggregationPath = []string{g.Role.Ref()}
+		for _, r := range p {
+			out.AggregationPath = append(out.AggregationPath, r.Ref())
+		}
+	}
+	return out
+}
+
+func (o *rbacOptions) runWhoCan(ctx context.Context, args []string) error {
+	snap, m, err := o.model(ctx)
+	if err != nil {
+		return runError(err)
+	}
+	a := rbac.Attributes{Verb: args[0], Namespace: o.namespace}
+	if strings.HasPrefix(args[1], "/") {
+		if len(args) == 3 || o.namespace != "" || o.allNamespaces {
+			return runError(errors.New("a non-resource URL takes no NAME, -n or -A"))
+		}
+		a.Path = args[1]
+	} else {
+		a.Group, a.Resource, a.Subresource = rbac.NewResources(snap.APIResources).ResolveResource(args[1])
+		if a.Resource == "" {
+			return runError(fmt.Errorf("invalid RESOURCE %q", args[1]))
+		}
+		if len(args) == 3 {
+			a.Name = args[2]
+		}
+	}
+	var grants []rbac.Grant
+	if o.allNamespaces {
+		grants = m.WhoCanInAnyNamespace(a)
+	} else {
+		grants = m.WhoCan(a)
+	}
+	var buf bytes.Buffer
+	switch o.output {
+	case "json":
+		list := make([]grantJSON, 0, len(grants))
+		for _, g := range grants {
+			list = append(list, toJSON(g))
+		}
+		query := map[string]any{"verb": a.Verb}
+		if a.Path != "" {
+			query["path"] = a.Path
+		} else {
+			query["group"], query["resource"] = a.Group, a.Resource
+			if a.Subresource != "" {
+				query["subresource"] = a.Subresource
+			}
+			if a.Name != "" {
+				query["name"] = a.Name
+			}
+			switch {
+			case o.allNamespaces:
+				query["namespace"] = "*"
+			case a.Namespace != "":
+				query["namespace"] = a.Namespace
+			}
+		}
+		if err := writeJSON(&buf, map[string]any{"query": query, "grants": list}); err != nil {
+			return runError(err)
+		}
+	default:
+		if len(grants) == 0 {
+			fmt.Fprintf(&buf, "No subject may %s.\n", describeQuery(a, o.allNamespaces))
+			break
+		}
+		rows := make([][]string, len(grants))
+		for i, g := range grants {
+			rows[i] = []string{g.Subject.Kind, subjectName(g.Subject), scopeColumn(g), g.Binding.Ref(), g.Role.Ref(), aggregatedFrom(g), yesNo(g.Platform())}
+		}
+		if err := report.WriteTable(&buf, []string{"KIND", "SUBJECT", "SCOPE", "BINDING", "ROLE", "AGGREGATED FROM", "PLATFORM"}, rows); err != nil {
+			return runError(err)
+		}
+	}
+	return writeOut(o.streams, buf.Bytes())
+}
+
+func describeQuery(a rbac.Attributes, all bool) string {
+	s := a.String()
+	if all {
+		s += " in any namespace"
+	} else if a.Namespace == "" && a.IsResourceRequest() {
+		s += " cluster-wide"
+	}
+	return s
+}
+
+func subjectName(s rbac.Subject) string {
+	if s.Kind == rbac.KindServiceAccount {
+		return s.Namespace + "/" + s.Name
+	}
+	return s.Name
+}
+
+func scopeColumn(g rbac.Grant) string {
+	if g.ClusterWide() {
+		return "cluster"
+	}
+	return g.Namespace
+}
+
+func aggregatedFrom(g rbac.Grant) string {
+	if len(g.Path()) == 0 {
+		return ""
+	}
+	return g.Origin().Ref()
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func writeJSON(buf *bytes.Buffer, v any) error {
+	enc := json.NewEncoder(buf)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func writeOut(streams genericiooptions.IOStreams, data []byte) error {
+	if err := writeAll(streams.Out, data); err != nil {
+		return runError(fmt.Errorf("write answer: %w", err))
+	}
+	return nil
+}
+
+func newSubjectCommand(streams genericiooptions.IOStreams) *cobra.Command {
+	o := newRBACOptions(streams)
+	cmd := &cobra.Command{
+		Use:   "subject KIND NAME",
+		Short: "List every rule a User, Group or ServiceAccount holds, and where it comes from",
+		Long: `List every rule granted to a subject, with the binding, role, scope and, for
+aggregated roles, the contributing role of each.
+
+KIND is User, Group or ServiceAccount (case-insensitive; sa works too). A
+ServiceAccount's NAME is namespace:name, system:serviceaccount:namespace:name,
+or name with -n. ServiceAccounts and Users also get what is bound to the
+groups the API server always puts them in (system:serviceaccounts,
+system:serviceaccounts:<namespace> and system:authenticated; anonymous:
+system:unauthenticated); the VIA column says which. Other groups a User
+belongs to depend on how it authenticates: ask for each with KIND Group.`,
+		Example: `  # What may the ingress controller's ServiceAccount do?
+  seaworthy rbac subject ServiceAccount ingress-nginx:ingress-nginx
+
+  # What may a user do, from manifests, as JSON?
+  seaworthy rbac subject User jane@example.com -f ./rbac/ -o json
+
+  # What does every authenticated request get?
+  seaworthy rbac subject Group system:authenticated`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.validate(); err != nil {
+				return runError(err)
+			}
+			s, err := parseSubject(args[0], args[1], o.namespace)
+			if err != nil {
+				return runError(err)
+			}
+			return o.runSubject(cmd.Context(), s)
+		},
+	}
+	o.addFlags(cmd)
+	return cmd
+}
+
+// parseSubject reads KIND and NAME (and -n) into a subject.
+func parseSubject(kind, name, namespace string) (rbac.Subject, error) {
+	switch strings.ToLower(kind) {
+	case "user":
+		if namespace != "" {
+			return rbac.Subject{}, errors.New("-n applies only to ServiceAccounts")
+		}
+		return rbac.Subject{Kind: rbac.KindUser, Name: name}, nil
+	case "group":
+		if namespace != "" {
+			return rbac.Subject{}, errors.New("-n applies only to ServiceAccounts")
+		}
+		return rbac.Subject{Kind: rbac.KindGroup, Name: name}, nil
+	case "serviceaccount", "sa":
+		name = strings.TrimPrefix(name, "system:serviceaccount:")
+		if ns, n, ok := strings.Cut(name, ":"); ok {
+			if namespace != "" && namespace != ns {
+				return rbac.Subject{}, fmt.Errorf("ServiceAccount %q and -n %q name different namespaces", name, namespace)
+			}
+			namespace, name = ns, n
+		}
+		if namespace == "" || name == "" {
+			return rbac.Subject{}, fmt.Errorf("ServiceAccount %q needs a namespace: write namespace:name or use -n", name)
+		}
+		return rbac.Subject{Kind: rbac.KindServiceAccount, Namespace: namespace, Name: name}, nil
+	}
+	return rbac.Subject{}, fmt.Errorf("invalid KIND %q: want User, Group or ServiceAccount", kind)
+}
+
+func (o *rbacOptions) runSubject(ctx context.Context, s rbac.Subject) error {
+	_, m, err := o.model(ctx)
+	if err != nil {
+		return runError(err)
+	}
+	grants := m.ForSubject(s)
+	rbac.SortGrants(grants)
+	var buf bytes.Buffer
+	switch o.output {
+	case "json":
+		list := make([]grantJSON, 0, len(grants))
+		for _, g := range grants {
+			list = append(list, toJSON(g))
+		}
+		if err := writeJSON(&buf, map[string]any{"subject": s, "grants": list}); err != nil {
+			return runError(err)
+		}
+	default:
+		if len(grants) == 0 {
+			fmt.Fprintf(&buf, "No binding grants anything to %s.\n", s)
+			break
+		}
+		rows := make([][]string, len(grants))
+		for i, g := range grants {
+			r := g.Rule()
+			what := strings.Join(r.Resources, ",")
+			if len(r.NonResourceURLs) > 0 {
+				what = strings.Join(r.NonResourceURLs, ",")
+			}
+			via := ""
+			if g.Subject != s {
+				via = g.Subject.String()
+			}
+			rows[i] = []string{scopeColumn(g), strings.Join(r.Verbs, ","), groupsColumn(r.APIGroups), what,
+				strings.Join(r.ResourceNames, ","), g.Binding.Ref(), g.Role.Ref(), aggregatedFrom(g), via}
+		}
+		if err := report.WriteTable(&buf, []string{"SCOPE", "VERBS", "API GROUPS", "RESOURCES", "NAMES", "BINDING", "ROLE", "AGGREGATED FROM", "VIA"}, rows); err != nil {
+			return runError(err)
+		}
+	}
+	return writeOut(o.streams, buf.Bytes())
+}
+
+func groupsColumn(groups []string) string {
+	out := make([]string, len(groups))
+	for i, g := range groups {
+		if g == "" {
+			g = `""`
+		}
+		out[i] = g
+	}
+	return strings.Join(out, ",")
+}

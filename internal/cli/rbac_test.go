@@ -1,0 +1,125 @@
+package cli
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+const rbacFixture = "../../checks/testdata/RBAC-003/fail-edit-in-kube-system.yaml"
+
+type whoCanAnswer struct {
+	Query  map[string]string `json:"query"`
+	Grants []struct {
+		Subject struct {
+			Kind, Name, Namespace string
+		} `json:"subject"`
+		Binding         string   `json:"binding"`
+		Role            string   `json:"role"`
+		Scope           string   `json:"scope"`
+		AggregationPath []string `json:"aggregationPath"`
+		Platform        bool     `json:"platform"`
+	} `json:"grants"`
+}
+
+func TestRBACWhoCanJSON(t *testing.T) {
+	r := execute(t, "", "rbac", "who-can", "create", "pods/exec", "-n", "kube-system", "-f", rbacFixture, "-o", "json")
+	if r.code != 0 || r.stderr != "" {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	var ans whoCanAnswer
+	if err := json.Unmarshal([]byte(r.stdout), &ans); err != nil {
+		t.Fatalf("stdout is not JSON: %v\n%s", err, r.stdout)
+	}
+	if ans.Query["resource"] != "pods" || ans.Query["subresource"] != "exec" || ans.Query["namespace"] != "kube-system" {
+		t.Errorf("query %v", ans.Query)
+	}
+	if len(ans.Grants) != 1 {
+		t.Fatalf("grants %+v, want one", ans.Grants)
+	}
+	g := ans.Grants[0]
+	if g.Subject.Kind != "Group" || g.Subject.Name != "oncall" || g.Binding != "RoleBinding/kube-system/oncall-edit" ||
+		g.Scope != "kube-system" || strings.Join(g.AggregationPath, " <- ") != "ClusterRole/edit <- ClusterRole/system:aggregate-to-edit" || g.Platform {
+		t.Errorf("grant %+v", g)
+	}
+	// In another namespace nobody may; cluster-wide neither.
+	for _, args := range [][]string{{"-n", "team-a"}, {}} {
+		r := execute(t, "", append([]string{"rbac", "who-can", "create", "pods/exec", "-f", rbacFixture, "-o", "json"}, args...)...)
+		var ans whoCanAnswer
+		if err := json.Unmarshal([]byte(r.stdout), &ans); err != nil || r.code != 0 {
+			t.Fatalf("%v: exit %d, %v", args, r.code, err)
+		}
+		if len(ans.Grants) != 0 {
+			t.Errorf("%v: grants %+v, want none", args, ans.Grants)
+		}
+	}
+}
+
+func TestRBACWhoCanTable(t *testing.T) {
+	r := execute(t, "", "rbac", "who-can", "get", "secrets", "-A", "-f", "../../checks/testdata/RBAC-003/")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	for _, want := range []string{"SUBJECT", "oncall", "kube-system", "team-a", "RoleBinding/team-a/team-edit", "ClusterRole/system:aggregate-to-edit"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("table lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	r = execute(t, "", "rbac", "who-can", "delete", "nodes", "-f", rbacFixture)
+	if r.code != 0 || r.stdout != "No subject may delete nodes cluster-wide.\n" {
+		t.Errorf("empty answer: exit %d, %q", r.code, r.stdout)
+	}
+	r = execute(t, "", "rbac", "who-can", "get", "/metrics", "-f", "../../checks/testdata/RBAC-001/fail-clusterrolebinding-to-serviceaccount.yaml")
+	if r.code != 0 || !strings.Contains(r.stdout, "ci/deployer") || !strings.Contains(r.stdout, "system:masters") {
+		t.Errorf("non-resource URL: exit %d\n%s", r.code, r.stdout)
+	}
+}
+
+func TestRBACSubject(t *testing.T) {
+	r := execute(t, "", "rbac", "subject", "Group", "oncall", "-f", rbacFixture)
+	if r.code != 0 || !strings.Contains(r.stdout, "impersonate") || !strings.Contains(r.stdout, "serviceaccounts/token") {
+		t.Errorf("group: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	// A ServiceAccount gets what its groups get, and VIA says so.
+	r = execute(t, "", "rbac", "subject", "sa", "kube-system:anything", "-f", "../../fixtures/rbac/kubeadm-platform.yaml", "-o", "json")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	var ans struct {
+		Grants []json.RawMessage `json:"grants"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &ans); err != nil || len(ans.Grants) != 0 {
+		t.Errorf("an unbound ServiceAccount: %v %s", err, r.stdout)
+	}
+	r = execute(t, "", "rbac", "subject", "ServiceAccount", "coredns", "-n", "kube-system", "-f", "../../fixtures/rbac/kubeadm-platform.yaml")
+	if r.code != 0 || !strings.Contains(r.stdout, "ClusterRoleBinding/system:coredns") || !strings.Contains(r.stdout, "endpointslices") {
+		t.Errorf("coredns: exit %d\n%s", r.code, r.stdout)
+	}
+}
+
+func TestRBACBadArguments(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"who-can", "get"}, "accepts between 2 and 3 arg(s)"},
+		{[]string{"who-can", "get", "pods", "-o", "yaml", "-f", rbacFixture}, `unknown output format "yaml"`},
+		{[]string{"who-can", "get", "/metrics", "-n", "x", "-f", rbacFixture}, "non-resource URL takes no NAME, -n or -A"},
+		{[]string{"who-can", "get", "pods", "-n", "x", "-A", "-f", rbacFixture}, "-n and -A cannot be used together"},
+		{[]string{"subject", "Robot", "x", "-f", rbacFixture}, `invalid KIND "Robot"`},
+		{[]string{"subject", "ServiceAccount", "x", "-f", rbacFixture}, "needs a namespace"},
+		{[]string{"subject", "User", "x", "-n", "y", "-f", rbacFixture}, "-n applies only to ServiceAccounts"},
+		{[]string{"who-can", "get", "pods", "-f", "/nonexistent/dir"}, "no such file or directory"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			r := execute(t, "", append([]string{"rbac"}, tt.args...)...)
+			if r.code != 2 || r.stdout != "" {
+				t.Errorf("exit %d, stdout %q; want 2 and nothing", r.code, r.stdout)
+			}
+			if lines := strings.Split(strings.TrimSpace(r.stderr), "\n"); !strings.HasPrefix(lines[0], "error: ") || !strings.Contains(lines[0], tt.want) {
+				t.Errorf("stderr %q, want an error line with %q", r.stderr, tt.want)
+			}
+		})
+	}
+}
