@@ -218,7 +218,8 @@ func leaseAge(snap *cluster.Snapshot, l coordinationv1.Lease) time.Duration {
 // passes from the identity Leases; two of the three hosts in one zone warn;
 // etcd static pods describing the three members pass ETCD-001, and objects
 // for one or two members fail it; after one API server is killed and its
-// Lease has aged past 60 s, CP-001 warns.
+// Lease has aged past 60 s, CP-001 warns; after another shuts down cleanly
+// (deleting its Lease), it fails.
 func TestLiveControlPlaneHA(t *testing.T) {
 	t.Parallel()
 	hosts := []string{"cp-a", "cp-b", "cp-c"}
@@ -307,6 +308,19 @@ func TestLiveControlPlaneHA(t *testing.T) {
 		}
 		r := oneResult(t, snap, "CP-001")
 		wantStatus(t, r, checks.StatusWarn)
+		wantSignal(t, r, "identity-leases")
+	})
+
+	// A server that shuts down cleanly deletes its Lease: one left.
+	t.Run("after a clean shutdown of another, CP-001 fails", func(t *testing.T) {
+		cp.APIServers[1].Stop()
+		snap := collectLive(t, survivor.Admin)
+		leases := identityLeases(snap)
+		if got := sortedKeys(leases); !slices.Equal(got, []string{"cp-a", "cp-c"}) {
+			t.Fatalf("identity Leases name hosts %v, want [cp-a cp-c] (cp-b's deleted on shutdown, cp-c's left by the kill)", got)
+		}
+		r := oneResult(t, snap, "CP-001")
+		wantStatus(t, r, checks.StatusFail)
 		wantSignal(t, r, "identity-leases")
 	})
 }

@@ -363,14 +363,8 @@ func startClusters(t *testing.T, dirs []string, ahead int) (take func(t *testing
 	}
 }
 
-// load writes snap's objects into the live cluster.
-func (lc *liveCluster) load(t *testing.T, snap *cluster.Snapshot) {
-	t.Helper()
-	if err := lc.loadSnapshot(t.Context(), snap); err != nil {
-		t.Fatalf("load into the API server: %v", err)
-	}
-}
-
+// loadSnapshot writes snap's objects (custom resources included) into the
+// live cluster.
 func (lc *liveCluster) loadSnapshot(ctx context.Context, snap *cluster.Snapshot) error {
 	dyn, err := dynamic.NewForConfig(lc.Admin)
 	if err != nil {
