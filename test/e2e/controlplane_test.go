@@ -77,7 +77,7 @@ func oneResult(t *testing.T, snap *cluster.Snapshot, id string) checks.Result {
 	return rs[0]
 }
 
-// wantStatus requires r to have status want (or, with not, any other).
+// wantStatus requires r to have status want.
 func wantStatus(t *testing.T, r checks.Result, want checks.Status) {
 	t.Helper()
 	if r.Status != want {
