@@ -184,8 +184,8 @@ func createNodes(t *testing.T, client kubernetes.Interface, nodes ...corev1.Node
 	return out
 }
 
-// loadObjects writes objects into the API server behind client, as a fixture load
-// does (with their status).
+// loadObjects writes objects into the API server behind client, as a
+// fixture load does (with their status).
 func loadObjects(t *testing.T, client kubernetes.Interface, snap *cluster.Snapshot) {
 	t.Helper()
 	if err := controlplane.Load(t.Context(), client, snap, 8); err != nil {
