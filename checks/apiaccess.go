@@ -137,7 +137,7 @@ func anonymousMissing(s *cluster.Snapshot) string {
 
 func evalSec001(in *Input) []Result {
 	s := in.Snapshot
-	p := DetectPlatform(s)
+	p := platformOf(in)
 	var configs []apiServerConfig
 	var looked []string
 	if !p.Managed {
@@ -212,7 +212,7 @@ func evalSec001(in *Input) []Result {
 
 func evalSec002(in *Input) []Result {
 	s := in.Snapshot
-	p := DetectPlatform(s)
+	p := platformOf(in)
 	var configs []apiServerConfig
 	var looked []string
 	if !p.Managed {
@@ -303,7 +303,7 @@ func evalSec002(in *Input) []Result {
 
 func evalCert001(in *Input) []Result {
 	s, o := in.Snapshot, in.Options
-	p := DetectPlatform(s)
+	p := platformOf(in)
 	c := s.Server.ServingCert
 	if c == nil {
 		why := "the input is manifests, with no TLS connection to the API server"

@@ -724,7 +724,7 @@ func findAPIServers(s *cluster.Snapshot, o *Options) apiServerCount {
 
 func evalCP001(in *Input) []Result {
 	s, o := in.Snapshot, in.Options
-	p := DetectPlatform(s)
+	p := platformOf(in)
 	if p.Managed {
 		return []Result{managedNA(p, ObjectRef{}, "the API servers", providerVerify(p))}
 	}
@@ -794,7 +794,7 @@ func memberNames(ms []member) string {
 
 func evalCP002(in *Input) []Result {
 	s, o := in.Snapshot, in.Options
-	p := DetectPlatform(s)
+	p := platformOf(in)
 	var out []Result
 	for _, comp := range []string{leaseControllerManager, leaseScheduler} {
 		ns := kubeSystem
@@ -882,7 +882,7 @@ func leaderLeaseResult(s *cluster.Snapshot, o *Options, p PlatformInfo, comp str
 
 func evalCP003(in *Input) []Result {
 	s, o := in.Snapshot, in.Options
-	p := DetectPlatform(s)
+	p := platformOf(in)
 	if p.Managed {
 		return []Result{managedNA(p, ObjectRef{}, "the API endpoint", "its load balancing is part of the service.")}
 	}
@@ -958,7 +958,7 @@ func endpointNode(s *cluster.Snapshot, endpoint string) string {
 // ---- CP-004 -------------------------------------------------------------
 
 func evalCP004(in *Input) []Result {
-	p := DetectPlatform(in.Snapshot)
+	p := platformOf(in)
 	ev := withEvidence(p, map[string]any{"signal": p.Signal})
 	if p.ControlPlaneEvidence != "" {
 		ev["controlPlaneVisible"] = p.ControlPlaneEvidence

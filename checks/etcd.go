@@ -298,7 +298,7 @@ func quorumText(n int) string {
 
 func evalEtcd001(in *Input) []Result {
 	s, o := in.Snapshot, in.Options
-	p := DetectPlatform(s)
+	p := platformOf(in)
 	if p.Managed {
 		return []Result{managedNA(p, ObjectRef{}, "etcd", providerVerify(p))}
 	}
@@ -425,7 +425,7 @@ func readyzListsOverrides(gitVersion string) bool {
 
 func evalEtcd002(in *Input) []Result {
 	s, o := in.Snapshot, in.Options
-	p := DetectPlatform(s)
+	p := platformOf(in)
 	nodes := len(s.Nodes)
 	large := nodes >= o.LargeClusterNodes
 	notFound := StatusInfo
@@ -1005,7 +1005,7 @@ func etcdManagerBackups(s *cluster.Snapshot) []backupFinding {
 
 func evalEtcd003(in *Input) []Result {
 	s, o := in.Snapshot, in.Options
-	p := DetectPlatform(s)
+	p := platformOf(in)
 	if p.Managed {
 		msg := "etcd and its backups"
 		verify := "confirm the provider's recovery guarantees; back up your own resources (Velero, GitOps) for namespace-level restores."

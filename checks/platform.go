@@ -207,7 +207,14 @@ func isControlPlaneNode(n *corev1.Node) bool {
 }
 
 // DetectPlatform decides the platform from a snapshot; see the order above.
-func DetectPlatform(s *cluster.Snapshot) PlatformInfo {
+func DetectPlatform(s *cluster.Snapshot) PlatformInfo { return detectPlatform(s) }
+
+// platformOf is DetectPlatform for in.Snapshot, computed once per run.
+func platformOf(in *Input) PlatformInfo {
+	return memo(in, "platform", func() PlatformInfo { return detectPlatform(in.Snapshot) })
+}
+
+func detectPlatform(s *cluster.Snapshot) PlatformInfo {
 	p := PlatformInfo{Name: PlatformUnknown, Signal: signalNone}
 	p.ControlPlaneVisible, p.ControlPlaneEvidence = controlPlaneVisible(s)
 	p.Cloud = nodeCloud(s)

@@ -227,7 +227,7 @@ var rbac010 = Check{
 // between the RBAC checks (see Input.memo).
 func rbacModel(in *Input) *rbac.Model {
 	return memo(in, "rbac.model", func() *rbac.Model {
-		return rbac.BuildOn(in.Snapshot, DetectPlatform(in.Snapshot).Name)
+		return rbac.BuildOn(in.Snapshot, platformOf(in).Name)
 	})
 }
 

@@ -310,3 +310,24 @@ func TestAuditRealWorldManifests(t *testing.T) {
 		t.Errorf("missing %s", key)
 	}
 }
+
+// The README's tour shows the demo audit as it really prints.
+func TestReadmeShowsRealDemoOutput(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const start = "$ seaworthy audit -f fixtures/clusters/demo\n"
+	_, rest, ok := strings.Cut(string(readme), start)
+	if !ok {
+		t.Fatal("README has no demo audit block")
+	}
+	shown, _, _ := strings.Cut(rest, "```")
+	r := execute(t, "", "audit", "-f", filepath.Join("..", "..", "fixtures", "clusters", "demo"), "--now", demoNow, "--fail-on", "never")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if shown != r.stdout {
+		t.Errorf("README demo output is stale; paste the output of make demo.\nREADME:\n%s\nactual:\n%s", shown, r.stdout)
+	}
+}
