@@ -219,7 +219,59 @@ func utsAttr() *syscall.SysProcAttr {
 // New starts a control plane from the binaries in bin, keeping its files in
 // dir. On error the returned ControlPlane (if not nil) must still be closed.
 // Tests use Start instead.
+//
+// Ports are picked free but only bound by the processes a moment later, so
+// another process (a client's ephemeral port, a control plane starting
+// beside it) can take one in between; a start whose process exits is
+// therefore retried on fresh ports, up to startAttempts times (as is one
+// that never became ready, which is how a lost etcd port shows).
 func New(bin, dir string, opts Options) (*ControlPlane, error) {
+	var lastErr error
+	for attempt := range startAttempts {
+		if attempt > 0 {
+			if err := os.RemoveAll(dir); err != nil {
+				return nil, err
+			}
+			if err := os.MkdirAll(dir, 0o700); err != nil {
+				return nil, err
+			}
+		}
+		cp, err := newOnce(bin, dir, opts)
+		if err == nil || !(strings.Contains(err.Error(), " exited") || strings.Contains(err.Error(), " not ready after ")) {
+			return cp, err
+		}
+		lastErr = fmt.Errorf("attempt %d: %w (%s)", attempt+1, err, lastLogLine(cp))
+		if cp != nil {
+			cp.Close()
+		}
+	}
+	return nil, lastErr
+}
+
+// startAttempts bounds New's retries of a start whose process exited.
+const startAttempts = 3
+
+// lastLogLine returns the last line any of cp's processes logged, which
+// usually says why one exited.
+func lastLogLine(cp *ControlPlane) string {
+	if cp == nil {
+		return "no logs"
+	}
+	var last string
+	for _, l := range cp.logs {
+		data, err := os.ReadFile(l)
+		if err != nil {
+			continue
+		}
+		lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+		if line := lines[len(lines)-1]; line != "" {
+			last = filepath.Base(l) + ": " + line
+		}
+	}
+	return last
+}
+
+func newOnce(bin, dir string, opts Options) (*ControlPlane, error) {
 	if opts.AuthorizationMode == "" {
 		opts.AuthorizationMode = "Node,RBAC"
 	}
