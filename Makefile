@@ -4,7 +4,7 @@ BIN       ?= bin/seaworthy
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS   := -X github.com/seaworthy-k8s/seaworthy/internal/cli.Version=$(VERSION)
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
-DEMO_NOW  ?= 2026-01-15T12:00:00Z
+DEMO_NOW  ?= 2026-03-01T12:00:00Z
 
 .PHONY: all build demo demo-live controlplane test test-unit bench bench-live lint docs clean
 

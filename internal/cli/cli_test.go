@@ -16,7 +16,7 @@ import (
 )
 
 const demoDir = "../../fixtures/clusters/demo"
-const demoNow = "2026-01-15T12:00:00Z"
+const demoNow = "2026-03-01T12:00:00Z"
 
 type run struct {
 	code           int

@@ -17,6 +17,7 @@ import (
 	"syscall"
 	"time"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/seaworthy-k8s/seaworthy/cluster"
@@ -26,8 +27,14 @@ import (
 func main() {
 	bin := flag.String("seaworthy", "bin/seaworthy", "seaworthy binary to run")
 	fixture := flag.String("fixture", "fixtures/clusters/demo", "fixture cluster directory to load")
+	asOf := flag.String("as-of", "2026-03-01T12:00:00Z", "the time the fixture's timestamps are relative to (make demo's --now); Lease renewals are moved forward by the time since, so they are as fresh live as offline")
 	flag.Parse()
-	code, err := run(*bin, *fixture, flag.Args())
+	t, err := time.Parse(time.RFC3339, *asOf)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "error: -as-of: %v\n", err)
+		os.Exit(2)
+	}
+	code, err := run(*bin, *fixture, t, flag.Args())
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "error: %v\n", err)
 		os.Exit(2)
@@ -35,7 +42,7 @@ func main() {
 	os.Exit(code)
 }
 
-func run(bin, fixture string, auditArgs []string) (int, error) {
+func run(bin, fixture string, asOf time.Time, auditArgs []string) (int, error) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	dir, err := os.MkdirTemp("", "seaworthy-demo-live-")
@@ -48,7 +55,9 @@ func run(bin, fixture string, auditArgs []string) (int, error) {
 		return 0, errors.New("the control plane is not built: run `make controlplane`")
 	}
 	start := time.Now()
-	cp, err := controlplane.New(binDir, dir, controlplane.Options{})
+	// The fixture describes its own API servers by their identity Leases;
+	// this one's own would be counted with them.
+	cp, err := controlplane.New(binDir, dir, controlplane.Options{NoIdentityLease: true})
 	if cp != nil {
 		defer cp.Close()
 	}
@@ -60,6 +69,7 @@ func run(bin, fixture string, auditArgs []string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	shiftLeases(snap, time.Since(asOf))
 	client, err := kubernetes.NewForConfig(cp.Admin)
 	if err != nil {
 		return 0, err
@@ -77,4 +87,18 @@ func run(bin, fixture string, auditArgs []string) (int, error) {
 		return exit.ExitCode(), nil
 	}
 	return 0, err
+}
+
+// shiftLeases moves every Lease's acquire and renew times forward by d, so
+// that a lease renewed a few seconds before the fixture's time reads as
+// renewed a few seconds before the live audit.
+func shiftLeases(snap *cluster.Snapshot, d time.Duration) {
+	for i := range snap.Leases {
+		sp := &snap.Leases[i].Spec
+		for _, t := range []*metav1.MicroTime{sp.AcquireTime, sp.RenewTime} {
+			if t != nil {
+				t.Time = t.Add(d)
+			}
+		}
+	}
 }
