@@ -247,8 +247,9 @@ func (sp spread) verdict(what string, minZones, maxPer int) (Status, string) {
 }
 
 // leaseAge is how long before now the lease was last renewed (or acquired);
-// ok is false when it has neither time. A renewal after now (clock skew)
-// has age 0.
+// ok is false when it has neither time. A renewal after now is a negative
+// age: a little is clock skew, much means the snapshot's time (--now) is
+// earlier than its data, and then freshness cannot be judged.
 func leaseAge(l *coordinationv1.Lease, now time.Time) (time.Duration, bool) {
 	var t time.Time
 	switch {
@@ -259,10 +260,7 @@ func leaseAge(l *coordinationv1.Lease, now time.Time) (time.Duration, bool) {
 	default:
 		return 0, false
 	}
-	if d := now.Sub(t); d > 0 {
-		return d, true
-	}
-	return 0, true
+	return now.Sub(t), true
 }
 
 // humanDuration rounds d for messages: 45s, 12m, 5h10m, 3d4h.
@@ -674,11 +672,14 @@ func findAPIServers(s *cluster.Snapshot, o *Options) apiServerCount {
 		case !ok:
 			m.Detail = "never renewed"
 			c.stale = append(c.stale, m)
+		case age < -o.APIServerLeaseMaxAge:
+			m.Detail = "renewed " + humanDuration(-age) + " after the snapshot time"
+			c.stale = append(c.stale, m)
 		case age > o.APIServerLeaseMaxAge:
 			m.Detail = "renewed " + humanDuration(age) + " ago"
 			c.stale = append(c.stale, m)
 		default:
-			m.Detail = "renewed " + humanDuration(age) + " ago"
+			m.Detail = "renewed " + humanDuration(max(age, 0)) + " ago"
 			c.members = append(c.members, m)
 		}
 	}
@@ -866,6 +867,13 @@ func leaderLeaseResult(s *cluster.Snapshot, o *Options, p PlatformInfo, comp str
 	if !ok {
 		return result(StatusFail, ref, fmt.Sprintf("The %s leader Lease has never been renewed: no instance is leading.", comp), ev)
 	}
+	if age < -o.LeaderLeaseMaxAge {
+		ev["renewedAfterSnapshotBy"] = (-age).Round(time.Second).String()
+		return result(StatusSkip, ref, fmt.Sprintf(
+			"The %s leader Lease was renewed %s after the snapshot time, so its freshness cannot be judged: the snapshot's time (--now) is earlier than its data.",
+			comp, humanDuration(-age)), ev)
+	}
+	age = max(age, 0) // clock skew
 	ev["age"] = age.Round(time.Second).String()
 	if holder == "" {
 		return result(StatusFail, ref, fmt.Sprintf("The %s leader Lease has no holder (released %s ago): no instance is leading.", comp, humanDuration(age)), ev)
