@@ -254,15 +254,11 @@ func sortByNamespaceName[T any, PT objectPtr[T]](items []T) {
 // keys and values are equal, quantities when their canonical form and
 // format are, and nil stays distinct from empty.
 type sharer struct {
-	// stringsInterned is set when the decoder already shared equal strings
-	// and string maps (the snapshot file reader's does, see
-	// elementjson.go), so only resource lists and the like are left.
-	stringsInterned bool
-	strs            map[string]string
-	maps            map[string]map[string]string
-	lists           map[string]corev1.ResourceList
-	key             []byte   // scratch
-	names           []string // scratch
+	strs  map[string]string
+	maps  map[string]map[string]string
+	lists map[string]corev1.ResourceList
+	key   []byte   // scratch
+	names []string // scratch
 }
 
 func newSharer() *sharer {
@@ -272,10 +268,8 @@ func newSharer() *sharer {
 // object shares what every object's metadata repeats, and for pods what
 // their spec and status repeat.
 func (s *sharer) object(o metav1.Object) {
-	if !s.stringsInterned {
-		o.SetLabels(s.stringMap(o.GetLabels()))
-		o.SetAnnotations(s.stringMap(o.GetAnnotations()))
-	}
+	o.SetLabels(s.stringMap(o.GetLabels()))
+	o.SetAnnotations(s.stringMap(o.GetAnnotations()))
 	// Typed objects embed ObjectMeta, which returns itself.
 	if a, ok := o.(interface{ GetObjectMeta() metav1.Object }); ok {
 		if m, ok := a.GetObjectMeta().(*metav1.ObjectMeta); ok {
@@ -308,12 +302,8 @@ func (s *sharer) pod(p *corev1.Pod) {
 	shareString(s, &sp.PriorityClassName)
 	shareString(s, &sp.RestartPolicy)
 	shareString(s, &sp.DNSPolicy)
-	if !s.stringsInterned {
-		sp.NodeSelector = s.stringMap(sp.NodeSelector)
-	}
-	if !s.stringsInterned {
-		sp.Overhead = s.resourceList(sp.Overhead)
-	}
+	sp.NodeSelector = s.stringMap(sp.NodeSelector)
+	sp.Overhead = s.resourceList(sp.Overhead)
 	s.requirements(sp.Resources)
 	for _, cs := range [][]corev1.Container{sp.InitContainers, sp.Containers} {
 		for i := range cs {
@@ -364,7 +354,7 @@ func (s *sharer) pod(p *corev1.Pod) {
 }
 
 func (s *sharer) requirements(r *corev1.ResourceRequirements) {
-	if r != nil && !s.stringsInterned {
+	if r != nil {
 		r.Requests = s.resourceList(r.Requests)
 		r.Limits = s.resourceList(r.Limits)
 	}
@@ -372,7 +362,7 @@ func (s *sharer) requirements(r *corev1.ResourceRequirements) {
 
 // shareString replaces *p with an equal string seen before.
 func shareString[S ~string](s *sharer, p *S) {
-	if *p == "" || s.stringsInterned {
+	if *p == "" {
 		return
 	}
 	if v, ok := s.strs[string(*p)]; ok {

@@ -14,7 +14,6 @@ import (
 	"sync"
 	"sync/atomic"
 
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 // A snapshot file is one JSON object: the Snapshot's fields under their
@@ -646,10 +645,9 @@ func (d *snapshotDecoder) send(b *batch) bool {
 
 func (d *snapshotDecoder) worker() {
 	defer d.wg.Done()
-	// Each worker shares equal maps and strings among the objects it
-	// decodes, as the live source does (see sharer).
-	share := newSharer()
-	share.stringsInterned = true
+	// Each worker's decoders share equal strings, maps and resource lists
+	// among the objects it decodes as they read them (elementjson.go), as
+	// the live source does after decoding (see sharer).
 	iter := elementJSON.BorrowIterator(nil)
 	defer elementJSON.ReturnIterator(iter)
 	iter.Attachment = newDecodeScratch()
@@ -668,9 +666,6 @@ func (d *snapshotDecoder) worker() {
 				// Files written by seaworthy are trimmed already; others
 				// are trimmed as they are read, to keep memory down.
 				trimObject(ptr)
-				if o, ok := ptr.(metav1.Object); ok {
-					share.object(o)
-				}
 				start = end
 			}
 		}
