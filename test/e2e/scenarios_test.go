@@ -15,10 +15,12 @@ const scenarioNow = "2026-03-01T12:00:00Z"
 // scenarioHeadlines are the results each scenario cluster exists to show
 // (see the comments in its files), as "CHECK status namespace/name", and
 // the statuses no result of it may have.
-var scenarioHeadlines = map[string]struct {
+type scenarioHeadline struct {
 	want   []string
 	forbid []checks.Status
-}{
+}
+
+var scenarioHeadlines = map[string]scenarioHeadline{
 	"demo": {want: []string{
 		"QUOTA-003 fail payments/compute",
 		"QUOTA-003 warn checkout/compute",
@@ -155,56 +157,28 @@ var scenarioHeadlines = map[string]struct {
 		},
 		forbid: []checks.Status{checks.StatusFail},
 	},
-	// The managed control planes: na for what the provider runs, the
-	// platform as info, and no false alarm.
-	"eks": {
-		want: []string{
-			"CP-001 na /",
-			"CP-002 na kube-system/kube-controller-manager",
-			"CP-002 na kube-system/kube-scheduler",
-			"CP-003 na /",
-			"CP-004 info /",
-			"ETCD-001 na /",
-			"ETCD-002 na /",
-			"ETCD-003 na /",
-			"SEC-001 na /",
-			"SEC-002 na /",
-			"CERT-001 skip /",
-		},
-		forbid: []checks.Status{checks.StatusFail, checks.StatusWarn},
+	"eks": managedHeadlines,
+	"gke": managedHeadlines,
+	"aks": managedHeadlines,
+}
+
+// managedHeadlines are what a managed control plane (EKS, GKE, AKS) shows:
+// na for what the provider runs, the platform as info, and no false alarm.
+var managedHeadlines = scenarioHeadline{
+	want: []string{
+		"CP-001 na /",
+		"CP-002 na kube-system/kube-controller-manager",
+		"CP-002 na kube-system/kube-scheduler",
+		"CP-003 na /",
+		"CP-004 info /",
+		"ETCD-001 na /",
+		"ETCD-002 na /",
+		"ETCD-003 na /",
+		"SEC-001 na /",
+		"SEC-002 na /",
+		"CERT-001 skip /",
 	},
-	"gke": {
-		want: []string{
-			"CP-001 na /",
-			"CP-002 na kube-system/kube-controller-manager",
-			"CP-002 na kube-system/kube-scheduler",
-			"CP-003 na /",
-			"CP-004 info /",
-			"ETCD-001 na /",
-			"ETCD-002 na /",
-			"ETCD-003 na /",
-			"SEC-001 na /",
-			"SEC-002 na /",
-			"CERT-001 skip /",
-		},
-		forbid: []checks.Status{checks.StatusFail, checks.StatusWarn},
-	},
-	"aks": {
-		want: []string{
-			"CP-001 na /",
-			"CP-002 na kube-system/kube-controller-manager",
-			"CP-002 na kube-system/kube-scheduler",
-			"CP-003 na /",
-			"CP-004 info /",
-			"ETCD-001 na /",
-			"ETCD-002 na /",
-			"ETCD-003 na /",
-			"SEC-001 na /",
-			"SEC-002 na /",
-			"CERT-001 skip /",
-		},
-		forbid: []checks.Status{checks.StatusFail, checks.StatusWarn},
-	},
+	forbid: []checks.Status{checks.StatusFail, checks.StatusWarn},
 }
 
 // Each scenario cluster, audited offline, shows what it was built to show.
