@@ -168,33 +168,14 @@ func BenchmarkOfflineAudit(b *testing.B) {
 		b.Run(size.String(), func(b *testing.B) {
 			path, bytes := snapshotFile(b, size)
 			opts, all := checks.DefaultOptions(), checks.All()
-			var peak, cpu float64
-			var results int
-			settle()
-			b.ResetTimer()
-			for range b.N {
-				b.StopTimer()
-				settle()
-				p := startHeapPeak()
-				cpu0 := cpuSeconds(b)
-				b.StartTimer()
-
+			measure(b, func() int {
 				snap, err := cluster.ReadSnapshotFile(path)
 				if err != nil {
 					b.Fatal(err)
 				}
-				results = len(checks.Run(snap, opts, all))
-
-				b.StopTimer()
-				cpu += cpuSeconds(b) - cpu0
-				peak = max(peak, p.Stop())
-				runtime.KeepAlive(snap)
-				b.StartTimer()
-			}
-			b.ReportMetric(peak, "peak-heap-MiB")
-			b.ReportMetric(cpu/float64(b.N), "cpu-s")
+				return len(checks.Run(snap, opts, all))
+			})
 			b.ReportMetric(float64(bytes)/(1<<20), "file-MiB")
-			b.ReportMetric(float64(results), "results")
 		})
 	}
 }
@@ -205,28 +186,34 @@ func BenchmarkChecksRun(b *testing.B) {
 		b.Run(size.String(), func(b *testing.B) {
 			snap := synth.Generate(size.spec(), benchNow)
 			opts, all := checks.DefaultOptions(), checks.All()
-			var peak, cpu float64
-			var results int
-			settle()
-			b.ResetTimer()
-			for range b.N {
-				b.StopTimer()
-				settle()
-				p := startHeapPeak()
-				cpu0 := cpuSeconds(b)
-				b.StartTimer()
-
-				results = len(checks.Run(snap, opts, all))
-
-				b.StopTimer()
-				cpu += cpuSeconds(b) - cpu0
-				peak = max(peak, p.Stop())
-				b.StartTimer()
-			}
-			b.ReportMetric(peak, "peak-heap-MiB")
-			b.ReportMetric(cpu/float64(b.N), "cpu-s")
-			b.ReportMetric(float64(results), "results")
+			measure(b, func() int { return len(checks.Run(snap, opts, all)) })
 			runtime.KeepAlive(snap)
 		})
 	}
+}
+
+// measure times run b.N times, each after a full GC, and reports the peak
+// heap and CPU seconds of an iteration and the results of the last.
+func measure(b *testing.B, run func() (results int)) {
+	var peak, cpu float64
+	var results int
+	settle()
+	b.ResetTimer()
+	for range b.N {
+		b.StopTimer()
+		settle()
+		p := startHeapPeak()
+		cpu0 := cpuSeconds(b)
+		b.StartTimer()
+
+		results = run()
+
+		b.StopTimer()
+		cpu += cpuSeconds(b) - cpu0
+		peak = max(peak, p.Stop())
+		b.StartTimer()
+	}
+	b.ReportMetric(peak, "peak-heap-MiB")
+	b.ReportMetric(cpu/float64(b.N), "cpu-s")
+	b.ReportMetric(float64(results), "results")
 }
