@@ -324,14 +324,15 @@ func (c *collector) collectKind(ctx context.Context, k *KindInfo) {
 		return
 	}
 	list, ok := liveListers[k.Kind]
+	why := "no live lister for this kind"
 	if k.Optional {
-		ok = c.opts.Dynamic != nil
+		ok, why = c.opts.Dynamic != nil, "no dynamic client to read custom resources with"
 		list = func(ctx context.Context, _ kubernetes.Interface, pageSize int64, s *Snapshot, page func(int)) error {
 			return listCustom(ctx, c.opts.Dynamic, k, pageSize, s, page)
 		}
 	}
 	if !ok {
-		c.addGap(Gap{Kind: k.Kind, Reason: GapError, Message: fmt.Sprintf("list %s: no live lister for this kind", k.Kind)})
+		c.addGap(Gap{Kind: k.Kind, Reason: GapError, Message: fmt.Sprintf("list %s: %s", k.Kind, why)})
 		return
 	}
 	allowed, answered := c.review(ctx, &authorizationv1.ResourceAttributes{
