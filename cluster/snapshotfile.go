@@ -13,7 +13,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-
 )
 
 // A snapshot file is one JSON object: the Snapshot's fields under their
