@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/seaworthy-k8s/seaworthy/cluster"
+	"github.com/seaworthy-k8s/seaworthy/result"
 )
 
 // API access checks (SEC-001, SEC-002, CERT-001).
@@ -166,18 +167,18 @@ func evalSec001(in *Input) []Result {
 		case file != "":
 			ev["authorizationConfig"] = file
 			if a := s.Server.Anonymous; a != nil && a.StatusCode == 200 {
-				r = result(StatusFail, c.ref, fmt.Sprintf("%s: authorization comes from --authorization-config %s, and an anonymous request to %s was authorized (200).", c.source, file, a.Path), ev)
+				r = result.New(StatusFail, c.ref, fmt.Sprintf("%s: authorization comes from --authorization-config %s, and an anonymous request to %s was authorized (200).", c.source, file, a.Path), ev)
 			} else {
-				r = result(StatusSkip, c.ref, fmt.Sprintf("%s: authorization comes from --authorization-config %s, a file on the control-plane host that the cluster does not show; check it lists Node and RBAC and no AlwaysAllow.", c.source, file), ev)
+				r = result.New(StatusSkip, c.ref, fmt.Sprintf("%s: authorization comes from --authorization-config %s, a file on the control-plane host that the cluster does not show; check it lists Node and RBAC and no AlwaysAllow.", c.source, file), ev)
 			}
 		case hasMode(modes, "AlwaysAllow"):
-			r = result(StatusFail, c.ref, fmt.Sprintf("%s: %s include AlwaysAllow, so any request the other authorizers do not deny is allowed, including reading every Secret; use Node,RBAC.", c.source, origin), ev)
+			r = result.New(StatusFail, c.ref, fmt.Sprintf("%s: %s include AlwaysAllow, so any request the other authorizers do not deny is allowed, including reading every Secret; use Node,RBAC.", c.source, origin), ev)
 		case !hasMode(modes, "RBAC") && !hasMode(modes, "Webhook"):
-			r = result(StatusFail, c.ref, fmt.Sprintf("%s: %s has neither RBAC nor Webhook, so access cannot be granted per user and role; use Node,RBAC.", c.source, origin), ev)
+			r = result.New(StatusFail, c.ref, fmt.Sprintf("%s: %s has neither RBAC nor Webhook, so access cannot be granted per user and role; use Node,RBAC.", c.source, origin), ev)
 		case !hasMode(modes, "Node"):
-			r = result(StatusWarn, c.ref, fmt.Sprintf("%s: %s lacks Node, so kubelets need broad RBAC grants and one node can read Secrets of pods it does not run; add Node first (Node,RBAC).", c.source, origin), ev)
+			r = result.New(StatusWarn, c.ref, fmt.Sprintf("%s: %s lacks Node, so kubelets need broad RBAC grants and one node can read Secrets of pods it does not run; add Node first (Node,RBAC).", c.source, origin), ev)
 		default:
-			r = result(StatusPass, c.ref, fmt.Sprintf("%s: %s.", c.source, origin), ev)
+			r = result.New(StatusPass, c.ref, fmt.Sprintf("%s: %s.", c.source, origin), ev)
 		}
 		out = append(out, r)
 	}
@@ -189,14 +190,14 @@ func evalSec001(in *Input) []Result {
 	switch {
 	case a != nil && a.StatusCode == 200:
 		ev["anonymousProbe"] = probeEvidence(s)
-		return []Result{result(StatusFail, ObjectRef{}, fmt.Sprintf(
+		return []Result{result.New(StatusFail, ObjectRef{}, fmt.Sprintf(
 			"An anonymous request to %s was authorized (200): either the API server runs with AlwaysAllow or system:anonymous has been granted API access; find which and remove it.", a.Path), ev)}
 	case p.Managed:
 		ev["signal"] = signalPlatform
-		return []Result{result(StatusNA, ObjectRef{}, p.Label()+": the provider configures the API server's authorizers (Node and RBAC, plus its own webhook); manage access with RBAC.", ev)}
+		return []Result{result.New(StatusNA, ObjectRef{}, p.Label()+": the provider configures the API server's authorizers (Node and RBAC, plus its own webhook); manage access with RBAC.", ev)}
 	case a != nil && a.StatusCode == 403:
 		ev["anonymousProbe"] = probeEvidence(s)
-		return []Result{result(StatusInfo, ObjectRef{}, fmt.Sprintf(
+		return []Result{result.New(StatusInfo, ObjectRef{}, fmt.Sprintf(
 			"The API server's flags are not visible (%s); an anonymous request to %s was refused (403), so AlwaysAllow is not in effect, but the authorization modes cannot be read.",
 			strings.Join(looked, "; "), a.Path), ev)}
 	}
@@ -205,7 +206,7 @@ func evalSec001(in *Input) []Result {
 	if a != nil {
 		why = fmt.Sprintf("the anonymous probe got %d, which does not show the authorizers", a.StatusCode)
 	}
-	return []Result{result(StatusSkip, ObjectRef{}, "Cannot see the authorization mode: "+strings.Join(append(looked, why), "; ")+".", ev)}
+	return []Result{result.New(StatusSkip, ObjectRef{}, "Cannot see the authorization mode: "+strings.Join(append(looked, why), "; ")+".", ev)}
 }
 
 // ---- SEC-002 ------------------------------------------------------------
@@ -235,10 +236,10 @@ func evalSec002(in *Input) []Result {
 		}
 		switch a.StatusCode {
 		case 200:
-			return []Result{result(StatusFail, ObjectRef{}, fmt.Sprintf(
+			return []Result{result.New(StatusFail, ObjectRef{}, fmt.Sprintf(
 				"An anonymous request to %s was authorized (200): unauthenticated clients can use the API beyond health and version endpoints; remove grants to system:anonymous and system:unauthenticated (see RBAC-002) or AlwaysAllow.", a.Path), ev)}
 		case 401:
-			return []Result{result(StatusPass, ObjectRef{}, fmt.Sprintf(
+			return []Result{result.New(StatusPass, ObjectRef{}, fmt.Sprintf(
 				"An anonymous request to %s was rejected as unauthenticated (401): anonymous auth is off, or limited to other paths.", a.Path), ev)}
 		case 403:
 			msg := fmt.Sprintf("An anonymous request to %s was authenticated as system:anonymous and only refused by authorization (403): anonymous auth is on for every path, so a single RBAC grant to system:anonymous or system:unauthenticated would open the API.", a.Path)
@@ -250,7 +251,7 @@ func evalSec002(in *Input) []Result {
 			default:
 				msg += " Set --anonymous-auth=false, or on 1.32+ limit it to health paths with an AuthenticationConfiguration."
 			}
-			return []Result{result(onStatus, ObjectRef{}, msg, ev)}
+			return []Result{result.New(onStatus, ObjectRef{}, msg, ev)}
 		}
 		looked = append(looked, fmt.Sprintf("the anonymous probe of %s answered %d", a.Path, a.StatusCode))
 	}
@@ -259,7 +260,7 @@ func evalSec002(in *Input) []Result {
 		ev := withEvidence(p, map[string]any{"signal": c.signal})
 		if f, ok := c.flags.last("authentication-config"); ok && f != "" {
 			ev["authenticationConfig"] = f
-			out = append(out, result(StatusSkip, c.ref, fmt.Sprintf(
+			out = append(out, result.New(StatusSkip, c.ref, fmt.Sprintf(
 				"%s: authentication comes from --authentication-config %s, which may limit anonymous requests to some paths; the file is not visible and there is no anonymous probe.", c.source, f), ev))
 			continue
 		}
@@ -269,7 +270,7 @@ func evalSec002(in *Input) []Result {
 		}
 		ev["anonymousAuth"] = v
 		if v == "false" {
-			out = append(out, result(StatusPass, c.ref, c.source+": --anonymous-auth=false.", ev))
+			out = append(out, result.New(StatusPass, c.ref, c.source+": --anonymous-auth=false.", ev))
 			continue
 		}
 		origin := "--anonymous-auth=" + v
@@ -286,7 +287,7 @@ func evalSec002(in *Input) []Result {
 		if p.Name == PlatformKubeadm {
 			st = StatusInfo
 		}
-		out = append(out, result(st, c.ref, msg, ev))
+		out = append(out, result.New(st, c.ref, msg, ev))
 	}
 	if len(out) > 0 {
 		return out
@@ -294,9 +295,9 @@ func evalSec002(in *Input) []Result {
 	ev := withEvidence(p, map[string]any{"signal": signalNone})
 	if p.Managed {
 		ev["signal"] = signalPlatform
-		return []Result{result(StatusNA, ObjectRef{}, p.Label()+": the provider sets anonymous authentication; keep RBAC grants to system:anonymous and system:unauthenticated at the defaults.", ev)}
+		return []Result{result.New(StatusNA, ObjectRef{}, p.Label()+": the provider sets anonymous authentication; keep RBAC grants to system:anonymous and system:unauthenticated at the defaults.", ev)}
 	}
-	return []Result{result(StatusSkip, ObjectRef{}, "Cannot see whether anonymous requests are allowed: "+strings.Join(append(looked, anonymousMissing(s)), "; ")+".", ev)}
+	return []Result{result.New(StatusSkip, ObjectRef{}, "Cannot see whether anonymous requests are allowed: "+strings.Join(append(looked, anonymousMissing(s)), "; ")+".", ev)}
 }
 
 // ---- CERT-001 -----------------------------------------------------------
@@ -312,7 +313,7 @@ func evalCert001(in *Input) []Result {
 		} else if s.Source != cluster.SourceManifests && s.OriginalSource != cluster.SourceManifests {
 			why = "the serving certificate was not recorded"
 		}
-		return []Result{result(StatusSkip, ObjectRef{}, "Cannot check the API server certificate: "+why+".",
+		return []Result{result.New(StatusSkip, ObjectRef{}, "Cannot check the API server certificate: "+why+".",
 			withEvidence(p, map[string]any{"signal": signalNone}))}
 	}
 	left := c.NotAfter.Sub(s.CollectedAt)
@@ -349,7 +350,7 @@ func evalCert001(in *Input) []Result {
 		st = StatusInfo
 		msg += " " + p.Label() + " rotates it; raise it with the provider if it does not change soon."
 	}
-	return []Result{result(st, ObjectRef{}, msg, ev)}
+	return []Result{result.New(st, ObjectRef{}, msg, ev)}
 }
 
 func capitalize(s string) string {

@@ -1,93 +1,28 @@
 package checks
 
 import (
-	"fmt"
-
 	"github.com/seaworthy-k8s/seaworthy/cluster"
+	"github.com/seaworthy-k8s/seaworthy/result"
 )
 
-// Status is the outcome of one check on one object.
-type Status string
+// The result vocabulary, re-exported while the areas move to their own
+// packages.
+type (
+	Status    = result.Status
+	ObjectRef = result.ObjectRef
+	Result    = result.Result
+	Meta      = result.Meta
+)
 
-// Statuses, from the gate's point of view: pass < info < warn < fail; skip
-// (could not evaluate) and na (does not apply) never gate.
+// Statuses.
 const (
-	StatusPass Status = "pass"
-	StatusInfo Status = "info"
-	StatusWarn Status = "warn"
-	StatusFail Status = "fail"
-	StatusSkip Status = "skip"
-	StatusNA   Status = "na"
+	StatusPass = result.StatusPass
+	StatusInfo = result.StatusInfo
+	StatusWarn = result.StatusWarn
+	StatusFail = result.StatusFail
+	StatusSkip = result.StatusSkip
+	StatusNA   = result.StatusNA
 )
-
-// Statuses lists every status in display order.
-var Statuses = []Status{StatusFail, StatusWarn, StatusInfo, StatusPass, StatusSkip, StatusNA}
-
-// Severity orders gating statuses; skip and na have severity 0.
-func (s Status) Severity() int {
-	switch s {
-	case StatusInfo:
-		return 1
-	case StatusWarn:
-		return 2
-	case StatusFail:
-		return 3
-	}
-	return 0
-}
-
-// ParseStatus parses a status name.
-func ParseStatus(s string) (Status, error) {
-	for _, st := range Statuses {
-		if string(st) == s {
-			return st, nil
-		}
-	}
-	return "", fmt.Errorf("unknown status %q", s)
-}
-
-// ObjectRef names the object a result is about; empty for cluster-wide
-// results.
-type ObjectRef struct {
-	APIVersion string `json:"apiVersion,omitempty"`
-	Kind       string `json:"kind,omitempty"`
-	Namespace  string `json:"namespace,omitempty"`
-	Name       string `json:"name,omitempty"`
-}
-
-// String renders the reference kubectl-style: Kind/namespace/name.
-func (o ObjectRef) String() string {
-	switch {
-	case o.Kind == "" && o.Name == "":
-		return "(cluster)"
-	case o.Namespace == "":
-		return o.Kind + "/" + o.Name
-	default:
-		return o.Kind + "/" + o.Namespace + "/" + o.Name
-	}
-}
-
-// Result is one check's verdict on one object.
-type Result struct {
-	Check    string         `json:"check"`
-	Status   Status         `json:"status"`
-	Object   ObjectRef      `json:"object"`
-	Message  string         `json:"message"`
-	Evidence map[string]any `json:"evidence,omitempty"`
-}
-
-// Meta describes a check. IDs are stable forever.
-type Meta struct {
-	ID       string `json:"id"`
-	Title    string `json:"title"`
-	Category string `json:"category"`
-	// Rule says exactly what is evaluated and at which thresholds.
-	Rule string `json:"rule"`
-	// Rationale says why it matters in production.
-	Rationale string `json:"rationale"`
-	// Remediation says how to fix a finding.
-	Remediation string `json:"remediation"`
-}
 
 // Check is one registered check: its description, the kinds it needs, and
 // the function that evaluates it.
@@ -121,11 +56,6 @@ func memo[T any](in *Input, key string, build func() T) T {
 	}
 	in.memos[key] = v
 	return v
-}
-
-// result is a shorthand for building a Result.
-func result(status Status, obj ObjectRef, msg string, evidence map[string]any) Result {
-	return Result{Status: status, Object: obj, Message: msg, Evidence: evidence}
 }
 
 // Categories.

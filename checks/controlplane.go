@@ -13,6 +13,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/seaworthy-k8s/seaworthy/cluster"
+	"github.com/seaworthy-k8s/seaworthy/result"
 )
 
 // Control plane checks (CP-001..CP-004).
@@ -353,7 +354,7 @@ func withEvidence(p PlatformInfo, extra map[string]any) map[string]any {
 
 // managedNA is the na result of a check on what a managed provider runs.
 func managedNA(p PlatformInfo, obj ObjectRef, what, verify string) Result {
-	return result(StatusNA, obj, fmt.Sprintf("%s: the provider runs %s; %s", p.Label(), what, verify),
+	return result.New(StatusNA, obj, fmt.Sprintf("%s: the provider runs %s; %s", p.Label(), what, verify),
 		withEvidence(p, map[string]any{"signal": signalPlatform}))
 }
 
@@ -745,7 +746,7 @@ func evalCP001(in *Input) []Result {
 			why += fmt.Sprintf(" (if the input was exported earlier, pass --now with the time it was read; snapshot time %s)",
 				s.CollectedAt.Format(time.RFC3339))
 		}
-		return []Result{result(StatusSkip, ObjectRef{}, "Cannot count the API servers: "+why+".", ev)}
+		return []Result{result.New(StatusSkip, ObjectRef{}, "Cannot count the API servers: "+why+".", ev)}
 	}
 	from := map[string]string{
 		signalIdentityLeases:    "identity leases",
@@ -772,12 +773,12 @@ func evalCP001(in *Input) []Result {
 	}
 	switch {
 	case n == 1:
-		return []Result{result(StatusFail, ObjectRef{}, head+": a single API server is a single point of failure for the whole cluster; run at least 3 across 3 zones."+staleNote, ev)}
+		return []Result{result.New(StatusFail, ObjectRef{}, head+": a single API server is a single point of failure for the whole cluster; run at least 3 across 3 zones."+staleNote, ev)}
 	case n == 2:
-		return []Result{result(StatusWarn, ObjectRef{}, head+": losing either one halves capacity and leaves no spare; run at least 3 across 3 zones."+staleNote, ev)}
+		return []Result{result.New(StatusWarn, ObjectRef{}, head+": losing either one halves capacity and leaves no spare; run at least 3 across 3 zones."+staleNote, ev)}
 	}
 	st, why := sp.verdict("API servers", o.ControlPlaneMinZones, o.ControlPlaneMaxPerZone)
-	return []Result{result(st, ObjectRef{}, head+"; "+why+staleNote, ev)}
+	return []Result{result.New(st, ObjectRef{}, head+"; "+why+staleNote, ev)}
 }
 
 func memberNames(ms []member) string {
@@ -846,15 +847,15 @@ func leaderLeaseResult(s *cluster.Snapshot, o *Options, p PlatformInfo, comp str
 			ev["leaderElect"] = false
 			ev["pods"] = len(pods)
 			if len(pods) > 1 {
-				return result(StatusFail, ref, fmt.Sprintf("%d %s pods run with --leader-elect=false: they all act at once and fight over the same objects; enable leader election.",
+				return result.New(StatusFail, ref, fmt.Sprintf("%d %s pods run with --leader-elect=false: they all act at once and fight over the same objects; enable leader election.",
 					len(pods), comp), ev)
 			}
-			return result(StatusInfo, ref, fmt.Sprintf("%s runs with --leader-elect=false, so it holds no lease; that is only safe with a single instance.", comp), ev)
+			return result.New(StatusInfo, ref, fmt.Sprintf("%s runs with --leader-elect=false, so it holds no lease; that is only safe with a single instance.", comp), ev)
 		}
 		if g, ok := s.GapFor(cluster.KindLeases); ok {
-			return result(StatusSkip, ref, "Leases could not be read: "+g.Message, ev)
+			return result.New(StatusSkip, ref, "Leases could not be read: "+g.Message, ev)
 		}
-		return result(StatusFail, ref, fmt.Sprintf(
+		return result.New(StatusFail, ref, fmt.Sprintf(
 			"No %s leader Lease exists in %s: no %s instance has ever led, or it runs without leader election; check that it is running.",
 			comp, ref.Namespace, comp), ev)
 	}
@@ -865,25 +866,25 @@ func leaderLeaseResult(s *cluster.Snapshot, o *Options, p PlatformInfo, comp str
 	ev["holder"] = holder
 	age, ok := leaseAge(l, s.CollectedAt)
 	if !ok {
-		return result(StatusFail, ref, fmt.Sprintf("The %s leader Lease has never been renewed: no instance is leading.", comp), ev)
+		return result.New(StatusFail, ref, fmt.Sprintf("The %s leader Lease has never been renewed: no instance is leading.", comp), ev)
 	}
 	if age < -o.LeaderLeaseMaxAge {
 		ev["renewedAfterSnapshotBy"] = (-age).Round(time.Second).String()
-		return result(StatusSkip, ref, fmt.Sprintf(
+		return result.New(StatusSkip, ref, fmt.Sprintf(
 			"The %s leader Lease was renewed %s after the snapshot time, so its freshness cannot be judged: the snapshot's time (--now) is earlier than its data.",
 			comp, humanDuration(-age)), ev)
 	}
 	age = max(age, 0) // clock skew
 	ev["age"] = age.Round(time.Second).String()
 	if holder == "" {
-		return result(StatusFail, ref, fmt.Sprintf("The %s leader Lease has no holder (released %s ago): no instance is leading.", comp, humanDuration(age)), ev)
+		return result.New(StatusFail, ref, fmt.Sprintf("The %s leader Lease has no holder (released %s ago): no instance is leading.", comp, humanDuration(age)), ev)
 	}
 	if age > o.LeaderLeaseMaxAge {
-		return result(StatusFail, ref, fmt.Sprintf(
+		return result.New(StatusFail, ref, fmt.Sprintf(
 			"The %s leader Lease was last renewed %s ago by %s (limit %s): no instance is acting as leader, so its work is not being done.",
 			comp, humanDuration(age), holder, humanDuration(o.LeaderLeaseMaxAge)), ev)
 	}
-	return result(StatusPass, ref, fmt.Sprintf("%s is led by %s, renewed %s ago.", comp, holder, humanDuration(age)), ev)
+	return result.New(StatusPass, ref, fmt.Sprintf("%s is led by %s, renewed %s ago.", comp, holder, humanDuration(age)), ev)
 }
 
 // ---- CP-003 -------------------------------------------------------------
@@ -897,7 +898,7 @@ func evalCP003(in *Input) []Result {
 	c := findAPIServers(s, o)
 	n := len(c.members)
 	if p.Name == PlatformK3s || p.Name == PlatformRKE2 {
-		return []Result{result(StatusNA, ObjectRef{}, fmt.Sprintf(
+		return []Result{result.New(StatusNA, ObjectRef{}, fmt.Sprintf(
 			"%s agents run a client-side load balancer over every server (%d found); give kubeconfigs a fixed registration address (DNS name or VIP, in --tls-san) rather than one server's address.",
 			platformTitle(p.Name), n), withEvidence(p, map[string]any{"signal": signalPlatform, "apiServers": n}))}
 	}
@@ -905,14 +906,14 @@ func evalCP003(in *Input) []Result {
 	ev := withEvidence(p, map[string]any{"signal": signalKubeadmConfig, "apiServers": n})
 	switch {
 	case err != nil:
-		return []Result{result(StatusSkip, kubeadmConfigRef, "Cannot read the control plane endpoint: "+err.Error()+".", ev)}
+		return []Result{result.New(StatusSkip, kubeadmConfigRef, "Cannot read the control plane endpoint: "+err.Error()+".", ev)}
 	case !present:
 		why := "there is no kube-system/kubeadm-config ConfigMap"
 		if g, ok := kubeadmConfigGap(s); ok {
 			why = "kube-system/kubeadm-config could not be read (" + g.Reason + ")"
 		}
 		ev["signal"] = signalNone
-		return []Result{result(StatusSkip, ObjectRef{}, fmt.Sprintf(
+		return []Result{result.New(StatusSkip, ObjectRef{}, fmt.Sprintf(
 			"Cannot see the control plane endpoint: %s, and nothing else in the cluster records it; make sure clients reach the %d API %s through a load balancer or DNS name.",
 			why, n, plural(n, "server", "servers")), ev)}
 	}
@@ -921,20 +922,20 @@ func evalCP003(in *Input) []Result {
 	ev["controlPlaneEndpoint"] = ep
 	if ep == "" {
 		if n <= 1 {
-			return []Result{result(StatusInfo, kubeadmConfigRef,
+			return []Result{result.New(StatusInfo, kubeadmConfigRef,
 				"controlPlaneEndpoint is empty; with one API server that works, but set it to a DNS name or VIP before adding control-plane nodes, since kubeadm does not support turning a cluster created without it into a highly available one.", ev)}
 		}
-		return []Result{result(StatusWarn, kubeadmConfigRef, fmt.Sprintf(
+		return []Result{result.New(StatusWarn, kubeadmConfigRef, fmt.Sprintf(
 			"%d API servers, but kubeadm's controlPlaneEndpoint is empty: kubelets and kubeconfigs point at the first control-plane node's own address, so losing it cuts them off; put a load balancer or VIP in front and set controlPlaneEndpoint.",
 			n), ev)}
 	}
 	if node := endpointNode(s, ep); node != "" && n > 1 {
 		ev["endpointNode"] = node
-		return []Result{result(StatusWarn, kubeadmConfigRef, fmt.Sprintf(
+		return []Result{result.New(StatusWarn, kubeadmConfigRef, fmt.Sprintf(
 			"controlPlaneEndpoint %s is control-plane node %s's own name or address, so the %d API servers are reached through one node; point it at a load balancer or VIP.",
 			ep, node, n), ev)}
 	}
-	return []Result{result(StatusPass, kubeadmConfigRef, fmt.Sprintf("Clients reach the %d API %s through controlPlaneEndpoint %s.",
+	return []Result{result.New(StatusPass, kubeadmConfigRef, fmt.Sprintf("Clients reach the %d API %s through controlPlaneEndpoint %s.",
 		n, plural(n, "server", "servers"), ep), ev)}
 }
 
@@ -983,7 +984,7 @@ func evalCP004(in *Input) []Result {
 			msg += " A control plane is visible (" + p.ControlPlaneEvidence + "), so it is treated as self-managed."
 		}
 	}
-	return []Result{result(StatusInfo, ObjectRef{}, msg, ev)}
+	return []Result{result.New(StatusInfo, ObjectRef{}, msg, ev)}
 }
 
 // sortMembers orders members by name for stable messages and evidence.

@@ -18,6 +18,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/seaworthy-k8s/seaworthy/cluster"
+	"github.com/seaworthy-k8s/seaworthy/result"
 )
 
 // Cluster DNS checks (DNS-001..DNS-006).
@@ -224,7 +225,7 @@ func deploymentSelector(d *appsv1.Deployment) (labels.Selector, error) {
 }
 
 func noDNSResult(status Status) Result {
-	return result(status, ObjectRef{},
+	return result.New(status, ObjectRef{},
 		"No cluster DNS Deployment (kube-system, k8s-app=kube-dns) was found; DNS-001 reports it.",
 		map[string]any{"namespace": dnsNamespace, "selector": dnsAppLabel + "=" + dnsAppValue})
 }
@@ -290,10 +291,10 @@ func evalDNS001(in *Input) []Result {
 	if len(active) == 0 {
 		ev := map[string]any{"namespace": dnsNamespace, "selector": dnsAppLabel + "=" + dnsAppValue}
 		if s.Server.Platform == platformOpenShift {
-			return []Result{result(StatusNA, ObjectRef{},
+			return []Result{result.New(StatusNA, ObjectRef{},
 				"OpenShift runs cluster DNS as the operator-managed dns-default DaemonSet, not a kube-dns Deployment.", ev)}
 		}
-		return []Result{result(StatusFail, ObjectRef{}, fmt.Sprintf(
+		return []Result{result.New(StatusFail, ObjectRef{}, fmt.Sprintf(
 			"No Deployment labelled k8s-app=kube-dns exists in kube-system, so the cluster has no recognisable DNS; deploy CoreDNS with at least %d replicas.",
 			minReplicas), ev)}
 	}
@@ -304,21 +305,21 @@ func evalDNS001(in *Input) []Result {
 		var r Result
 		switch {
 		case ready < minReplicas:
-			r = result(StatusFail, deploymentRef(d), fmt.Sprintf(
+			r = result.New(StatusFail, deploymentRef(d), fmt.Sprintf(
 				"%s has %d ready of %d desired replicas, below the minimum of %d, so one pod or node failure can stop cluster DNS; scale it to at least %d and make its pods ready.",
 				d.Name, ready, desired, minReplicas, minReplicas), ev)
 		case desired < minReplicas:
-			r = result(StatusFail, deploymentRef(d), fmt.Sprintf(
+			r = result.New(StatusFail, deploymentRef(d), fmt.Sprintf(
 				"%s is set to %d replicas (%d ready during a rollout), below the minimum of %d; scale it to at least %d.",
 				d.Name, desired, ready, minReplicas, minReplicas), ev)
 		default:
-			r = result(StatusPass, deploymentRef(d), fmt.Sprintf(
+			r = result.New(StatusPass, deploymentRef(d), fmt.Sprintf(
 				"%s has %d of %d replicas ready (minimum %d).", d.Name, ready, desired, minReplicas), ev)
 		}
 		out = append(out, r)
 	}
 	for _, d := range idle {
-		out = append(out, result(StatusNA, deploymentRef(d), fmt.Sprintf(
+		out = append(out, result.New(StatusNA, deploymentRef(d), fmt.Sprintf(
 			"%s is scaled to 0; cluster DNS is served by %s.", d.Name, active[0].Name),
 			map[string]any{"deployment": d.Name, "desired": 0, "servedBy": active[0].Name}))
 	}
@@ -609,7 +610,7 @@ func evalDNS002(in *Input) []Result {
 func dns002For(s *cluster.Snapshot, o *Options, d *appsv1.Deployment, all nodeCounts) Result {
 	ref, current := deploymentRef(d), desiredReplicas(d)
 	if all.schedulable == 0 {
-		return result(StatusSkip, ref, fmt.Sprintf(
+		return result.New(StatusSkip, ref, fmt.Sprintf(
 			"The snapshot has no schedulable nodes (%d in all), so the replicas %s needs cannot be computed.", all.total, d.Name),
 			map[string]any{"deployment": d.Name, "nodes": all.total})
 	}
@@ -639,7 +640,7 @@ func dns002For(s *cluster.Snapshot, o *Options, d *appsv1.Deployment, all nodeCo
 	sort.Strings(hpas)
 	if len(hpas) > 0 {
 		ev["autoscaler"] = "HorizontalPodAutoscaler " + d.Namespace + "/" + hpas[0]
-		return result(StatusPass, ref, fmt.Sprintf(
+		return result.New(StatusPass, ref, fmt.Sprintf(
 			"%s is scaled by HorizontalPodAutoscaler %s (now %d replicas; the proportional rule wants %d).",
 			d.Name, hpas[0], current, wanted), ev)
 	}
@@ -658,7 +659,7 @@ func dns002For(s *cluster.Snapshot, o *Options, d *appsv1.Deployment, all nodeCo
 		ev["autoscaler"] = "cluster-proportional-autoscaler Deployment " + a.name()
 		ev["paramsSource"] = plan.source
 		if plan.params == nil {
-			return result(StatusPass, ref, fmt.Sprintf(
+			return result.New(StatusPass, ref, fmt.Sprintf(
 				"%s is scaled by the cluster-proportional-autoscaler %s (now %d replicas; the proportional rule wants %d).",
 				d.Name, a.name(), current, wanted), ev)
 		}
@@ -677,11 +678,11 @@ func dns002For(s *cluster.Snapshot, o *Options, d *appsv1.Deployment, all nodeCo
 		ev["min"], ev["max"] = p.Min, p.Max
 		ev["preventSinglePointFailure"], ev["includeUnschedulableNodes"] = p.PreventSinglePointFailure, p.IncludeUnschedulableNodes
 		if want != current {
-			return result(StatusInfo, ref, fmt.Sprintf(
+			return result.New(StatusInfo, ref, fmt.Sprintf(
 				"The cluster-proportional-autoscaler %s would set %s to %d replicas for %d nodes and %s cores, but it has %d; check that the autoscaler is running and can scale it.",
 				a.name(), d.Name, want, n, formatCores(c), current), ev)
 		}
-		return result(StatusPass, ref, fmt.Sprintf(
+		return result.New(StatusPass, ref, fmt.Sprintf(
 			"%s is scaled by the cluster-proportional-autoscaler %s, which wants %d replicas for %d nodes and %s cores, as it has.",
 			d.Name, a.name(), want, n, formatCores(c)), ev)
 	}
@@ -695,14 +696,14 @@ func dns002For(s *cluster.Snapshot, o *Options, d *appsv1.Deployment, all nodeCo
 			msg = fmt.Sprintf("%s runs %d replicas, below the %d wanted by the proportional rule %s, and its cluster-proportional-autoscaler has invalid linear parameters (%s); fix them or scale it to %d.",
 				d.Name, current, wanted, rule, broken[0], wanted)
 		}
-		return result(StatusWarn, ref, msg, ev)
+		return result.New(StatusWarn, ref, msg, ev)
 	}
 	if len(broken) > 0 {
-		return result(StatusInfo, ref, fmt.Sprintf(
+		return result.New(StatusInfo, ref, fmt.Sprintf(
 			"%s has %d replicas, enough for the proportional rule %s, but its cluster-proportional-autoscaler has invalid linear parameters (%s); fix them.",
 			d.Name, current, rule, broken[0]), ev)
 	}
-	return result(StatusPass, ref, fmt.Sprintf(
+	return result.New(StatusPass, ref, fmt.Sprintf(
 		"%s runs %d replicas, at least the %d wanted by the proportional rule %s.", d.Name, current, wanted, rule), ev)
 }
 
@@ -761,7 +762,7 @@ func dns003For(d *appsv1.Deployment, nsPods []*corev1.Pod, zoneOf map[string]str
 	ref := deploymentRef(d)
 	sel, err := deploymentSelector(d)
 	if err != nil {
-		return result(StatusSkip, ref, fmt.Sprintf("The pods of %s cannot be found because %v.", d.Name, err),
+		return result.New(StatusSkip, ref, fmt.Sprintf("The pods of %s cannot be found because %v.", d.Name, err),
 			map[string]any{"deployment": d.Name})
 	}
 	podNodes := map[string]int{}
@@ -788,9 +789,9 @@ func dns003For(d *appsv1.Deployment, nsPods []*corev1.Pod, zoneOf map[string]str
 	}
 	if ready == 0 {
 		if d.Status.ReadyReplicas == 0 {
-			return result(StatusNA, ref, fmt.Sprintf("%s has no ready pods to spread; DNS-001 reports it.", d.Name), ev)
+			return result.New(StatusNA, ref, fmt.Sprintf("%s has no ready pods to spread; DNS-001 reports it.", d.Name), ev)
 		}
-		return result(StatusSkip, ref, fmt.Sprintf(
+		return result.New(StatusSkip, ref, fmt.Sprintf(
 			"%s reports %d ready replicas but the snapshot holds no ready, scheduled pods matching its selector, so their placement cannot be checked.",
 			d.Name, d.Status.ReadyReplicas), ev)
 	}
@@ -802,21 +803,21 @@ func dns003For(d *appsv1.Deployment, nsPods []*corev1.Pod, zoneOf map[string]str
 			pods = fmt.Sprintf("The only ready %s pod runs", d.Name)
 		}
 		if schedulable <= 1 {
-			return result(StatusInfo, ref, fmt.Sprintf(
+			return result.New(StatusInfo, ref, fmt.Sprintf(
 				"%s on node %s because the cluster has %d schedulable node; add nodes before relying on it in production.",
 				pods, node, schedulable), ev)
 		}
-		return result(StatusWarn, ref, fmt.Sprintf(
+		return result.New(StatusWarn, ref, fmt.Sprintf(
 			"%s on node %s, so losing that node stops cluster DNS; spread them with topologySpreadConstraints on kubernetes.io/hostname across the %d schedulable nodes.",
 			pods, node, schedulable), ev)
 	}
 	if len(clusterZones) > 1 && unknownZone == 0 && len(podZones) == 1 {
 		zone := dnsSortedKeys(podZones)[0]
-		return result(StatusWarn, ref, fmt.Sprintf(
+		return result.New(StatusWarn, ref, fmt.Sprintf(
 			"All %d ready %s pods run in zone %s (on %d nodes) while schedulable nodes span %d zones, so a zone outage stops cluster DNS; spread them with topologySpreadConstraints on topology.kubernetes.io/zone.",
 			ready, d.Name, zone, len(podNodes), len(clusterZones)), ev)
 	}
-	return result(StatusPass, ref, fmt.Sprintf(
+	return result.New(StatusPass, ref, fmt.Sprintf(
 		"The %d ready %s pods run on %d nodes in %d zones.", ready, d.Name, len(podNodes), len(podZones)), ev)
 }
 
@@ -898,7 +899,7 @@ func dns004For(s *cluster.Snapshot, d *appsv1.Deployment) Result {
 	ev := map[string]any{"deployment": d.Name, "desired": replicas}
 	switch len(pdbs) {
 	case 0:
-		return result(StatusWarn, ref, fmt.Sprintf(
+		return result.New(StatusWarn, ref, fmt.Sprintf(
 			"No PodDisruptionBudget in %s selects the %s pods, so a node drain or upgrade can evict all %d at once; create one with maxUnavailable: 1.",
 			d.Namespace, d.Name, replicas), ev)
 	case 1:
@@ -908,7 +909,7 @@ func dns004For(s *cluster.Snapshot, d *appsv1.Deployment) Result {
 			names[i] = p.Name
 		}
 		ev["pdbs"] = names
-		return result(StatusWarn, ref, fmt.Sprintf(
+		return result.New(StatusWarn, ref, fmt.Sprintf(
 			"%d PodDisruptionBudgets (%s) select the %s pods, and the eviction API refuses to evict a pod covered by more than one, so drains of their nodes block; keep exactly one.",
 			len(pdbs), strings.Join(names, ", "), d.Name), ev)
 	}
@@ -918,22 +919,22 @@ func dns004For(s *cluster.Snapshot, d *appsv1.Deployment) Result {
 	desiredHealthy, allowed, err := pdbBudget(p.Spec, replicas)
 	if err != nil {
 		ev["error"] = err.Error()
-		return result(StatusWarn, ref, fmt.Sprintf(
+		return result.New(StatusWarn, ref, fmt.Sprintf(
 			"PodDisruptionBudget %s for %s has an invalid %v, on which the disruption controller allows no disruption, so drains block; set maxUnavailable: 1.",
 			p.Name, d.Name, err), ev)
 	}
 	ev["desiredHealthy"], ev["disruptionsAllowed"] = desiredHealthy, allowed
 	switch {
 	case allowed <= 0:
-		return result(StatusWarn, ref, fmt.Sprintf(
+		return result.New(StatusWarn, ref, fmt.Sprintf(
 			"PodDisruptionBudget %s (%s) allows no disruption of the %d %s pods, so node drains and upgrades block; set maxUnavailable: 1.",
 			p.Name, pdbSetting(p.Spec), replicas, d.Name), ev)
 	case desiredHealthy <= 0:
-		return result(StatusWarn, ref, fmt.Sprintf(
+		return result.New(StatusWarn, ref, fmt.Sprintf(
 			"PodDisruptionBudget %s (%s) keeps none of the %d %s pods available, so a drain can still evict them all at once; set maxUnavailable: 1.",
 			p.Name, pdbSetting(p.Spec), replicas, d.Name), ev)
 	}
-	return result(StatusPass, ref, fmt.Sprintf(
+	return result.New(StatusPass, ref, fmt.Sprintf(
 		"PodDisruptionBudget %s (%s) lets %d of the %d %s pods be disrupted at a time.",
 		p.Name, pdbSetting(p.Spec), allowed, replicas, d.Name), ev)
 }
@@ -978,12 +979,12 @@ func evalDNS005(in *Input) []Result {
 		}
 		ev := map[string]any{"deployment": d.Name, "containers": len(d.Spec.Template.Spec.Containers)}
 		if len(missing) == 0 {
-			out = append(out, result(StatusPass, deploymentRef(d), fmt.Sprintf(
+			out = append(out, result.New(StatusPass, deploymentRef(d), fmt.Sprintf(
 				"Every %s container sets cpu and memory requests and a memory limit.", d.Name), ev))
 			continue
 		}
 		ev["missing"] = missing
-		out = append(out, result(StatusWarn, deploymentRef(d), fmt.Sprintf(
+		out = append(out, result.New(StatusWarn, deploymentRef(d), fmt.Sprintf(
 			"In %s, container %s; set cpu and memory requests and a memory limit on each (CoreDNS upstream: 100m, 70Mi, limit 170Mi).",
 			d.Name, strings.Join(parts, "; container ")), ev))
 	}
@@ -1021,16 +1022,16 @@ func evalDNS006(in *Input) []Result {
 		ds := found[0]
 		ev["daemonSet"] = ds.Namespace + "/" + ds.Name
 		ev["desiredScheduled"], ev["ready"] = int(ds.Status.DesiredNumberScheduled), int(ds.Status.NumberReady)
-		return []Result{result(StatusPass, ref, fmt.Sprintf(
+		return []Result{result.New(StatusPass, ref, fmt.Sprintf(
 			"NodeLocal DNSCache runs as DaemonSet %s/%s (%d of %d pods ready).",
 			ds.Namespace, ds.Name, ds.Status.NumberReady, ds.Status.DesiredNumberScheduled), ev)}
 	}
 	if nodes >= o.LargeClusterNodes {
-		return []Result{result(StatusWarn, ref, fmt.Sprintf(
+		return []Result{result.New(StatusWarn, ref, fmt.Sprintf(
 			"The cluster has %d nodes (large from %d) and no NodeLocal DNSCache, so every lookup crosses the network to cluster DNS; deploy the node-local-dns DaemonSet.",
 			nodes, o.LargeClusterNodes), ev)}
 	}
-	return []Result{result(StatusInfo, ref, fmt.Sprintf(
+	return []Result{result.New(StatusInfo, ref, fmt.Sprintf(
 		"The cluster has %d nodes and no NodeLocal DNSCache; consider the node-local-dns DaemonSet to cut DNS latency and conntrack load, and deploy it before reaching %d nodes.",
 		nodes, o.LargeClusterNodes), ev)}
 }

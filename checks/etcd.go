@@ -19,6 +19,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"github.com/seaworthy-k8s/seaworthy/cluster"
+	"github.com/seaworthy-k8s/seaworthy/result"
 )
 
 // etcd checks (ETCD-001..ETCD-003).
@@ -313,12 +314,12 @@ func evalEtcd001(in *Input) []Result {
 		if g, ok := s.GapFor(cluster.KindPods); ok {
 			why += " (pods could not be read: " + g.Reason + ")"
 		}
-		return []Result{result(StatusSkip, ObjectRef{}, "Cannot count the etcd members: "+why+".", ev)}
+		return []Result{result.New(StatusSkip, ObjectRef{}, "Cannot count the etcd members: "+why+".", ev)}
 	case e.external != "":
-		return []Result{result(StatusSkip, ObjectRef{}, fmt.Sprintf(
+		return []Result{result.New(StatusSkip, ObjectRef{}, fmt.Sprintf(
 			"k3s server %s keeps its state in an external datastore (--datastore-endpoint); check that datastore's own replication.", e.external), ev)}
 	case e.sqlite != "":
-		return []Result{result(StatusFail, ObjectRef{}, fmt.Sprintf(
+		return []Result{result.New(StatusFail, ObjectRef{}, fmt.Sprintf(
 			"k3s server %s runs without etcd (no etcd-role node, no --datastore-endpoint), so the cluster state is a SQLite file on that one machine; "+
 				"for production start servers with --cluster-init (embedded etcd) and run 3 of them.", e.sqlite), ev)}
 	}
@@ -337,22 +338,22 @@ func evalEtcd001(in *Input) []Result {
 	head := fmt.Sprintf("etcd has %s (%s, from %s)", quorumText(n), strings.Join(names, ", "), from)
 	switch {
 	case n <= 1:
-		return []Result{result(StatusFail, ObjectRef{}, head+": losing it loses the cluster state and stops the API; run 3 members across 3 zones.", ev)}
+		return []Result{result.New(StatusFail, ObjectRef{}, head+": losing it loses the cluster state and stops the API; run 3 members across 3 zones.", ev)}
 	case n == 2:
-		return []Result{result(StatusFail, ObjectRef{}, head+": both are needed for quorum, so it is less available than one; run 3 members across 3 zones.", ev)}
+		return []Result{result.New(StatusFail, ObjectRef{}, head+": both are needed for quorum, so it is less available than one; run 3 members across 3 zones.", ev)}
 	case n%2 == 0:
-		return []Result{result(StatusWarn, ObjectRef{}, fmt.Sprintf(
+		return []Result{result.New(StatusWarn, ObjectRef{}, fmt.Sprintf(
 			"%s: an even count tolerates no more failures than %d members but has one more machine that can fail; run %d or %d.",
 			head, n-1, n-1, n+1), ev)}
 	}
 	if len(e.notRunning) > 0 {
-		return []Result{result(StatusWarn, ObjectRef{}, fmt.Sprintf("%s, but %s %s not running, which uses up its failure tolerance.",
+		return []Result{result.New(StatusWarn, ObjectRef{}, fmt.Sprintf("%s, but %s %s not running, which uses up its failure tolerance.",
 			head, strings.Join(e.notRunning, ", "), plural(len(e.notRunning), "is", "are")), ev)}
 	}
 	sp := newSpread(e.members)
 	ev["zones"] = sp.perZone
 	st, why := sp.verdict("etcd members", o.ControlPlaneMinZones, o.ControlPlaneMaxPerZone)
-	return []Result{result(st, ObjectRef{}, head+"; "+why, ev)}
+	return []Result{result.New(st, ObjectRef{}, head+"; "+why, ev)}
 }
 
 // ---- ETCD-002 -----------------------------------------------------------
@@ -461,20 +462,20 @@ func evalEtcd002(in *Input) []Result {
 		}
 		switch {
 		case len(without) == 0:
-			return []Result{result(StatusPass, ObjectRef{}, fmt.Sprintf("Events are stored in a separate etcd (%s), set on %s.",
+			return []Result{result.New(StatusPass, ObjectRef{}, fmt.Sprintf("Events are stored in a separate etcd (%s), set on %s.",
 				strings.Join(found[0].Servers, ";"), strings.Join(with, ", ")), ev)}
 		case len(with) > 0:
-			return []Result{result(StatusWarn, ObjectRef{}, fmt.Sprintf(
+			return []Result{result.New(StatusWarn, ObjectRef{}, fmt.Sprintf(
 				"Only some API servers store Events separately: %s %s the /events override, %s %s not, so Events written through them land in the main etcd; give every API server the same --etcd-servers-overrides.",
 				strings.Join(with, ", "), plural(len(with), "has", "have"), strings.Join(without, ", "), plural(len(without), "does", "do")), ev)}
 		}
-		return []Result{result(notFound, ObjectRef{}, fmt.Sprintf(
+		return []Result{result.New(notFound, ObjectRef{}, fmt.Sprintf(
 			"Events share the main etcd: no --etcd-servers-overrides entry for /events in %s (%s). %s",
 			strings.Join(without, ", "), size, eventsAdvice(large)), ev)}
 	}
 	// Without the flags, kops' events etcd-manager shows a separate store.
 	if ev := podsLabelled(s, kubeSystem, "k8s-app", "etcd-manager-events"); len(ev) > 0 && !p.Managed {
-		return []Result{result(StatusPass, ObjectRef{}, fmt.Sprintf("Events have their own etcd cluster run by etcd-manager-events (%d pods).", len(ev)),
+		return []Result{result.New(StatusPass, ObjectRef{}, fmt.Sprintf("Events have their own etcd cluster run by etcd-manager-events (%d pods).", len(ev)),
 			withEvidence(p, map[string]any{"signal": signalEtcdManager, "pods": len(ev)}))}
 	}
 	checks := s.Server.ReadyzChecks
@@ -482,18 +483,18 @@ func evalEtcd002(in *Input) []Result {
 	ev := withEvidence(p, map[string]any{"signal": signalReadyz, "readyzOverrides": ovs, "nodes": nodes})
 	switch {
 	case len(ovs) > 0:
-		return []Result{result(StatusPass, ObjectRef{}, fmt.Sprintf(
+		return []Result{result.New(StatusPass, ObjectRef{}, fmt.Sprintf(
 			"/readyz lists %s: the API server keeps some resources (normally Events) in a separate etcd.", strings.Join(ovs, ", ")), ev)}
 	case p.Managed:
 		ev["signal"] = signalPlatform
-		return []Result{result(StatusNA, ObjectRef{}, fmt.Sprintf("%s: the provider runs etcd and decides where Events are stored.", p.Label()), ev)}
+		return []Result{result.New(StatusNA, ObjectRef{}, fmt.Sprintf("%s: the provider runs etcd and decides where Events are stored.", p.Label()), ev)}
 	case checks != nil && readyzListsOverrides(s.Server.GitVersion):
-		return []Result{result(notFound, ObjectRef{}, fmt.Sprintf(
+		return []Result{result.New(notFound, ObjectRef{}, fmt.Sprintf(
 			"Events share the main etcd: /readyz on %s lists no etcd-override check (%s). %s", s.Server.GitVersion, size, eventsAdvice(large)), ev)}
 	}
 	ev["signal"] = signalNone
 	missing := append(looked, readyzMissing(s)...)
-	return []Result{result(StatusSkip, ObjectRef{}, "Cannot tell where Events are stored: "+strings.Join(missing, "; ")+".", ev)}
+	return []Result{result.New(StatusSkip, ObjectRef{}, "Cannot tell where Events are stored: "+strings.Join(missing, "; ")+".", ev)}
 }
 
 func readyzMissing(s *cluster.Snapshot) []string {
@@ -658,7 +659,7 @@ func cronJobBackup(s *cluster.Snapshot, o *Options, cj *batchv1.CronJob, contain
 	ev := map[string]any{"signal": signalBackupCronJob, "schedule": cj.Spec.Schedule, "container": container}
 	f := backupFinding{etcdLevel: true}
 	fail := func(st Status, msg string) backupFinding {
-		f.res = result(st, ref, fmt.Sprintf("etcd backup CronJob %s/%s: %s", cj.Namespace, cj.Name, msg), ev)
+		f.res = result.New(st, ref, fmt.Sprintf("etcd backup CronJob %s/%s: %s", cj.Namespace, cj.Name, msg), ev)
 		return f
 	}
 	if cj.Spec.Suspend != nil && *cj.Spec.Suspend {
@@ -747,7 +748,7 @@ func veleroBackup(s *cluster.Snapshot, o *Options, sch *unstructured.Unstructure
 	spec := str(sch, "spec", "schedule")
 	ev := map[string]any{"signal": signalVelero, "schedule": spec, "level": "resource"}
 	done := func(st Status, msg string) backupFinding {
-		f.res = result(st, ref, fmt.Sprintf("Velero schedule %s/%s: %s", sch.GetNamespace(), sch.GetName(), msg), ev)
+		f.res = result.New(st, ref, fmt.Sprintf("Velero schedule %s/%s: %s", sch.GetNamespace(), sch.GetName(), msg), ev)
 		return f
 	}
 	if paused, _, _ := unstructured.NestedBool(sch.Object, "spec", "paused"); paused {
@@ -931,7 +932,7 @@ func k3sBackup(s *cluster.Snapshot, o *Options, p PlatformInfo) (backupFinding, 
 	f := backupFinding{etcdLevel: true}
 	ev := map[string]any{"signal": signalK3sSnapshots, "sources": sources, "schedule": schedule, "snapshots": len(snaps)}
 	done := func(st Status, msg string) (backupFinding, bool) {
-		f.res = result(st, ObjectRef{}, platformTitle(nonEmpty(p.Name, PlatformK3s))+" etcd snapshots: "+msg, ev)
+		f.res = result.New(st, ObjectRef{}, platformTitle(nonEmpty(p.Name, PlatformK3s))+" etcd snapshots: "+msg, ev)
 		return f, true
 	}
 	if servers > 0 && len(disabled) == servers {
@@ -989,10 +990,10 @@ func etcdManagerBackups(s *cluster.Snapshot) []backupFinding {
 		ev := map[string]any{"signal": signalEtcdManager, "cluster": cl, "backupStore": store, "pods": len(pods)}
 		f := backupFinding{etcdLevel: true}
 		if store == "" {
-			f.res = result(StatusFail, podRef(pods[0]), fmt.Sprintf("etcd-manager-%s has no --backup-store, so it keeps no backups.", cl), ev)
+			f.res = result.New(StatusFail, podRef(pods[0]), fmt.Sprintf("etcd-manager-%s has no --backup-store, so it keeps no backups.", cl), ev)
 		} else {
 			f.undecided = true
-			f.res = result(StatusInfo, podRef(pods[0]), fmt.Sprintf(
+			f.res = result.New(StatusInfo, podRef(pods[0]), fmt.Sprintf(
 				"etcd-manager-%s backs up to %s on its own schedule; the cluster does not show whether the last backup succeeded, so check the newest object in that store.",
 				cl, store), ev)
 		}
@@ -1066,18 +1067,18 @@ func evalEtcd003(in *Input) []Result {
 	}
 	if len(gaps) > 0 {
 		ev["gaps"] = gaps
-		return []Result{result(StatusSkip, ObjectRef{}, "No etcd backup found, but the search was incomplete: "+strings.Join(gaps, ", ")+" could not be read.", ev)}
+		return []Result{result.New(StatusSkip, ObjectRef{}, "No etcd backup found, but the search was incomplete: "+strings.Join(gaps, ", ")+" could not be read.", ev)}
 	}
 	if !p.ControlPlaneVisible && p.Name == PlatformUnknown {
-		return []Result{result(StatusSkip, ObjectRef{}, "No etcd backup found, and no control plane is visible, so who runs etcd (and backs it up) cannot be told.", ev)}
+		return []Result{result.New(StatusSkip, ObjectRef{}, "No etcd backup found, and no control plane is visible, so who runs etcd (and backs it up) cannot be told.", ev)}
 	}
 	e := findEtcdMembers(s, p)
 	if e.sqlite != "" {
-		return []Result{result(StatusFail, ObjectRef{}, fmt.Sprintf(
+		return []Result{result.New(StatusFail, ObjectRef{}, fmt.Sprintf(
 			"No backup found: k3s server %s keeps the cluster state in SQLite (/var/lib/rancher/k3s/server/db) and nothing backs it up; copy it off the machine on a schedule, or move to embedded etcd with snapshots.",
 			e.sqlite), ev)}
 	}
-	return []Result{result(StatusFail, ObjectRef{}, "No etcd backup found: no CronJob runs etcdctl/etcdutl snapshot save, no k3s/rke2 snapshot is recorded, "+
+	return []Result{result.New(StatusFail, ObjectRef{}, "No etcd backup found: no CronJob runs etcdctl/etcdutl snapshot save, no k3s/rke2 snapshot is recorded, "+
 		"no etcd-manager backup store and no Velero schedule exists. If snapshots are taken on the hosts (systemd timer, cron), this check cannot see them; "+
 		"otherwise schedule etcd snapshots to durable storage.", ev)}
 }

@@ -11,6 +11,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/seaworthy-k8s/seaworthy/cluster"
+	"github.com/seaworthy-k8s/seaworthy/result"
 )
 
 // Namespace quotas (QUOTA-001..005).
@@ -248,7 +249,7 @@ func quotasByNamespace(s *cluster.Snapshot) (limiting, empty map[string][]string
 // noUserNamespaces is the single result of a per-namespace check on a
 // cluster without user namespaces.
 func noUserNamespaces() []Result {
-	return []Result{result(StatusNA, ObjectRef{}, "no user namespaces to evaluate (only system or excluded namespaces)", nil)}
+	return []Result{result.New(StatusNA, ObjectRef{}, "no user namespaces to evaluate (only system or excluded namespaces)", nil)}
 }
 
 // ---- QUOTA-001 ---------------------------------------------------------
@@ -266,20 +267,20 @@ func evalQuota001(in *Input) []Result {
 		ref := namespaceRef(ns)
 		if qs := limiting[ns]; len(qs) > 0 {
 			sort.Strings(qs)
-			out = append(out, result(StatusPass, ref,
+			out = append(out, result.New(StatusPass, ref,
 				fmt.Sprintf("Namespace %s is bounded by ResourceQuota %s.", ns, strings.Join(qs, ", ")),
 				map[string]any{"resourceQuotas": qs}))
 			continue
 		}
 		if qs := empty[ns]; len(qs) > 0 {
 			sort.Strings(qs)
-			out = append(out, result(StatusWarn, ref,
+			out = append(out, result.New(StatusWarn, ref,
 				fmt.Sprintf("Namespace %s has ResourceQuota %s but it sets no hard limits; add spec.hard for cpu, memory and object counts.",
 					ns, strings.Join(qs, ", ")),
 				map[string]any{"resourceQuotas": []string{}, "emptyResourceQuotas": qs}))
 			continue
 		}
-		out = append(out, result(StatusWarn, ref,
+		out = append(out, result.New(StatusWarn, ref,
 			fmt.Sprintf("Namespace %s has no ResourceQuota, so its workloads can consume the whole cluster; add one with hard limits.", ns),
 			map[string]any{"resourceQuotas": []string{}}))
 	}
@@ -310,20 +311,20 @@ func evalQuota002(in *Input) []Result {
 		ref := namespaceRef(ns)
 		if lrs := limiting[ns]; len(lrs) > 0 {
 			sort.Strings(lrs)
-			out = append(out, result(StatusPass, ref,
+			out = append(out, result.New(StatusPass, ref,
 				fmt.Sprintf("Namespace %s has LimitRange %s.", ns, strings.Join(lrs, ", ")),
 				map[string]any{"limitRanges": lrs}))
 			continue
 		}
 		if lrs := empty[ns]; len(lrs) > 0 {
 			sort.Strings(lrs)
-			out = append(out, result(StatusWarn, ref,
+			out = append(out, result.New(StatusWarn, ref,
 				fmt.Sprintf("Namespace %s has LimitRange %s but it sets no limits; add a Container item with defaultRequest and default.",
 					ns, strings.Join(lrs, ", ")),
 				map[string]any{"limitRanges": []string{}, "emptyLimitRanges": lrs}))
 			continue
 		}
-		out = append(out, result(StatusWarn, ref,
+		out = append(out, result.New(StatusWarn, ref,
 			fmt.Sprintf("Namespace %s has no LimitRange, so containers without requests run as BestEffort; add one with Container defaults.", ns),
 			map[string]any{"limitRanges": []string{}}))
 	}
@@ -446,7 +447,7 @@ func evalQuota003(in *Input) []Result {
 		out = append(out, quotaUsageResult(q, ns, o))
 	}
 	if len(out) == 0 {
-		return []Result{result(StatusNA, ObjectRef{}, "no ResourceQuota in a user namespace", nil)}
+		return []Result{result.New(StatusNA, ObjectRef{}, "no ResourceQuota in a user namespace", nil)}
 	}
 	return out
 }
@@ -456,7 +457,7 @@ func quotaUsageResult(q *corev1.ResourceQuota, ns string, o *Options) Result {
 	ref := ObjectRef{APIVersion: "v1", Kind: "ResourceQuota", Namespace: ns, Name: q.Name}
 	label := "ResourceQuota " + ns + "/" + q.Name
 	if len(q.Status.Hard) == 0 {
-		return result(StatusSkip, ref,
+		return result.New(StatusSkip, ref,
 			label+" has no status.hard, so its usage is unknown (it was read from manifests or not yet admitted by the quota controller); audit the live cluster.",
 			map[string]any{"reason": "no-status"})
 	}
@@ -488,7 +489,7 @@ func quotaUsageResult(q *corev1.ResourceQuota, ns string, o *Options) Result {
 		ev := map[string]any{"resources": len(usages)}
 		if len(unknown) > 0 {
 			ev["unknown"] = unknown
-			return result(StatusSkip, ref,
+			return result.New(StatusSkip, ref,
 				fmt.Sprintf("%s has no status.used for %s, so its usage is unknown (the quota controller has not synced it yet).",
 					label, strings.Join(unknown, ", ")), ev)
 		}
@@ -500,7 +501,7 @@ func quotaUsageResult(q *corev1.ResourceQuota, ns string, o *Options) Result {
 				ev[k] = v
 			}
 		}
-		return result(StatusPass, ref, msg, ev)
+		return result.New(StatusPass, ref, msg, ev)
 	}
 
 	items := make([]string, len(hot))
@@ -521,7 +522,7 @@ func quotaUsageResult(q *corev1.ResourceQuota, ns string, o *Options) Result {
 	} else {
 		advice = fmt.Sprintf("at or above the %s warning threshold; raise spec.hard or free capacity before it is exhausted", percent(o.QuotaWarnRatio))
 	}
-	return result(worst, ref, fmt.Sprintf("%s: %s; %s.", label, strings.Join(items, ", "), advice), ev)
+	return result.New(worst, ref, fmt.Sprintf("%s: %s; %s.", label, strings.Join(items, ", "), advice), ev)
 }
 
 // percent formats a ratio as a percentage truncated (not rounded) to one
@@ -630,7 +631,7 @@ func evalQuota004(in *Input) []Result {
 		}
 	}
 	if len(constrained) == 0 {
-		return []Result{result(StatusNA, ObjectRef{}, "no user namespace has a ResourceQuota on cpu or memory", nil)}
+		return []Result{result.New(StatusNA, ObjectRef{}, "no user namespace has a ResourceQuota on cpu or memory", nil)}
 	}
 
 	defaults := map[string]*containerDefaults{}
@@ -685,13 +686,13 @@ func evalQuota004(in *Input) []Result {
 		ev := map[string]any{"resourceQuotas": quotas, "constrained": resources, "limitRanges": lrs}
 		ref := namespaceRef(ns)
 		if len(missing) == 0 {
-			out = append(out, result(StatusPass, ref,
+			out = append(out, result.New(StatusPass, ref,
 				fmt.Sprintf("Namespace %s: Container LimitRange defaults cover every compute resource its quota constrains (%s).",
 					ns, strings.Join(resources, ", ")), ev))
 			continue
 		}
 		ev["missing"] = missing
-		out = append(out, result(StatusWarn, ref,
+		out = append(out, result.New(StatusWarn, ref,
 			fmt.Sprintf("Namespace %s: %s %s %s %s but no Container LimitRange defaults %s, so pods that omit %s are rejected at admission; add %s to a LimitRange.",
 				ns, plural(len(quotas), "ResourceQuota", "ResourceQuotas"), strings.Join(quotas, ", "),
 				plural(len(quotas), "constrains", "constrain"), strings.Join(resources, ", "), strings.Join(missing, ", "),
@@ -739,7 +740,7 @@ func evalQuota005(in *Input) []Result {
 	sc := newNSScope(s, o)
 	namespaces := userNamespaces(s, sc)
 	if len(namespaces) == 0 {
-		return []Result{result(StatusNA, ObjectRef{},
+		return []Result{result.New(StatusNA, ObjectRef{},
 			"no user namespaces (only system or excluded ones), so quota coverage does not apply", nil)}
 	}
 	limiting, _ := quotasByNamespace(s)
@@ -768,12 +769,12 @@ func evalQuota005(in *Input) []Result {
 	case ratio < o.QuotaCoverageWarn:
 		status, threshold = StatusWarn, o.QuotaCoverageWarn
 	default:
-		return []Result{result(StatusPass, ObjectRef{}, summary+".", ev)}
+		return []Result{result.New(StatusPass, ObjectRef{}, summary+".", ev)}
 	}
 	names := strings.Join(listed, ", ")
 	if more := len(uncovered) - len(listed); more > 0 {
 		names += fmt.Sprintf(" and %d more", more)
 	}
-	return []Result{result(status, ObjectRef{},
+	return []Result{result.New(status, ObjectRef{},
 		fmt.Sprintf("%s, below the %s target; add quotas to %s.", summary, percent(threshold), names), ev)}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/seaworthy-k8s/seaworthy/checks/rbac"
 	"github.com/seaworthy-k8s/seaworthy/cluster"
+	"github.com/seaworthy-k8s/seaworthy/result"
 )
 
 // RBAC least-privilege checks (RBAC-001..RBAC-010), on the model of
@@ -444,7 +445,7 @@ func narrowAdvice(g rbac.Grant, what string) string {
 }
 
 func passResult(msg string) []Result {
-	return []Result{result(StatusPass, ObjectRef{}, msg, nil)}
+	return []Result{result.New(StatusPass, ObjectRef{}, msg, nil)}
 }
 
 func evalRBAC001(in *Input) []Result {
@@ -462,7 +463,7 @@ func evalRBAC001(in *Input) []Result {
 		msg := fmt.Sprintf("%s is cluster-admin (every verb on every resource in every namespace) %s: "+
 			"delete the binding or replace it with RoleBindings to admin or edit in the namespaces it works in, or a ClusterRole listing only what it uses",
 			g.Subject, through(g))
-		out = append(out, result(StatusFail, rbacObject(g), msg, grantEvidence(g, nil)))
+		out = append(out, result.New(StatusFail, rbacObject(g), msg, grantEvidence(g, nil)))
 	})
 	if len(out) == 0 {
 		return passResult("no subject outside the platform holds cluster-admin or an equivalent '*' on '*' rule cluster-wide")
@@ -482,7 +483,7 @@ func evalRBAC002(in *Input) []Result {
 		}
 		msg := fmt.Sprintf("%s (every unauthenticated request) may %s %s %s: remove %s from %s's subjects, or grant it to an authenticated group instead",
 			g.Subject, rbac.RuleString(g.Rule()), where, through(g), g.Subject, g.Binding.Ref())
-		out = append(out, result(StatusFail, bindingRef(g.Binding), msg, grantEvidence(g, nil)))
+		out = append(out, result.New(StatusFail, bindingRef(g.Binding), msg, grantEvidence(g, nil)))
 	})
 	if len(out) == 0 {
 		return passResult("nothing beyond the platform defaults is granted to system:anonymous or system:unauthenticated")
@@ -505,7 +506,7 @@ func evalRBAC003(in *Input) []Result {
 		if len(g.Rule().ResourceNames) > 0 {
 			msg += fmt.Sprintf(" (limited to %s)", strings.Join(g.Rule().ResourceNames, ", "))
 		}
-		out = append(out, result(StatusFail, rbacObject(g), msg, grantEvidence(g, rights)))
+		out = append(out, result.New(StatusFail, rbacObject(g), msg, grantEvidence(g, rights)))
 	})
 	if len(out) == 0 {
 		return passResult("no subject outside the platform may escalate, bind or impersonate")
@@ -532,7 +533,7 @@ func evalRBAC004(in *Input) []Result {
 		}
 		msg := fmt.Sprintf("%s may %s in every namespace %s: bind the role with RoleBindings in the namespaces whose Secrets it needs, or %s",
 			g.Subject, strings.Join(rights, ", "), through(g), narrowAdvice(g, "secrets"))
-		out = append(out, result(StatusWarn, rbacObject(g), msg, grantEvidence(g, rights)))
+		out = append(out, result.New(StatusWarn, rbacObject(g), msg, grantEvidence(g, rights)))
 	})
 	if len(out) == 0 {
 		return passResult("no subject outside the platform may read Secrets cluster-wide")
@@ -577,7 +578,7 @@ func evalRBAC005(in *Input) []Result {
 		}
 		msg := fmt.Sprintf("%s holds a rule with '*' in %s (%s) %s %s: %s",
 			g.Subject, strings.Join(where, " and "), rbac.RuleString(rule), scopeWords(g), through(g), fix)
-		out = append(out, result(StatusWarn, obj, msg, ev))
+		out = append(out, result.New(StatusWarn, obj, msg, ev))
 	})
 	if len(out) == 0 {
 		return passResult("no role bound outside the platform has wildcard verbs, API groups or resources")
@@ -619,7 +620,7 @@ func evalRBAC006(in *Input) []Result {
 		}
 		msg := fmt.Sprintf("%s may %s %s %s: bind it with RoleBindings in the namespaces it deploys to outside the system namespaces, or %s",
 			g.Subject, strings.Join(rights, ", "), scopeWords(g), through(g), narrowAdvice(g, "these rights"))
-		out = append(out, result(StatusWarn, rbacObject(g), msg, grantEvidence(g, rights)))
+		out = append(out, result.New(StatusWarn, rbacObject(g), msg, grantEvidence(g, rights)))
 	})
 	if len(out) == 0 {
 		return passResult("no subject outside the platform may create workloads or exec into pods cluster-wide or in a system namespace, or proxy to nodes")
@@ -652,7 +653,7 @@ func evalRBAC007(in *Input) []Result {
 			msg := fmt.Sprintf("%s binds %s to %s %s, so every pod in %s without its own serviceAccountName gets it: "+
 				"create a dedicated ServiceAccount, bind the role to it and remove default from the subjects",
 				b.Ref(), b.RoleRefString(), s, where, s.Namespace)
-			out = append(out, result(StatusWarn, bindingRef(b), msg, map[string]any{
+			out = append(out, result.New(StatusWarn, bindingRef(b), msg, map[string]any{
 				"subject": s.String(), "binding": b.Ref(), "role": b.RoleRefString(),
 			}))
 		}
@@ -762,7 +763,7 @@ func evalRBAC008(in *Input) []Result {
 		msg := fmt.Sprintf("%s is aggregated into %s and adds %s, which %s does not grant by default, to every subject bound to it: "+
 			"remove its aggregate-to-%s label or move those rules into a role bound only to the subjects that need them",
 			r.Ref(), strings.Join(into, ", "), strings.Join(rights, ", "), narrowest, narrowest)
-		out = append(out, result(StatusWarn, roleRef(r), msg, map[string]any{
+		out = append(out, result.New(StatusWarn, roleRef(r), msg, map[string]any{
 			"role": r.Ref(), "aggregatedInto": into, "rights": rights, "rules": rules,
 		}))
 	}
@@ -801,7 +802,7 @@ func evalRBAC009(in *Input) []Result {
 		if b.Dangling() {
 			msg := fmt.Sprintf("%s references %s, which does not exist: it grants nothing today, and whatever a role of that name is given later; delete it",
 				b.Ref(), b.RoleRefString())
-			out = append(out, result(StatusInfo, bindingRef(b), msg, map[string]any{"binding": b.Ref(), "role": b.RoleRefString(), "dangling": true}))
+			out = append(out, result.New(StatusInfo, bindingRef(b), msg, map[string]any{"binding": b.Ref(), "role": b.RoleRefString(), "dangling": true}))
 			continue
 		}
 		if !b.ClusterWide() || len(b.Subjects) == 0 {
@@ -858,7 +859,7 @@ func evalRBAC009(in *Input) []Result {
 			}
 			ev["wildcardRules"] = wildcards
 		}
-		out = append(out, result(status, bindingRef(b), msg, ev))
+		out = append(out, result.New(status, bindingRef(b), msg, ev))
 	}
 	if len(out) == 0 {
 		return passResult("no ClusterRoleBinding outside the platform could be a RoleBinding, and no binding is dangling")
@@ -894,7 +895,7 @@ func evalRBAC010(in *Input) []Result {
 		}
 		msg := fmt.Sprintf("%s may %s %s %s: %s, or narrow the rule with resourceNames to the objects it manages",
 			g.Subject, strings.Join(rights, ", "), scopeWords(g), through(g), narrowAdvice(g, "these rights"))
-		out = append(out, result(StatusWarn, rbacObject(g), msg, grantEvidence(g, rights)))
+		out = append(out, result.New(StatusWarn, rbacObject(g), msg, grantEvidence(g, rights)))
 	})
 	if len(out) == 0 {
 		return passResult("no subject outside the platform may approve CSRs, mint ServiceAccount tokens, write webhook configurations, create PersistentVolumes or patch namespaces")

@@ -28,3 +28,12 @@ func ByID(id string) (Check, bool) {
 	}
 	return Check{}, false
 }
+
+// Metas returns the descriptions of cs, in order.
+func Metas(cs []Check) []Meta {
+	ms := make([]Meta, len(cs))
+	for i, c := range cs {
+		ms[i] = c.Meta
+	}
+	return ms
+}

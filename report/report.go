@@ -3,8 +3,8 @@ package report
 import (
 	"time"
 
-	"github.com/seaworthy-k8s/seaworthy/checks"
 	"github.com/seaworthy-k8s/seaworthy/cluster"
+	"github.com/seaworthy-k8s/seaworthy/result"
 )
 
 // SchemaVersion is the version of the JSON/YAML report shape. Fields are
@@ -19,11 +19,11 @@ type Report struct {
 	Source  string             `json:"source"`
 	Server  cluster.ServerInfo `json:"server"`
 	Summary Summary            `json:"summary"`
-	Results []checks.Result    `json:"results"`
+	Results []result.Result    `json:"results"`
 	Gaps    []cluster.Gap      `json:"gaps"`
 	// Checks describes every check that ran, keyed by ID, so renderers can
 	// group by category and link to documentation.
-	Checks map[string]checks.Meta `json:"-"`
+	Checks map[string]result.Meta `json:"-"`
 }
 
 // Summary counts results per status.
@@ -38,7 +38,7 @@ type Summary struct {
 }
 
 // New builds a report from a snapshot, the checks that ran and their results.
-func New(snap *cluster.Snapshot, ran []checks.Check, results []checks.Result) *Report {
+func New(snap *cluster.Snapshot, ran []result.Meta, results []result.Result) *Report {
 	source := snap.Source
 	if snap.OriginalSource != "" {
 		source = snap.Source + " (" + snap.OriginalSource + ")"
@@ -50,29 +50,29 @@ func New(snap *cluster.Snapshot, ran []checks.Check, results []checks.Result) *R
 		Server:        snap.Server,
 		Results:       results,
 		Gaps:          append([]cluster.Gap{}, snap.Gaps...),
-		Checks:        make(map[string]checks.Meta, len(ran)),
+		Checks:        make(map[string]result.Meta, len(ran)),
 	}
 	if r.Results == nil {
-		r.Results = []checks.Result{}
+		r.Results = []result.Result{}
 	}
 	cluster.SortGaps(r.Gaps)
-	for _, c := range ran {
-		r.Checks[c.ID] = c.Meta
+	for _, m := range ran {
+		r.Checks[m.ID] = m
 	}
 	for _, res := range results {
 		r.Summary.Total++
 		switch res.Status {
-		case checks.StatusFail:
+		case result.StatusFail:
 			r.Summary.Fail++
-		case checks.StatusWarn:
+		case result.StatusWarn:
 			r.Summary.Warn++
-		case checks.StatusInfo:
+		case result.StatusInfo:
 			r.Summary.Info++
-		case checks.StatusPass:
+		case result.StatusPass:
 			r.Summary.Pass++
-		case checks.StatusSkip:
+		case result.StatusSkip:
 			r.Summary.Skip++
-		case checks.StatusNA:
+		case result.StatusNA:
 			r.Summary.NA++
 		}
 	}
@@ -111,11 +111,11 @@ func (r *Report) Gated(threshold FailOn) bool {
 	var min int
 	switch threshold {
 	case FailOnInfo:
-		min = checks.StatusInfo.Severity()
+		min = result.StatusInfo.Severity()
 	case FailOnWarn:
-		min = checks.StatusWarn.Severity()
+		min = result.StatusWarn.Severity()
 	case FailOnFail:
-		min = checks.StatusFail.Severity()
+		min = result.StatusFail.Severity()
 	default:
 		return false
 	}

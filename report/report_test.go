@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/seaworthy-k8s/seaworthy/checks"
 	"github.com/seaworthy-k8s/seaworthy/cluster"
+	"github.com/seaworthy-k8s/seaworthy/result"
 )
 
 func sampleReport() *Report {
@@ -16,16 +16,16 @@ func sampleReport() *Report {
 		Server:      cluster.ServerInfo{GitVersion: "v1.37.2"},
 		Gaps:        []cluster.Gap{{Kind: cluster.KindLimitRanges, Reason: cluster.GapForbidden, Message: "may not list limitranges"}},
 	}
-	ran := []checks.Check{
-		{Meta: checks.Meta{ID: "QUOTA-001", Title: "Namespace has a ResourceQuota", Category: checks.CategoryQuota}},
-		{Meta: checks.Meta{ID: "QUOTA-002", Title: "Namespace has a LimitRange", Category: checks.CategoryQuota}},
-		{Meta: checks.Meta{ID: "DNS-001", Title: "DNS is up", Category: checks.CategoryDNS}},
+	ran := []result.Meta{
+		{ID: "QUOTA-001", Title: "Namespace has a ResourceQuota", Category: "Namespace quotas"},
+		{ID: "QUOTA-002", Title: "Namespace has a LimitRange", Category: "Namespace quotas"},
+		{ID: "DNS-001", Title: "DNS is up", Category: "Cluster DNS"},
 	}
-	results := []checks.Result{
-		{Check: "QUOTA-001", Status: checks.StatusPass, Object: checks.ObjectRef{APIVersion: "v1", Kind: "Namespace", Name: "a"}, Message: "a has one"},
-		{Check: "QUOTA-001", Status: checks.StatusWarn, Object: checks.ObjectRef{APIVersion: "v1", Kind: "Namespace", Name: "b"}, Message: "b has none"},
-		{Check: "QUOTA-002", Status: checks.StatusSkip, Message: "not evaluated: limitranges forbidden", Evidence: map[string]any{"gaps": []string{"limitranges"}}},
-		{Check: "DNS-001", Status: checks.StatusFail, Object: checks.ObjectRef{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "kube-system", Name: "coredns"}, Message: "1 ready replica", Evidence: map[string]any{"ready": 1}},
+	results := []result.Result{
+		{Check: "QUOTA-001", Status: result.StatusPass, Object: result.ObjectRef{APIVersion: "v1", Kind: "Namespace", Name: "a"}, Message: "a has one"},
+		{Check: "QUOTA-001", Status: result.StatusWarn, Object: result.ObjectRef{APIVersion: "v1", Kind: "Namespace", Name: "b"}, Message: "b has none"},
+		{Check: "QUOTA-002", Status: result.StatusSkip, Message: "not evaluated: limitranges forbidden", Evidence: map[string]any{"gaps": []string{"limitranges"}}},
+		{Check: "DNS-001", Status: result.StatusFail, Object: result.ObjectRef{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "kube-system", Name: "coredns"}, Message: "1 ready replica", Evidence: map[string]any{"ready": 1}},
 	}
 	return New(snap, ran, results)
 }
@@ -191,11 +191,11 @@ func TestExitCode(t *testing.T) {
 		}
 	}
 	// Only pass and skip results: skip never gates, even at info.
-	r.Results = []checks.Result{{Status: checks.StatusPass}, {Status: checks.StatusSkip}, {Status: checks.StatusNA}}
+	r.Results = []result.Result{{Status: result.StatusPass}, {Status: result.StatusSkip}, {Status: result.StatusNA}}
 	if got := r.ExitCode(FailOnInfo); got != ExitOK {
 		t.Errorf("pass/skip/na gated at info: %d", got)
 	}
-	r.Results = []checks.Result{{Status: checks.StatusInfo}}
+	r.Results = []result.Result{{Status: result.StatusInfo}}
 	if r.ExitCode(FailOnInfo) != ExitGate || r.ExitCode(FailOnWarn) != ExitOK {
 		t.Errorf("info result: gate at info must fail and at warn must pass")
 	}

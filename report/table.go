@@ -11,7 +11,7 @@ import (
 	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
 
-	"github.com/seaworthy-k8s/seaworthy/checks"
+	"github.com/seaworthy-k8s/seaworthy/result"
 )
 
 // tableRenderer writes a human report: one table per category, worst
@@ -19,9 +19,9 @@ import (
 type tableRenderer struct{ opts RenderOptions }
 
 // statusRank orders rows within a category: worst first.
-var statusRank = map[checks.Status]int{
-	checks.StatusFail: 0, checks.StatusWarn: 1, checks.StatusSkip: 2,
-	checks.StatusInfo: 3, checks.StatusPass: 4, checks.StatusNA: 5,
+var statusRank = map[result.Status]int{
+	result.StatusFail: 0, result.StatusWarn: 1, result.StatusSkip: 2,
+	result.StatusInfo: 3, result.StatusPass: 4, result.StatusNA: 5,
 }
 
 func (t tableRenderer) Render(w io.Writer, r *Report) error {
@@ -34,12 +34,12 @@ func (t tableRenderer) Render(w io.Writer, r *Report) error {
 
 	hidden := 0
 	for _, cat := range categoryOrder(r) {
-		var rows []checks.Result
+		var rows []result.Result
 		for _, res := range r.Results {
 			if r.Checks[res.Check].Category != cat {
 				continue
 			}
-			if !t.opts.ShowPassed && (res.Status == checks.StatusPass || res.Status == checks.StatusNA) {
+			if !t.opts.ShowPassed && (res.Status == result.StatusPass || res.Status == result.StatusNA) {
 				hidden++
 				continue
 			}

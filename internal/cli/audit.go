@@ -107,7 +107,7 @@ func (o *auditOptions) run(ctx context.Context) error {
 	opts := checks.DefaultOptions()
 	opts.ExcludeNamespaces = o.exclude
 	results := checks.Run(snap, opts, o.selected)
-	rep := report.New(snap, o.selected, results)
+	rep := report.New(snap, checks.Metas(o.selected), results)
 	// Render fully before writing, so a failure leaves no partial report.
 	var buf bytes.Buffer
 	if err := o.renderer.Render(&buf, rep); err != nil {

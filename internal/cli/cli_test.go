@@ -13,6 +13,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/seaworthy-k8s/seaworthy/checks"
+	"github.com/seaworthy-k8s/seaworthy/result"
 )
 
 const demoDir = "../../fixtures/clusters/demo"
@@ -72,7 +73,7 @@ func TestAuditDemoJSONContract(t *testing.T) {
 				t.Fatalf("object lacks %q: %v", key, obj)
 			}
 		}
-		if _, err := checks.ParseStatus(res["status"].(string)); err != nil {
+		if _, err := result.ParseStatus(res["status"].(string)); err != nil {
 			t.Errorf("result status: %v", err)
 		}
 	}
