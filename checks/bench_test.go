@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/seaworthy-k8s/seaworthy/checks"
-	"github.com/seaworthy-k8s/seaworthy/cluster"
+	"github.com/seaworthy-k8s/seaworthy/cluster/snapshotfile"
 	"github.com/seaworthy-k8s/seaworthy/fixtures/synth"
 )
 
@@ -92,7 +92,7 @@ func snapshotFile(b *testing.B, size benchSize) (path string, bytes int64) {
 	// source normalizes (and so trims templated pods) before writing.
 	snap := synth.Generate(size.spec(), benchNow)
 	snap.Normalize()
-	if err := cluster.WriteSnapshot(f, snap); err != nil {
+	if err := snapshotfile.Write(f, snap); err != nil {
 		b.Fatal(err)
 	}
 	if err := f.Close(); err != nil {
@@ -169,7 +169,7 @@ func BenchmarkOfflineAudit(b *testing.B) {
 			path, bytes := snapshotFile(b, size)
 			opts, all := checks.DefaultOptions(), checks.All()
 			measure(b, func() int {
-				snap, err := cluster.ReadSnapshotFile(path)
+				snap, err := snapshotfile.ReadFile(path)
 				if err != nil {
 					b.Fatal(err)
 				}

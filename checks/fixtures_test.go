@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/seaworthy-k8s/seaworthy/cluster"
+	"github.com/seaworthy-k8s/seaworthy/cluster/manifests"
 )
 
 // Fixture files live in testdata/<CHECK-ID>/ and are small clusters written
@@ -64,7 +64,7 @@ func readHeader(t *testing.T, path string) fixtureHeader {
 // runFixture loads a fixture file and runs one check on it.
 func runFixture(t *testing.T, c Check, path string, now time.Time) []Result {
 	t.Helper()
-	snap, err := cluster.Load([]string{path}, cluster.ManifestOptions{Now: now, Warn: func(msg string) { t.Errorf("fixture warning: %s", msg) }})
+	snap, err := manifests.Load([]string{path}, manifests.Options{Now: now, Warn: func(msg string) { t.Errorf("fixture warning: %s", msg) }})
 	if err != nil {
 		t.Fatalf("load %s: %v", path, err)
 	}

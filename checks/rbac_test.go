@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/seaworthy-k8s/seaworthy/cluster"
+	"github.com/seaworthy-k8s/seaworthy/cluster/manifests"
 )
 
 // rbacChecks returns the registered RBAC checks.
@@ -81,7 +82,7 @@ func TestRBACFixturesFireOnlyIntendedChecks(t *testing.T) {
 			}
 			sort.Strings(want)
 			h := readHeader(t, path)
-			snap, err := cluster.Load([]string{path}, cluster.ManifestOptions{Now: h.now, Warn: func(m string) { t.Error(m) }})
+			snap, err := manifests.Load([]string{path}, manifests.Options{Now: h.now, Warn: func(m string) { t.Error(m) }})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -107,7 +108,7 @@ func TestRBACRealWorld(t *testing.T) {
 	for _, f := range []string{"metrics-server-rbac.yaml", "kube-state-metrics-clusterrole.yaml", "ingress-nginx-rbac.yaml"} {
 		paths = append(paths, filepath.Join(dir, f))
 	}
-	snap, err := cluster.Load(paths, cluster.ManifestOptions{Now: fixtureNow, Warn: func(string) {}})
+	snap, err := manifests.Load(paths, manifests.Options{Now: fixtureNow, Warn: func(string) {}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,11 +133,11 @@ func TestRBACRealWorld(t *testing.T) {
 // The API server's own defaults (collected from kube-apiserver v1.37.2)
 // plus kubeadm's platform objects give no warn or fail.
 func TestRBACNoFindingsOnDefaults(t *testing.T) {
-	defaults, err := cluster.Load([]string{"../fixtures/rbac/apiserver-v1.37.2-defaults.snapshot.json"}, cluster.ManifestOptions{Now: fixtureNow})
+	defaults, err := manifests.Load([]string{"../fixtures/rbac/apiserver-v1.37.2-defaults.snapshot.json"}, manifests.Options{Now: fixtureNow})
 	if err != nil {
 		t.Fatal(err)
 	}
-	kubeadm, err := cluster.Load([]string{"../fixtures/rbac/kubeadm-platform.yaml"}, cluster.ManifestOptions{Now: fixtureNow, Warn: func(m string) { t.Error(m) }})
+	kubeadm, err := manifests.Load([]string{"../fixtures/rbac/kubeadm-platform.yaml"}, manifests.Options{Now: fixtureNow, Warn: func(m string) { t.Error(m) }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +167,7 @@ func TestRBACNoFindingsOnDefaults(t *testing.T) {
 
 // Options.RBACExemptBindings silences the named binding only.
 func TestRBACExemptBindings(t *testing.T) {
-	snap, err := cluster.Load([]string{"testdata/RBAC-004/fail-cluster-wide-secret-watch.yaml"}, cluster.ManifestOptions{Now: time.Now()})
+	snap, err := manifests.Load([]string{"testdata/RBAC-004/fail-cluster-wide-secret-watch.yaml"}, manifests.Options{Now: time.Now()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,7 +211,7 @@ func TestRBACEvidence(t *testing.T) {
 // present, and says it cannot when it is not.
 func TestRBACWildcardCoverage(t *testing.T) {
 	path := "testdata/RBAC-009/pass-read-only-suggestion-and-dangling.yaml"
-	snap, err := cluster.Load([]string{path}, cluster.ManifestOptions{Now: fixtureNow})
+	snap, err := manifests.Load([]string{path}, manifests.Options{Now: fixtureNow})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,7 +220,7 @@ func TestRBACWildcardCoverage(t *testing.T) {
 	if !strings.Contains(msgs, "no API discovery") {
 		t.Errorf("without discovery the messages must say so:\n%s", msgs)
 	}
-	snap, _ = cluster.Load([]string{path}, cluster.ManifestOptions{Now: fixtureNow})
+	snap, _ = manifests.Load([]string{path}, manifests.Options{Now: fixtureNow})
 	snap.APIResources = []cluster.APIResource{
 		{Group: "apps", Version: "v1", Resource: "deployments", Namespaced: true},
 		{Group: "apps", Version: "v1", Resource: "deployments/scale", Namespaced: true},

@@ -15,34 +15,33 @@ import (
 // current types. Most differ only in defaults; the converters here cover
 // the ones whose shape or meaning changed.
 
-// addDeployment accepts apps/v1beta1, apps/v1beta2 and extensions/v1beta1,
-// whose selector defaulted to the template's labels when omitted.
-func addDeployment(s *Snapshot, apiVersion string, data []byte, dec decodeFunc) error {
+// decodeDeployment accepts apps/v1beta1, apps/v1beta2 and
+// extensions/v1beta1, whose selector defaulted to the template's labels
+// when omitted.
+func decodeDeployment(apiVersion string, data []byte, dec DecodeFunc) (appsv1.Deployment, error) {
 	var d appsv1.Deployment
 	if err := dec(data, &d); err != nil {
-		return err
+		return d, err
 	}
 	if d.Spec.Selector == nil && apiVersion != "apps/v1" && len(d.Spec.Template.Labels) > 0 {
 		d.Spec.Selector = &metav1.LabelSelector{MatchLabels: d.Spec.Template.Labels}
 	}
-	s.Deployments = append(s.Deployments, d)
-	return nil
+	return d, nil
 }
 
-// addPDB accepts policy/v1beta1, where an empty selector selected no pods;
+// decodePDB accepts policy/v1beta1, where an empty selector selected no pods;
 // in policy/v1 an empty selector selects every pod in the namespace, and a
 // null one selects none.
-func addPDB(s *Snapshot, apiVersion string, data []byte, dec decodeFunc) error {
+func decodePDB(apiVersion string, data []byte, dec DecodeFunc) (policyv1.PodDisruptionBudget, error) {
 	var p policyv1.PodDisruptionBudget
 	if err := dec(data, &p); err != nil {
-		return err
+		return p, err
 	}
 	if apiVersion == "policy/v1beta1" && p.Spec.Selector != nil &&
 		len(p.Spec.Selector.MatchLabels) == 0 && len(p.Spec.Selector.MatchExpressions) == 0 {
 		p.Spec.Selector = nil
 	}
-	s.PDBs = append(s.PDBs, p)
-	return nil
+	return p, nil
 }
 
 // v2beta1Metric is the part of an autoscaling/v2beta1 resource metric that
@@ -55,15 +54,15 @@ type v2beta1Metric struct {
 	} `json:"resource"`
 }
 
-// addHPA accepts autoscaling/v1 (a CPU utilization target) and v2beta1
+// decodeHPA accepts autoscaling/v1 (a CPU utilization target) and v2beta1
 // (resource targets as targetAverageUtilization) besides v2 and v2beta2.
-func addHPA(s *Snapshot, apiVersion string, data []byte, dec decodeFunc) error {
+func decodeHPA(apiVersion string, data []byte, dec DecodeFunc) (autoscalingv2.HorizontalPodAutoscaler, error) {
 	var h autoscalingv2.HorizontalPodAutoscaler
 	switch apiVersion {
 	case "autoscaling/v1":
 		var v1 autoscalingv1.HorizontalPodAutoscaler
 		if err := dec(data, &v1); err != nil {
-			return err
+			return h, err
 		}
 		h.TypeMeta = metav1.TypeMeta{APIVersion: "autoscaling/v2", Kind: "HorizontalPodAutoscaler"}
 		h.ObjectMeta = v1.ObjectMeta
@@ -83,10 +82,10 @@ func addHPA(s *Snapshot, apiVersion string, data []byte, dec decodeFunc) error {
 			} `json:"spec"`
 		}
 		if err := json.Unmarshal(data, &raw); err != nil {
-			return err
+			return h, err
 		}
 		if err := json.Unmarshal(data, &h); err != nil {
-			return err
+			return h, err
 		}
 		h.Spec.Metrics = nil
 		for _, m := range raw.Spec.Metrics {
@@ -96,11 +95,10 @@ func addHPA(s *Snapshot, apiVersion string, data []byte, dec decodeFunc) error {
 		}
 	default:
 		if err := dec(data, &h); err != nil {
-			return err
+			return h, err
 		}
 	}
-	s.HPAs = append(s.HPAs, h)
-	return nil
+	return h, nil
 }
 
 func resourceUtilization(name corev1.ResourceName, pct int32) autoscalingv2.MetricSpec {

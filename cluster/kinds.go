@@ -7,6 +7,15 @@ import (
 	"sort"
 	"strings"
 
+	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
+	batchv1 "k8s.io/api/batch/v1"
+	coordinationv1 "k8s.io/api/coordination/v1"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 )
@@ -26,6 +35,7 @@ const (
 	KindLimitRanges         Kind = "limitranges"
 	KindConfigMaps          Kind = "configmaps"
 	KindDeployments         Kind = "deployments.apps"
+	KindReplicaSets         Kind = "replicasets.apps"
 	KindStatefulSets        Kind = "statefulsets.apps"
 	KindDaemonSets          Kind = "daemonsets.apps"
 	KindJobs                Kind = "jobs.batch"
@@ -46,8 +56,11 @@ const (
 	KindClusterVersions   Kind = "clusterversions.config.openshift.io"
 )
 
-// KindInfo describes one kind: where it lives in the API and how a decoded
-// object of it is stored in a Snapshot.
+// KindInfo describes one kind: where it lives in the API and how its
+// objects are stored in, decoded into, normalized in and walked over a
+// Snapshot. Every entry of Kinds is built by describe, so a kind is
+// described once, here; the live source's typed client table is the only
+// other place a kind appears.
 type KindInfo struct {
 	Kind Kind
 	// Name is the object kind as written in manifests ("Deployment").
@@ -62,23 +75,82 @@ type KindInfo struct {
 	// are decoded into the preferred type; those whose shape differs have a
 	// converter in convert.go.
 	Versions []string
-	// add decodes one JSON object of apiVersion and appends it.
-	add func(s *Snapshot, apiVersion string, data []byte, dec decodeFunc) error
 	// Count returns how many objects of the kind a snapshot holds.
 	Count func(s *Snapshot) int
+	// Each calls fn with every object of the kind in s, in order. The
+	// objects are the snapshot's own: fn must not change them (Finish is
+	// the one exception).
+	Each func(s *Snapshot, fn func(metav1.Object))
+
+	// decode decodes one JSON object of apiVersion and appends it.
+	decode func(s *Snapshot, apiVersion string, data []byte, dec DecodeFunc) error
+	// normalize strips (unless tidied) and sorts the kind's objects.
+	normalize func(s *Snapshot, tidied bool)
+	// store is a func(*Snapshot, []T) setting the kind's list (ListStore).
+	store any
 }
 
-// decodeFunc decodes one JSON object into v.
-type decodeFunc func(data []byte, v any) error
+// DecodeFunc decodes one JSON object into v: json.Unmarshal, or
+// StrictDecode for input a person wrote.
+type DecodeFunc func(data []byte, v any) error
 
-// appendJSON decodes data into a new T and appends it to *dst.
-func appendJSON[T any](dst *[]T, data []byte, dec decodeFunc) error {
-	var v T
-	if err := dec(data, &v); err != nil {
-		return err
+// converter decodes one object of apiVersion into the stored type T.
+type converter[T any] func(apiVersion string, data []byte, dec DecodeFunc) (T, error)
+
+// describe builds the descriptor of one kind from its API facts (k), the
+// Snapshot field that holds it and, for kinds whose older versions differ
+// in shape or that are stored reduced, a converter (nil decodes T as is).
+func describe[T any, PT ObjectPtr[T]](k KindInfo, field func(*Snapshot) *[]T, conv converter[T]) KindInfo {
+	if conv == nil {
+		conv = func(_ string, data []byte, dec DecodeFunc) (T, error) {
+			var v T
+			err := dec(data, &v)
+			return v, err
+		}
 	}
-	*dst = append(*dst, v)
-	return nil
+	k.decode = func(s *Snapshot, apiVersion string, data []byte, dec DecodeFunc) error {
+		v, err := conv(apiVersion, data, dec)
+		if err != nil {
+			return err
+		}
+		l := field(s)
+		*l = append(*l, v)
+		return nil
+	}
+	k.Count = func(s *Snapshot) int { return len(*field(s)) }
+	k.Each = func(s *Snapshot, fn func(metav1.Object)) {
+		l := *field(s)
+		for i := range l {
+			fn(PT(&l[i]))
+		}
+	}
+	k.normalize = func(s *Snapshot, tidied bool) {
+		l := *field(s)
+		if !tidied {
+			for i := range l {
+				Tidy(PT(&l[i]))
+			}
+		}
+		sortByNamespaceName[T, PT](l)
+	}
+	k.store = func(s *Snapshot, items []T) {
+		sortByNamespaceName[T, PT](items)
+		*field(s) = items
+	}
+	return k
+}
+
+// ListStore returns the hook that sets kind's list in a Snapshot to items
+// (sorted by namespace and name, in place), for a source that reads a
+// whole kind at once, such as the live lister. It returns nil if kind is
+// not in Kinds or is not stored as []T.
+func ListStore[T any](kind Kind) func(s *Snapshot, items []T) {
+	k, ok := InfoFor(kind)
+	if !ok {
+		return nil
+	}
+	store, _ := k.store.(func(*Snapshot, []T))
+	return store
 }
 
 // UnknownFieldError reports fields the object's type does not have: a typo
@@ -88,8 +160,9 @@ type UnknownFieldError struct{ Field string }
 
 func (e *UnknownFieldError) Error() string { return "unknown field " + e.Field }
 
-// strictDecode decodes like json.Unmarshal but fails on unknown fields.
-func strictDecode(data []byte, v any) error {
+// StrictDecode decodes like json.Unmarshal but fails on unknown fields,
+// with an *UnknownFieldError.
+func StrictDecode(data []byte, v any) error {
 	d := json.NewDecoder(bytes.NewReader(data))
 	d.DisallowUnknownFields()
 	err := d.Decode(v)
@@ -103,124 +176,91 @@ func gvr(group, version, resource string) schema.GroupVersionResource {
 	return schema.GroupVersionResource{Group: group, Version: version, Resource: resource}
 }
 
-// Kinds lists every kind seaworthy reads, in collection order.
-var Kinds = []KindInfo{
-	{Kind: KindNamespaces, Name: "Namespace", GVR: gvr("", "v1", "namespaces"), Versions: []string{"v1"},
-		add:   func(s *Snapshot, _ string, b []byte, dec decodeFunc) error { return appendJSON(&s.Namespaces, b, dec) },
-		Count: func(s *Snapshot) int { return len(s.Namespaces) }},
-	{Kind: KindNodes, Name: "Node", GVR: gvr("", "v1", "nodes"), Versions: []string{"v1"},
-		add:   func(s *Snapshot, _ string, b []byte, dec decodeFunc) error { return appendJSON(&s.Nodes, b, dec) },
-		Count: func(s *Snapshot) int { return len(s.Nodes) }},
-	{Kind: KindPods, Name: "Pod", GVR: gvr("", "v1", "pods"), Namespaced: true, Versions: []string{"v1"},
-		add:   func(s *Snapshot, _ string, b []byte, dec decodeFunc) error { return appendJSON(&s.Pods, b, dec) },
-		Count: func(s *Snapshot) int { return len(s.Pods) }},
-	{Kind: KindServices, Name: "Service", GVR: gvr("", "v1", "services"), Namespaced: true, Versions: []string{"v1"},
-		add:   func(s *Snapshot, _ string, b []byte, dec decodeFunc) error { return appendJSON(&s.Services, b, dec) },
-		Count: func(s *Snapshot) int { return len(s.Services) }},
-	{Kind: KindServiceAccounts, Name: "ServiceAccount", GVR: gvr("", "v1", "serviceaccounts"), Namespaced: true, Versions: []string{"v1"},
-		add: func(s *Snapshot, _ string, b []byte, dec decodeFunc) error {
-			return appendJSON(&s.ServiceAccounts, b, dec)
-		},
-		Count: func(s *Snapshot) int { return len(s.ServiceAccounts) }},
-	{Kind: KindResourceQuotas, Name: "ResourceQuota", GVR: gvr("", "v1", "resourcequotas"), Namespaced: true, Versions: []string{"v1"},
-		add: func(s *Snapshot, _ string, b []byte, dec decodeFunc) error {
-			return appendJSON(&s.ResourceQuotas, b, dec)
-		},
-		Count: func(s *Snapshot) int { return len(s.ResourceQuotas) }},
-	{Kind: KindLimitRanges, Name: "LimitRange", GVR: gvr("", "v1", "limitranges"), Namespaced: true, Versions: []string{"v1"},
-		add:   func(s *Snapshot, _ string, b []byte, dec decodeFunc) error { return appendJSON(&s.LimitRanges, b, dec) },
-		Count: func(s *Snapshot) int { return len(s.LimitRanges) }},
-	{Kind: KindConfigMaps, Name: "ConfigMap", GVR: gvr("", "v1", "configmaps"), Namespaced: true, Versions: []string{"v1"},
-		add:   func(s *Snapshot, _ string, b []byte, dec decodeFunc) error { return appendJSON(&s.ConfigMaps, b, dec) },
-		Count: func(s *Snapshot) int { return len(s.ConfigMaps) }},
-	{Kind: KindDeployments, Name: "Deployment", GVR: gvr("apps", "v1", "deployments"), Namespaced: true,
-		Versions: []string{"apps/v1", "apps/v1beta2", "apps/v1beta1", "extensions/v1beta1"},
-		add:      func(s *Snapshot, v string, b []byte, dec decodeFunc) error { return addDeployment(s, v, b, dec) },
-		Count:    func(s *Snapshot) int { return len(s.Deployments) }},
-	{Kind: KindStatefulSets, Name: "StatefulSet", GVR: gvr("apps", "v1", "statefulsets"), Namespaced: true,
-		Versions: []string{"apps/v1", "apps/v1beta2", "apps/v1beta1"},
-		add: func(s *Snapshot, _ string, b []byte, dec decodeFunc) error {
-			return appendJSON(&s.StatefulSets, b, dec)
-		},
-		Count: func(s *Snapshot) int { return len(s.StatefulSets) }},
-	{Kind: KindDaemonSets, Name: "DaemonSet", GVR: gvr("apps", "v1", "daemonsets"), Namespaced: true,
-		Versions: []string{"apps/v1", "apps/v1beta2", "extensions/v1beta1"},
-		add:      func(s *Snapshot, _ string, b []byte, dec decodeFunc) error { return appendJSON(&s.DaemonSets, b, dec) },
-		Count:    func(s *Snapshot) int { return len(s.DaemonSets) }},
-	{Kind: KindJobs, Name: "Job", GVR: gvr("batch", "v1", "jobs"), Namespaced: true, Versions: []string{"batch/v1"},
-		add:   func(s *Snapshot, _ string, b []byte, dec decodeFunc) error { return appendJSON(&s.Jobs, b, dec) },
-		Count: func(s *Snapshot) int { return len(s.Jobs) }},
-	{Kind: KindCronJobs, Name: "CronJob", GVR: gvr("batch", "v1", "cronjobs"), Namespaced: true,
-		Versions: []string{"batch/v1", "batch/v1beta1", "batch/v2alpha1"},
-		add:      func(s *Snapshot, _ string, b []byte, dec decodeFunc) error { return appendJSON(&s.CronJobs, b, dec) },
-		Count:    func(s *Snapshot) int { return len(s.CronJobs) }},
-	{Kind: KindHPAs, Name: "HorizontalPodAutoscaler", GVR: gvr("autoscaling", "v2", "horizontalpodautoscalers"), Namespaced: true,
-		Versions: []string{"autoscaling/v2", "autoscaling/v2beta2", "autoscaling/v2beta1", "autoscaling/v1"},
-		add:      func(s *Snapshot, v string, b []byte, dec decodeFunc) error { return addHPA(s, v, b, dec) },
-		Count:    func(s *Snapshot) int { return len(s.HPAs) }},
-	{Kind: KindPDBs, Name: "PodDisruptionBudget", GVR: gvr("policy", "v1", "poddisruptionbudgets"), Namespaced: true,
-		Versions: []string{"policy/v1", "policy/v1beta1"},
-		add:      func(s *Snapshot, v string, b []byte, dec decodeFunc) error { return addPDB(s, v, b, dec) },
-		Count:    func(s *Snapshot) int { return len(s.PDBs) }},
-	{Kind: KindRoles, Name: "Role", GVR: gvr("rbac.authorization.k8s.io", "v1", "roles"), Namespaced: true,
-		Versions: []string{"rbac.authorization.k8s.io/v1", "rbac.authorization.k8s.io/v1beta1"},
-		add:      func(s *Snapshot, _ string, b []byte, dec decodeFunc) error { return appendJSON(&s.Roles, b, dec) },
-		Count:    func(s *Snapshot) int { return len(s.Roles) }},
-	{Kind: KindClusterRoles, Name: "ClusterRole", GVR: gvr("rbac.authorization.k8s.io", "v1", "clusterroles"),
-		Versions: []string{"rbac.authorization.k8s.io/v1", "rbac.authorization.k8s.io/v1beta1"},
-		add: func(s *Snapshot, _ string, b []byte, dec decodeFunc) error {
-			return appendJSON(&s.ClusterRoles, b, dec)
-		},
-		Count: func(s *Snapshot) int { return len(s.ClusterRoles) }},
-	{Kind: KindRoleBindings, Name: "RoleBinding", GVR: gvr("rbac.authorization.k8s.io", "v1", "rolebindings"), Namespaced: true,
-		Versions: []string{"rbac.authorization.k8s.io/v1", "rbac.authorization.k8s.io/v1beta1"},
-		add: func(s *Snapshot, _ string, b []byte, dec decodeFunc) error {
-			return appendJSON(&s.RoleBindings, b, dec)
-		},
-		Count: func(s *Snapshot) int { return len(s.RoleBindings) }},
-	{Kind: KindClusterRoleBindings, Name: "ClusterRoleBinding", GVR: gvr("rbac.authorization.k8s.io", "v1", "clusterrolebindings"),
-		Versions: []string{"rbac.authorization.k8s.io/v1", "rbac.authorization.k8s.io/v1beta1"},
-		add: func(s *Snapshot, _ string, b []byte, dec decodeFunc) error {
-			return appendJSON(&s.ClusterRoleBindings, b, dec)
-		},
-		Count: func(s *Snapshot) int { return len(s.ClusterRoleBindings) }},
-	{Kind: KindLeases, Name: "Lease", GVR: gvr("coordination.k8s.io", "v1", "leases"), Namespaced: true,
-		Versions: []string{"coordination.k8s.io/v1", "coordination.k8s.io/v1beta1"},
-		add:      func(s *Snapshot, _ string, b []byte, dec decodeFunc) error { return appendJSON(&s.Leases, b, dec) },
-		Count:    func(s *Snapshot) int { return len(s.Leases) }},
-	{Kind: KindIngresses, Name: "Ingress", GVR: gvr("networking.k8s.io", "v1", "ingresses"), Namespaced: true,
-		Versions: []string{"networking.k8s.io/v1"},
-		add:      func(s *Snapshot, _ string, b []byte, dec decodeFunc) error { return appendJSON(&s.Ingresses, b, dec) },
-		Count:    func(s *Snapshot) int { return len(s.Ingresses) }},
-	{Kind: KindVeleroSchedules, Name: "Schedule", GVR: gvr("velero.io", "v1", "schedules"), Namespaced: true, Optional: true,
-		Versions: []string{"velero.io/v1"},
-		add:      func(s *Snapshot, v string, b []byte, _ decodeFunc) error { return appendCustom(&s.VeleroSchedules, b) },
-		Count:    func(s *Snapshot) int { return len(s.VeleroSchedules) }},
-	{Kind: KindVeleroBackups, Name: "Backup", GVR: gvr("velero.io", "v1", "backups"), Namespaced: true, Optional: true,
-		Versions: []string{"velero.io/v1"},
-		add:      func(s *Snapshot, v string, b []byte, _ decodeFunc) error { return appendCustom(&s.VeleroBackups, b) },
-		Count:    func(s *Snapshot) int { return len(s.VeleroBackups) }},
-	{Kind: KindETCDSnapshotFiles, Name: "ETCDSnapshotFile", GVR: gvr("k3s.cattle.io", "v1", "etcdsnapshotfiles"), Optional: true,
-		Versions: []string{"k3s.cattle.io/v1"},
-		add: func(s *Snapshot, v string, b []byte, _ decodeFunc) error {
-			return appendCustom(&s.ETCDSnapshotFiles, b)
-		},
-		Count: func(s *Snapshot) int { return len(s.ETCDSnapshotFiles) }},
-	{Kind: KindClusterVersions, Name: "ClusterVersion", GVR: gvr("config.openshift.io", "v1", "clusterversions"), Optional: true,
-		Versions: []string{"config.openshift.io/v1"},
-		add:      func(s *Snapshot, v string, b []byte, _ decodeFunc) error { return appendCustom(&s.ClusterVersions, b) },
-		Count:    func(s *Snapshot) int { return len(s.ClusterVersions) }},
+// api returns the API facts of a kind for describe.
+func api(kind Kind, name string, gvr schema.GroupVersionResource, namespaced bool, versions ...string) KindInfo {
+	return KindInfo{Kind: kind, Name: name, GVR: gvr, Namespaced: namespaced, Versions: versions}
 }
 
-// appendCustom decodes a custom resource as an unstructured object. There is
-// no schema to be strict against, so unknown fields are kept, not refused.
-func appendCustom(dst *[]unstructured.Unstructured, data []byte) error {
+// optional marks k as a custom resource kind (see KindInfo.Optional).
+func optional(k KindInfo) KindInfo {
+	k.Optional = true
+	return k
+}
+
+const rbacGroup = "rbac.authorization.k8s.io"
+
+// Kinds lists every kind seaworthy reads, in collection order.
+var Kinds = []KindInfo{
+	describe(api(KindNamespaces, "Namespace", gvr("", "v1", "namespaces"), false, "v1"),
+		func(s *Snapshot) *[]corev1.Namespace { return &s.Namespaces }, nil),
+	describe(api(KindNodes, "Node", gvr("", "v1", "nodes"), false, "v1"),
+		func(s *Snapshot) *[]corev1.Node { return &s.Nodes }, nil),
+	describe(api(KindPods, "Pod", gvr("", "v1", "pods"), true, "v1"),
+		func(s *Snapshot) *[]corev1.Pod { return &s.Pods }, nil),
+	describe(api(KindServices, "Service", gvr("", "v1", "services"), true, "v1"),
+		func(s *Snapshot) *[]corev1.Service { return &s.Services }, nil),
+	describe(api(KindServiceAccounts, "ServiceAccount", gvr("", "v1", "serviceaccounts"), true, "v1"),
+		func(s *Snapshot) *[]corev1.ServiceAccount { return &s.ServiceAccounts }, nil),
+	describe(api(KindResourceQuotas, "ResourceQuota", gvr("", "v1", "resourcequotas"), true, "v1"),
+		func(s *Snapshot) *[]corev1.ResourceQuota { return &s.ResourceQuotas }, nil),
+	describe(api(KindLimitRanges, "LimitRange", gvr("", "v1", "limitranges"), true, "v1"),
+		func(s *Snapshot) *[]corev1.LimitRange { return &s.LimitRanges }, nil),
+	describe(api(KindConfigMaps, "ConfigMap", gvr("", "v1", "configmaps"), true, "v1"),
+		func(s *Snapshot) *[]corev1.ConfigMap { return &s.ConfigMaps }, nil),
+	describe(api(KindDeployments, "Deployment", gvr("apps", "v1", "deployments"), true,
+		"apps/v1", "apps/v1beta2", "apps/v1beta1", "extensions/v1beta1"),
+		func(s *Snapshot) *[]appsv1.Deployment { return &s.Deployments }, decodeDeployment),
+	describe(api(KindReplicaSets, "ReplicaSet", gvr("apps", "v1", "replicasets"), true,
+		"apps/v1", "apps/v1beta2", "extensions/v1beta1"),
+		func(s *Snapshot) *[]ReplicaSet { return &s.ReplicaSets }, decodeReplicaSet),
+	describe(api(KindStatefulSets, "StatefulSet", gvr("apps", "v1", "statefulsets"), true,
+		"apps/v1", "apps/v1beta2", "apps/v1beta1"),
+		func(s *Snapshot) *[]appsv1.StatefulSet { return &s.StatefulSets }, nil),
+	describe(api(KindDaemonSets, "DaemonSet", gvr("apps", "v1", "daemonsets"), true,
+		"apps/v1", "apps/v1beta2", "extensions/v1beta1"),
+		func(s *Snapshot) *[]appsv1.DaemonSet { return &s.DaemonSets }, nil),
+	describe(api(KindJobs, "Job", gvr("batch", "v1", "jobs"), true, "batch/v1"),
+		func(s *Snapshot) *[]batchv1.Job { return &s.Jobs }, nil),
+	describe(api(KindCronJobs, "CronJob", gvr("batch", "v1", "cronjobs"), true,
+		"batch/v1", "batch/v1beta1", "batch/v2alpha1"),
+		func(s *Snapshot) *[]batchv1.CronJob { return &s.CronJobs }, nil),
+	describe(api(KindHPAs, "HorizontalPodAutoscaler", gvr("autoscaling", "v2", "horizontalpodautoscalers"), true,
+		"autoscaling/v2", "autoscaling/v2beta2", "autoscaling/v2beta1", "autoscaling/v1"),
+		func(s *Snapshot) *[]autoscalingv2.HorizontalPodAutoscaler { return &s.HPAs }, decodeHPA),
+	describe(api(KindPDBs, "PodDisruptionBudget", gvr("policy", "v1", "poddisruptionbudgets"), true,
+		"policy/v1", "policy/v1beta1"),
+		func(s *Snapshot) *[]policyv1.PodDisruptionBudget { return &s.PDBs }, decodePDB),
+	describe(api(KindRoles, "Role", gvr(rbacGroup, "v1", "roles"), true, rbacGroup+"/v1", rbacGroup+"/v1beta1"),
+		func(s *Snapshot) *[]rbacv1.Role { return &s.Roles }, nil),
+	describe(api(KindClusterRoles, "ClusterRole", gvr(rbacGroup, "v1", "clusterroles"), false, rbacGroup+"/v1", rbacGroup+"/v1beta1"),
+		func(s *Snapshot) *[]rbacv1.ClusterRole { return &s.ClusterRoles }, nil),
+	describe(api(KindRoleBindings, "RoleBinding", gvr(rbacGroup, "v1", "rolebindings"), true, rbacGroup+"/v1", rbacGroup+"/v1beta1"),
+		func(s *Snapshot) *[]rbacv1.RoleBinding { return &s.RoleBindings }, nil),
+	describe(api(KindClusterRoleBindings, "ClusterRoleBinding", gvr(rbacGroup, "v1", "clusterrolebindings"), false,
+		rbacGroup+"/v1", rbacGroup+"/v1beta1"),
+		func(s *Snapshot) *[]rbacv1.ClusterRoleBinding { return &s.ClusterRoleBindings }, nil),
+	describe(api(KindLeases, "Lease", gvr("coordination.k8s.io", "v1", "leases"), true,
+		"coordination.k8s.io/v1", "coordination.k8s.io/v1beta1"),
+		func(s *Snapshot) *[]coordinationv1.Lease { return &s.Leases }, nil),
+	describe(api(KindIngresses, "Ingress", gvr("networking.k8s.io", "v1", "ingresses"), true, "networking.k8s.io/v1"),
+		func(s *Snapshot) *[]networkingv1.Ingress { return &s.Ingresses }, nil),
+	describe(optional(api(KindVeleroSchedules, "Schedule", gvr("velero.io", "v1", "schedules"), true, "velero.io/v1")),
+		func(s *Snapshot) *[]unstructured.Unstructured { return &s.VeleroSchedules }, decodeCustom),
+	describe(optional(api(KindVeleroBackups, "Backup", gvr("velero.io", "v1", "backups"), true, "velero.io/v1")),
+		func(s *Snapshot) *[]unstructured.Unstructured { return &s.VeleroBackups }, decodeCustom),
+	describe(optional(api(KindETCDSnapshotFiles, "ETCDSnapshotFile", gvr("k3s.cattle.io", "v1", "etcdsnapshotfiles"), false, "k3s.cattle.io/v1")),
+		func(s *Snapshot) *[]unstructured.Unstructured { return &s.ETCDSnapshotFiles }, decodeCustom),
+	describe(optional(api(KindClusterVersions, "ClusterVersion", gvr("config.openshift.io", "v1", "clusterversions"), false, "config.openshift.io/v1")),
+		func(s *Snapshot) *[]unstructured.Unstructured { return &s.ClusterVersions }, decodeCustom),
+}
+
+// decodeCustom decodes a custom resource as an unstructured object. There
+// is no schema to be strict against, so unknown fields are kept, not
+// refused.
+func decodeCustom(_ string, data []byte, _ DecodeFunc) (unstructured.Unstructured, error) {
 	var u unstructured.Unstructured
-	if err := u.UnmarshalJSON(data); err != nil {
-		return err
-	}
-	*dst = append(*dst, u)
-	return nil
+	err := u.UnmarshalJSON(data)
+	return u, err
 }
 
 // kindByAPI maps "apiVersion/Kind" to the kind that stores it.
@@ -288,48 +328,22 @@ func (s *Snapshot) AddObject(apiVersion, kind string, data []byte, strict bool) 
 	}
 	dec := json.Unmarshal
 	if strict {
-		dec = strictDecode
+		dec = StrictDecode
 	}
-	return k.add(s, apiVersion, data, dec)
+	return k.decode(s, apiVersion, data, dec)
 }
 
 // Normalize strips managedFields and last-applied annotations from every
-// object, trims templated pods and node image lists (see trim.go), and
-// orders each kind by namespace and name, so snapshots of the same objects
-// from different sources compare equal.
-func (s *Snapshot) Normalize() {
-	normalizeList(s.Nodes)
-	normalizeList(s.Namespaces)
-	normalizeList(s.Pods)
-	normalizeList(s.Services)
-	normalizeList(s.ServiceAccounts)
-	normalizeList(s.ResourceQuotas)
-	normalizeList(s.LimitRanges)
-	normalizeList(s.ConfigMaps)
-	normalizeList(s.Deployments)
-	normalizeList(s.StatefulSets)
-	normalizeList(s.DaemonSets)
-	normalizeList(s.Jobs)
-	normalizeList(s.CronJobs)
-	normalizeList(s.HPAs)
-	normalizeList(s.PDBs)
-	normalizeList(s.Roles)
-	normalizeList(s.ClusterRoles)
-	normalizeList(s.RoleBindings)
-	normalizeList(s.ClusterRoleBindings)
-	normalizeList(s.Leases)
-	normalizeList(s.Ingresses)
-	normalizeList(s.VeleroSchedules)
-	normalizeList(s.VeleroBackups)
-	normalizeList(s.ETCDSnapshotFiles)
-	normalizeList(s.ClusterVersions)
-	s.SortGaps()
-}
+// object, trims templated pods, node image lists and ReplicaSets (see
+// trim.go), and orders each kind by namespace and name, so snapshots of the
+// same objects from different sources compare equal. Finish calls it.
+func (s *Snapshot) Normalize() { s.normalize(false) }
 
-func normalizeList[T any, PT objectPtr[T]](items []T) {
-	for i := range items {
-		stripObject(PT(&items[i]))
-		trimObject(PT(&items[i]))
+// normalize is Normalize; tidied skips the stripping and trimming that a
+// source has already done as objects arrived.
+func (s *Snapshot) normalize(tidied bool) {
+	for i := range Kinds {
+		Kinds[i].normalize(s, tidied)
 	}
-	sortByNamespaceName[T, PT](items)
+	s.SortGaps()
 }

@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"fmt"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -37,15 +38,18 @@ type Snapshot struct {
 	OriginalSource string     `json:"originalSource,omitempty"`
 	Server         ServerInfo `json:"server"`
 
-	Nodes               []corev1.Node                           `json:"nodes,omitempty"`
-	Namespaces          []corev1.Namespace                      `json:"namespaces,omitempty"`
-	Pods                []corev1.Pod                            `json:"pods,omitempty"`
-	Services            []corev1.Service                        `json:"services,omitempty"`
-	ServiceAccounts     []corev1.ServiceAccount                 `json:"serviceAccounts,omitempty"`
-	ResourceQuotas      []corev1.ResourceQuota                  `json:"resourceQuotas,omitempty"`
-	LimitRanges         []corev1.LimitRange                     `json:"limitRanges,omitempty"`
-	ConfigMaps          []corev1.ConfigMap                      `json:"configMaps,omitempty"`
-	Deployments         []appsv1.Deployment                     `json:"deployments,omitempty"`
+	Nodes           []corev1.Node           `json:"nodes,omitempty"`
+	Namespaces      []corev1.Namespace      `json:"namespaces,omitempty"`
+	Pods            []corev1.Pod            `json:"pods,omitempty"`
+	Services        []corev1.Service        `json:"services,omitempty"`
+	ServiceAccounts []corev1.ServiceAccount `json:"serviceAccounts,omitempty"`
+	ResourceQuotas  []corev1.ResourceQuota  `json:"resourceQuotas,omitempty"`
+	LimitRanges     []corev1.LimitRange     `json:"limitRanges,omitempty"`
+	ConfigMaps      []corev1.ConfigMap      `json:"configMaps,omitempty"`
+	Deployments     []appsv1.Deployment     `json:"deployments,omitempty"`
+	// ReplicaSets hold only what maps pods to Deployments (see ReplicaSet).
+	// Manifests rarely carry them, and no check may need them to decide.
+	ReplicaSets         []ReplicaSet                            `json:"replicaSets,omitempty"`
 	StatefulSets        []appsv1.StatefulSet                    `json:"statefulSets,omitempty"`
 	DaemonSets          []appsv1.DaemonSet                      `json:"daemonSets,omitempty"`
 	Jobs                []batchv1.Job                           `json:"jobs,omitempty"`
@@ -72,6 +76,10 @@ type Snapshot struct {
 	// offers. Empty for manifests; see KindAPIResources for why it may be
 	// missing from a live snapshot.
 	APIResources []APIResource `json:"apiResources,omitempty"`
+
+	// Origins says where each object of a manifest source was read,
+	// sorted by kind, namespace and name; see OriginOf.
+	Origins []Origin `json:"origins,omitempty"`
 
 	// Gaps lists what could not be read, and why. A check that needs a kind
 	// listed here reports skip, never pass.
@@ -188,3 +196,20 @@ func (s *Snapshot) ConfigMap(namespace, name string) (*corev1.ConfigMap, bool) {
 	}
 	return nil, false
 }
+
+// InputError is bad input at a file position. Its message is one line:
+// "path:line: what is wrong".
+type InputError struct {
+	Path string
+	Line int
+	Err  error
+}
+
+func (e *InputError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %v", e.Path, e.Line, e.Err)
+	}
+	return fmt.Sprintf("%s: %v", e.Path, e.Err)
+}
+
+func (e *InputError) Unwrap() error { return e.Err }

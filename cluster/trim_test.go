@@ -1,7 +1,6 @@
 package cluster
 
 import (
-	"bytes"
 	"reflect"
 	"testing"
 
@@ -76,24 +75,5 @@ func TestTrimPod(t *testing.T) {
 		if !reflect.DeepEqual(p, want) {
 			t.Errorf("%s pod was trimmed", name)
 		}
-	}
-}
-
-// A snapshot file written by another tool, with whole pods, is trimmed as
-// it is read.
-func TestReadSnapshotTrims(t *testing.T) {
-	rs := &metav1.OwnerReference{APIVersion: "apps/v1", Kind: "ReplicaSet", Name: "web-abc", Controller: ptr.To(true)}
-	s := &Snapshot{SchemaVersion: SchemaVersion, Source: SourceLive, Pods: []corev1.Pod{fullPod(rs)},
-		Nodes: []corev1.Node{{ObjectMeta: metav1.ObjectMeta{Name: "n1"}, Status: corev1.NodeStatus{Images: []corev1.ContainerImage{{Names: []string{"x"}}}}}}}
-	var buf bytes.Buffer
-	if err := WriteSnapshot(&buf, s); err != nil {
-		t.Fatal(err)
-	}
-	got, err := ReadSnapshot(&buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got.Pods[0].Spec.Containers[0].Env != nil || got.Pods[0].Spec.Volumes != nil || got.Nodes[0].Status.Images != nil {
-		t.Errorf("read snapshot not trimmed")
 	}
 }

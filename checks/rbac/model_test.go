@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/seaworthy-k8s/seaworthy/cluster"
+	"github.com/seaworthy-k8s/seaworthy/cluster/manifests"
 )
 
 // load builds a snapshot from a YAML document stream.
@@ -17,7 +18,7 @@ func load(t *testing.T, docs string) *cluster.Snapshot {
 	if err := os.WriteFile(path, []byte(docs), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	s, err := cluster.Load([]string{path}, cluster.ManifestOptions{Now: time.Unix(0, 0), Warn: func(m string) { t.Error(m) }})
+	s, err := manifests.Load([]string{path}, manifests.Options{Now: time.Unix(0, 0), Warn: func(m string) { t.Error(m) }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,7 @@ import (
 
 	"github.com/mattn/go-isatty"
 
-	"github.com/seaworthy-k8s/seaworthy/cluster"
+	"github.com/seaworthy-k8s/seaworthy/cluster/live"
 )
 
 // progress draws one self-overwriting status line on a terminal stderr
@@ -35,7 +35,7 @@ func newProgress(w io.Writer, quiet bool) *progress {
 	return &progress{w: w, enabled: enabled, start: time.Now()}
 }
 
-func (p *progress) update(lp cluster.LiveProgress) {
+func (p *progress) update(lp live.Progress) {
 	if !p.enabled {
 		return
 	}

@@ -13,6 +13,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/seaworthy-k8s/seaworthy/cluster"
+	"github.com/seaworthy-k8s/seaworthy/cluster/snapshotfile"
 )
 
 type snapshotOptions struct {
@@ -67,7 +68,7 @@ func (o *snapshotOptions) run(ctx context.Context) error {
 	}
 	if o.output == "-" {
 		var buf bytes.Buffer
-		if err := cluster.WriteSnapshot(&buf, snap); err != nil {
+		if err := snapshotfile.Write(&buf, snap); err != nil {
 			return runError(err)
 		}
 		return writeAll(o.streams.Out, buf.Bytes())
@@ -88,7 +89,7 @@ func writeFileAtomic(path string, snap *cluster.Snapshot) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	defer os.Remove(tmp.Name())
-	if err := cluster.WriteSnapshot(tmp, snap); err != nil {
+	if err := snapshotfile.Write(tmp, snap); err != nil {
 		tmp.Close()
 		return fmt.Errorf("write %s: %w", path, err)
 	}

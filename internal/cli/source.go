@@ -15,6 +15,8 @@ import (
 	"k8s.io/client-go/rest"
 
 	"github.com/seaworthy-k8s/seaworthy/cluster"
+	"github.com/seaworthy-k8s/seaworthy/cluster/live"
+	"github.com/seaworthy-k8s/seaworthy/cluster/manifests"
 )
 
 // sourceOptions are the flags shared by every command that reads a
@@ -74,7 +76,7 @@ func (o *sourceOptions) validate() error {
 // load reads the snapshot from files or the live cluster.
 func (o *sourceOptions) load(ctx context.Context) (*cluster.Snapshot, error) {
 	if len(o.filenames) > 0 {
-		return cluster.Load(o.filenames, cluster.ManifestOptions{
+		return manifests.Load(o.filenames, manifests.Options{
 			Now:   o.nowTime,
 			Stdin: o.streams.In,
 			Warn:  func(msg string) { slog.Warn(msg) },
@@ -94,7 +96,7 @@ func (o *sourceOptions) load(ctx context.Context) (*cluster.Snapshot, error) {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(liveMemoryLimit))
 	}
-	return cluster.CollectLive(ctx, cfg, cluster.LiveOptions{Progress: prog.update})
+	return live.Collect(ctx, cfg, live.Options{Progress: prog.update})
 }
 
 // liveMemoryLimit is the soft memory limit of a live read.

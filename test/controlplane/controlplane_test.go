@@ -21,6 +21,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/seaworthy-k8s/seaworthy/cluster"
+	"github.com/seaworthy-k8s/seaworthy/cluster/live"
 )
 
 // The harness starts what its options ask for: API servers with their own
@@ -146,7 +147,7 @@ func TestHarness(t *testing.T) {
 		if err := LoadWithOptions(t.Context(), client, want, LoadOptions{Dynamic: dyn}); err != nil {
 			t.Fatal(err)
 		}
-		got, err := cluster.CollectLive(t.Context(), cp.Admin, cluster.LiveOptions{})
+		got, err := live.Collect(t.Context(), cp.Admin, live.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

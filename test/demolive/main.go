@@ -21,6 +21,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/seaworthy-k8s/seaworthy/cluster"
+	"github.com/seaworthy-k8s/seaworthy/cluster/manifests"
 	"github.com/seaworthy-k8s/seaworthy/test/controlplane"
 )
 
@@ -65,7 +66,7 @@ func run(bin, fixture string, asOf time.Time, auditArgs []string) (int, error) {
 		return 0, fmt.Errorf("start control plane: %w", err)
 	}
 	fmt.Fprintf(os.Stderr, "kube-apiserver v1.37.2 and etcd ready at %s in %s\n", cp.Host, time.Since(start).Round(100*time.Millisecond))
-	snap, err := cluster.Load([]string{fixture}, cluster.ManifestOptions{Now: time.Now()})
+	snap, err := manifests.Load([]string{fixture}, manifests.Options{Now: time.Now()})
 	if err != nil {
 		return 0, err
 	}

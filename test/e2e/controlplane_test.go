@@ -18,6 +18,7 @@ import (
 
 	"github.com/seaworthy-k8s/seaworthy/checks"
 	"github.com/seaworthy-k8s/seaworthy/cluster"
+	"github.com/seaworthy-k8s/seaworthy/cluster/live"
 	"github.com/seaworthy-k8s/seaworthy/test/controlplane"
 )
 
@@ -42,7 +43,7 @@ const (
 // requires a complete read.
 func collectLive(t *testing.T, cfg *rest.Config) *cluster.Snapshot {
 	t.Helper()
-	snap, err := cluster.CollectLive(t.Context(), cfg, cluster.LiveOptions{})
+	snap, err := live.Collect(t.Context(), cfg, live.Options{})
 	if err != nil {
 		t.Fatalf("collect from %s: %v", cfg.Host, err)
 	}

@@ -9,13 +9,14 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 
 	"github.com/seaworthy-k8s/seaworthy/cluster"
+	"github.com/seaworthy-k8s/seaworthy/cluster/manifests"
 )
 
 const deployDir = "../../deploy/base"
 
 func loadDeploy(t *testing.T) *cluster.Snapshot {
 	t.Helper()
-	s, err := cluster.Load([]string{deployDir}, cluster.ManifestOptions{Now: time.Now(), Warn: func(string) {}})
+	s, err := manifests.Load([]string{deployDir}, manifests.Options{Now: time.Now(), Warn: func(string) {}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +90,7 @@ func TestDeployConfigMapAllowList(t *testing.T) {
 		}
 	}
 	var want []string
-	for _, nn := range cluster.ConfigMapAllowList {
+	for _, nn := range cluster.ConfigMapAllowList() {
 		if nn.Namespace != "kube-system" {
 			t.Fatalf("allow-list entry %s is outside kube-system; extend deploy/base/rbac.yaml", nn)
 		}

@@ -23,6 +23,8 @@ import (
 
 	"github.com/seaworthy-k8s/seaworthy/checks"
 	"github.com/seaworthy-k8s/seaworthy/cluster"
+	"github.com/seaworthy-k8s/seaworthy/cluster/manifests"
+	"github.com/seaworthy-k8s/seaworthy/cluster/snapshotfile"
 	"github.com/seaworthy-k8s/seaworthy/internal/cli"
 	"github.com/seaworthy-k8s/seaworthy/test/controlplane"
 )
@@ -212,7 +214,7 @@ func auditReadsAtOneMoment(t *testing.T, kubeconfigs ...string) []auditReport {
 		if r := runCLI(t, "snapshot", "--kubeconfig", kc, "-o", file); r.code != 0 || r.stdout != "" {
 			t.Fatalf("snapshot through %s: %s, stdout %q", kc, r, r.stdout)
 		}
-		snap, err := cluster.ReadSnapshotFile(file)
+		snap, err := snapshotfile.ReadFile(file)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -230,7 +232,7 @@ func auditReadsAtOneMoment(t *testing.T, kubeconfigs ...string) []auditReport {
 // loadFixture reads a fixture directory (or file) the way `audit -f` does.
 func loadFixture(t *testing.T, path string) *cluster.Snapshot {
 	t.Helper()
-	s, err := cluster.Load([]string{path}, cluster.ManifestOptions{Now: time.Now(), Warn: func(string) {}})
+	s, err := manifests.Load([]string{path}, manifests.Options{Now: time.Now(), Warn: func(string) {}})
 	if err != nil {
 		t.Fatalf("load %s: %v", path, err)
 	}
@@ -269,7 +271,7 @@ func newLiveCluster(ctx context.Context, cp *controlplane.ControlPlane, fixtures
 	}
 	lc := &liveCluster{ControlPlane: cp, client: client}
 	for _, f := range fixtures {
-		snap, err := cluster.Load([]string{f}, cluster.ManifestOptions{Now: time.Now(), Warn: func(string) {}})
+		snap, err := manifests.Load([]string{f}, manifests.Options{Now: time.Now(), Warn: func(string) {}})
 		if err != nil {
 			return nil, fmt.Errorf("load %s: %w", f, err)
 		}

@@ -14,6 +14,9 @@ import (
 
 	"github.com/seaworthy-k8s/seaworthy/checks"
 	"github.com/seaworthy-k8s/seaworthy/cluster"
+	"github.com/seaworthy-k8s/seaworthy/cluster/live"
+	"github.com/seaworthy-k8s/seaworthy/cluster/manifests"
+	"github.com/seaworthy-k8s/seaworthy/cluster/snapshotfile"
 )
 
 // serverProbeChecks are the checks whose results rest on what the API
@@ -63,7 +66,7 @@ func TestLiveAuditMatchesOffline(t *testing.T) {
 	for i, dir := range dirs {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			lc := take(t, i)
-			snap, err := cluster.CollectLive(t.Context(), lc.Admin, cluster.LiveOptions{Now: func() time.Time { return now }})
+			snap, err := live.Collect(t.Context(), lc.Admin, live.Options{Now: func() time.Time { return now }})
 			if err != nil {
 				t.Fatalf("collect: %v", err)
 			}
@@ -87,7 +90,7 @@ func TestLiveAuditMatchesOffline(t *testing.T) {
 				t.Errorf("live and offline audits differ:\n%s", d)
 			}
 
-			off, err := cluster.Load([]string{dir}, cluster.ManifestOptions{Now: now, Warn: func(string) {}})
+			off, err := manifests.Load([]string{dir}, manifests.Options{Now: now, Warn: func(string) {}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -153,7 +156,7 @@ func writeSnapshot(t *testing.T, path string, snap *cluster.Snapshot) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := cluster.WriteSnapshot(f, snap); err != nil {
+	if err := snapshotfile.Write(f, snap); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.Close(); err != nil {
@@ -175,7 +178,7 @@ func TestLiveSnapshotReplay(t *testing.T) {
 	live := audit(t, "--kubeconfig", lc.Kubeconfig)
 	replay := audit(t, "-f", file)
 
-	snap, err := cluster.ReadSnapshotFile(file)
+	snap, err := snapshotfile.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,7 +195,7 @@ func TestLiveSnapshotReplay(t *testing.T) {
 		t.Errorf("the snapshot lacks the default/kubernetes Service every live cluster has")
 	}
 	for _, cm := range snap.ConfigMaps {
-		if !slices.ContainsFunc(cluster.ConfigMapAllowList, func(nn types.NamespacedName) bool {
+		if !slices.ContainsFunc(cluster.ConfigMapAllowList(), func(nn types.NamespacedName) bool {
 			return nn.Namespace == cm.Namespace && nn.Name == cm.Name
 		}) {
 			t.Errorf("the snapshot holds ConfigMap %s/%s, which is not allow-listed", cm.Namespace, cm.Name)

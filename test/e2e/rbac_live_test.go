@@ -100,7 +100,7 @@ func TestLiveAuditorRBACDeniesTheRest(t *testing.T) {
 		}
 	}
 	// ConfigMaps: only get, only by name, only the allow-list.
-	for _, nn := range cluster.ConfigMapAllowList {
+	for _, nn := range cluster.ConfigMapAllowList() {
 		allowed = append(allowed, access{verb: "get", resource: "configmaps", namespace: nn.Namespace, name: nn.Name})
 		for _, v := range []string{"update", "patch", "delete"} {
 			denied = append(denied, access{verb: v, resource: "configmaps", namespace: nn.Namespace, name: nn.Name})

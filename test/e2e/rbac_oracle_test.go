@@ -20,7 +20,7 @@ import (
 
 	"github.com/seaworthy-k8s/seaworthy/checks"
 	"github.com/seaworthy-k8s/seaworthy/checks/rbac"
-	"github.com/seaworthy-k8s/seaworthy/cluster"
+	"github.com/seaworthy-k8s/seaworthy/cluster/live"
 	"github.com/seaworthy-k8s/seaworthy/test/controlplane"
 )
 
@@ -43,7 +43,7 @@ func TestLiveRBACModelMatchesAuthorizer(t *testing.T) {
 	}
 	createRBACObjects(ctx, t, client, objs)
 
-	snap, err := cluster.CollectLive(ctx, lc.Admin, cluster.LiveOptions{})
+	snap, err := live.Collect(ctx, lc.Admin, live.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,6 +27,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/seaworthy-k8s/seaworthy/cluster"
+	"github.com/seaworthy-k8s/seaworthy/cluster/live"
 	"github.com/seaworthy-k8s/seaworthy/fixtures/synth"
 	"github.com/seaworthy-k8s/seaworthy/test/controlplane"
 )
@@ -135,7 +136,7 @@ func collect(ctx context.Context, kubeconfig string) (childResult, error) {
 		return childResult{}, err
 	}
 	cfg.Timeout = 30 * time.Second // the CLI's --request-timeout default
-	snap, err := cluster.CollectLive(ctx, cfg, cluster.LiveOptions{})
+	snap, err := live.Collect(ctx, cfg, live.Options{})
 	if err != nil {
 		return childResult{}, err
 	}
@@ -231,7 +232,7 @@ func rawList(ctx context.Context, kubeconfig, mode string) (childResult, error) 
 	if err != nil {
 		return childResult{}, err
 	}
-	client, err := kubernetes.NewForConfig(cluster.ConfigureClient(cfg))
+	client, err := kubernetes.NewForConfig(live.ConfigureClient(cfg))
 	if err != nil {
 		return childResult{}, err
 	}
@@ -251,7 +252,7 @@ func rawList(ctx context.Context, kubeconfig, mode string) (childResult, error) 
 		mu                   sync.Mutex
 		first                error
 	)
-	sem := make(chan struct{}, cluster.DefaultConcurrency)
+	sem := make(chan struct{}, live.DefaultConcurrency)
 	for _, k := range cluster.Kinds {
 		if k.Kind == cluster.KindConfigMaps || k.Optional {
 			// Custom resources are not installed on the benchmark cluster:
@@ -266,7 +267,7 @@ func rawList(ctx context.Context, kubeconfig, mode string) (childResult, error) 
 		sem <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			opts := metav1.ListOptions{Limit: cluster.DefaultPageSize}
+			opts := metav1.ListOptions{Limit: live.DefaultPageSize}
 			for {
 				n, cont, b, err := listPage(ctx, rc, k.GVR.Resource, &opts, mode)
 				if err != nil {

@@ -7,9 +7,9 @@
 //
 //   - raw LIST (typed): a child process that lists every kind seaworthy
 //     lists (cluster.Kinds minus configmaps, which seaworthy only reads by
-//     name) with seaworthy's client settings (cluster.ConfigureClient:
-//     protobuf, QPS/Burst), pages of cluster.DefaultPageSize and
-//     cluster.DefaultConcurrency kinds at once, decoding each page into its
+//     name) with seaworthy's client settings (live.ConfigureClient:
+//     protobuf, QPS/Burst), pages of live.DefaultPageSize and
+//     live.DefaultConcurrency kinds at once, decoding each page into its
 //     typed list and dropping it. This is the baseline of the budget.
 //   - raw LIST (bytes), unless -floor=false: the same, but each protobuf
 //     page is read and not decoded (only its continue token is parsed):

@@ -15,7 +15,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/client-go/tools/clientcmd"
 
-	"github.com/seaworthy-k8s/seaworthy/cluster"
+	"github.com/seaworthy-k8s/seaworthy/cluster/live"
 	"github.com/seaworthy-k8s/seaworthy/internal/cli"
 )
 
@@ -88,7 +88,7 @@ func profileAudit(kubeconfig, dir string) (childResult, error) {
 	if err != nil {
 		return childResult{}, err
 	}
-	snap, err := cluster.CollectLive(context.Background(), cfg, cluster.LiveOptions{})
+	snap, err := live.Collect(context.Background(), cfg, live.Options{})
 	if err != nil {
 		return childResult{}, err
 	}

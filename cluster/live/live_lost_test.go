@@ -1,4 +1,4 @@
-package cluster
+package live
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/seaworthy-k8s/seaworthy/cluster"
 )
 
 // Losing the server or the credentials mid-collection ends the run with one
@@ -27,7 +29,7 @@ func TestLiveLostServerIsFatal(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			fc := newLiveFake(t, nil, pod("a", "p"))
 			failList("pods", tt.err)(fc)
-			s, err := Collect(context.Background(), fc, LiveOptions{Dynamic: notInstalledDynamic()})
+			s, err := CollectWith(context.Background(), fc, Options{Dynamic: notInstalledDynamic()})
 			if err == nil {
 				t.Fatalf("want an error, got a snapshot with gaps %v", s.Gaps)
 			}
@@ -39,11 +41,11 @@ func TestLiveLostServerIsFatal(t *testing.T) {
 	// A forbidden list stays a gap.
 	fc := newLiveFake(t, nil)
 	failList("pods", apierrors.NewForbidden(schema.GroupResource{Resource: "pods"}, "", nil))(fc)
-	s, err := Collect(context.Background(), fc, LiveOptions{Dynamic: notInstalledDynamic()})
+	s, err := CollectWith(context.Background(), fc, Options{Dynamic: notInstalledDynamic()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if g, ok := s.GapFor(KindPods); !ok || g.Reason != GapForbidden {
+	if g, ok := s.GapFor(cluster.KindPods); !ok || g.Reason != cluster.GapForbidden {
 		t.Errorf("gaps = %v", s.Gaps)
 	}
 }

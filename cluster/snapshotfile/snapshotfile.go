@@ -1,4 +1,4 @@
-package cluster
+package snapshotfile
 
 import (
 	"bytes"
@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"reflect"
 	"runtime"
@@ -13,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/seaworthy-k8s/seaworthy/cluster"
 )
 
 // A snapshot file is one JSON object: the Snapshot's fields under their
@@ -55,7 +58,7 @@ type snapshotField struct {
 }
 
 var snapshotFields = func() []snapshotField {
-	t := reflect.TypeFor[Snapshot]()
+	t := reflect.TypeFor[cluster.Snapshot]()
 	var out []snapshotField
 	for i := range t.NumField() {
 		f := t.Field(i)
@@ -97,8 +100,8 @@ func lookupSnapshotField(name string) (*snapshotField, bool) {
 	return nil, false
 }
 
-// ReadSnapshotFile reads a snapshot file written by WriteSnapshot.
-func ReadSnapshotFile(path string) (*Snapshot, error) {
+// ReadFile reads a snapshot file written by Write.
+func ReadFile(path string) (*cluster.Snapshot, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, unwrapPathError(err))
@@ -110,19 +113,19 @@ func ReadSnapshotFile(path string) (*Snapshot, error) {
 	}
 	s, err := readSnapshot(f, size)
 	if err != nil {
-		return nil, &InputError{Path: path, Err: err}
+		return nil, &cluster.InputError{Path: path, Err: err}
 	}
 	return s, nil
 }
 
-// ReadSnapshot decodes a snapshot and checks its schema version. The
+// Read decodes a snapshot and checks its schema version. The
 // objects are set to Source "snapshot", keeping the source they were
 // collected from in OriginalSource.
 //
 // The input is streamed: list elements are decoded as they are read, on
 // as many goroutines as GOMAXPROCS allows, so memory holds the decoded
 // objects and a few megabytes of input, never the whole file.
-func ReadSnapshot(r io.Reader) (*Snapshot, error) {
+func Read(r io.Reader) (*cluster.Snapshot, error) {
 	size := int64(-1)
 	if l, ok := r.(interface{ Len() int }); ok {
 		size = int64(l.Len())
@@ -130,8 +133,8 @@ func ReadSnapshot(r io.Reader) (*Snapshot, error) {
 	return readSnapshot(r, size)
 }
 
-func readSnapshot(r io.Reader, size int64) (*Snapshot, error) {
-	var s Snapshot
+func readSnapshot(r io.Reader, size int64) (*cluster.Snapshot, error) {
+	var s cluster.Snapshot
 	d := newSnapshotDecoder(r, &s, size)
 	err := d.decode()
 	if err != nil {
@@ -143,7 +146,10 @@ func readSnapshot(r io.Reader, size int64) (*Snapshot, error) {
 	if s.OriginalSource == "" {
 		s.OriginalSource = s.Source
 	}
-	s.Source = SourceSnapshot
+	s.Source = cluster.SourceSnapshot
+	// The workers tidied every object as it was read, and a file holds a
+	// finished snapshot: it reads back exactly as it was written.
+	cluster.Finish(&s, cluster.FinishOptions{Normalized: true})
 	return &s, nil
 }
 
@@ -161,7 +167,7 @@ const (
 // list elements to workers that decode them with encoding/json.
 type snapshotDecoder struct {
 	r    io.Reader
-	s    *Snapshot
+	s    *cluster.Snapshot
 	v    reflect.Value // *s
 	size int64         // input size if known, else -1
 
@@ -206,7 +212,7 @@ type batch struct {
 	outAt int
 }
 
-func newSnapshotDecoder(r io.Reader, s *Snapshot, size int64) *snapshotDecoder {
+func newSnapshotDecoder(r io.Reader, s *cluster.Snapshot, size int64) *snapshotDecoder {
 	n := readChunk
 	if size >= 0 && size < readChunk {
 		n = int(size) + 1 // +1 to see the end of input in one read
@@ -664,7 +670,7 @@ func (d *snapshotDecoder) worker() {
 				}
 				// Files written by seaworthy are trimmed already; others
 				// are trimmed as they are read, to keep memory down.
-				trimObject(ptr)
+				cluster.Tidy(ptr)
 				start = end
 			}
 		}
@@ -712,12 +718,12 @@ func (d *snapshotDecoder) assemble() {
 
 // Encoding.
 
-// WriteSnapshot encodes s as a snapshot file (see the layout above). The
+// Write encodes s as a snapshot file (see the layout above). The
 // output depends only on s: fields in a fixed order, map keys sorted by
 // encoding/json. List elements are encoded on as many goroutines as
 // GOMAXPROCS allows and written in order, a bounded number of batches at a
 // time.
-func WriteSnapshot(w io.Writer, s *Snapshot) error {
+func Write(w io.Writer, s *cluster.Snapshot) error {
 	if s == nil {
 		return errors.New("encode snapshot: no snapshot")
 	}
@@ -771,7 +777,7 @@ func marshal(dst *bytes.Buffer, v any) error {
 	return nil
 }
 
-func (e *snapshotEncoder) encode(s *Snapshot) error {
+func (e *snapshotEncoder) encode(s *cluster.Snapshot) error {
 	v := reflect.ValueOf(s).Elem()
 	var tmp bytes.Buffer
 	first := true
@@ -957,7 +963,7 @@ func isEmptyValue(v reflect.Value) bool {
 // this build's.
 func checkSchemaVersion(v string) error {
 	const prefix = "seaworthy.snapshot/v"
-	mine, _ := strconv.Atoi(strings.TrimPrefix(SchemaVersion, prefix))
+	mine, _ := strconv.Atoi(strings.TrimPrefix(cluster.SchemaVersion, prefix))
 	if !strings.HasPrefix(v, prefix) {
 		return fmt.Errorf("not a seaworthy snapshot (schemaVersion %q)", v)
 	}
@@ -966,7 +972,26 @@ func checkSchemaVersion(v string) error {
 		return fmt.Errorf("not a seaworthy snapshot (schemaVersion %q)", v)
 	}
 	if n > mine {
-		return fmt.Errorf("snapshot schema %s is newer than this seaworthy reads (%s): upgrade seaworthy", v, SchemaVersion)
+		return fmt.Errorf("snapshot schema %s is newer than this seaworthy reads (%s): upgrade seaworthy", v, cluster.SchemaVersion)
 	}
 	return nil
+}
+
+// Is reports whether data looks like a seaworthy snapshot file: a JSON
+// object whose first 4 KiB name the snapshot schema.
+func Is(data []byte) bool {
+	head := data
+	if len(head) > 4096 {
+		head = head[:4096]
+	}
+	head = bytes.TrimSpace(head)
+	return len(head) > 0 && head[0] == '{' && bytes.Contains(head, []byte(`"seaworthy.snapshot/`))
+}
+
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }

@@ -1,4 +1,4 @@
-package cluster
+package snapshotfile
 
 import (
 	"encoding/json"

@@ -1,4 +1,4 @@
-package cluster_test
+package snapshotfile_test
 
 import (
 	"bytes"
@@ -20,6 +20,8 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/seaworthy-k8s/seaworthy/cluster"
+	"github.com/seaworthy-k8s/seaworthy/cluster/manifests"
+	"github.com/seaworthy-k8s/seaworthy/cluster/snapshotfile"
 	"github.com/seaworthy-k8s/seaworthy/fixtures/synth"
 )
 
@@ -78,7 +80,7 @@ func smallSnapshot() *cluster.Snapshot {
 func write(t *testing.T, s *cluster.Snapshot) []byte {
 	t.Helper()
 	var b bytes.Buffer
-	if err := cluster.WriteSnapshot(&b, s); err != nil {
+	if err := snapshotfile.Write(&b, s); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes()
@@ -86,7 +88,7 @@ func write(t *testing.T, s *cluster.Snapshot) []byte {
 
 func read(t *testing.T, data []byte) *cluster.Snapshot {
 	t.Helper()
-	s, err := cluster.ReadSnapshot(bytes.NewReader(data))
+	s, err := snapshotfile.Read(bytes.NewReader(data))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +193,7 @@ func TestSnapshotWriteDeterministic(t *testing.T) {
 	if !bytes.Equal(a, b) {
 		t.Fatal("two writes of one snapshot differ")
 	}
-	if !cluster.IsSnapshot(a) {
+	if !snapshotfile.Is(a) {
 		t.Errorf("IsSnapshot does not recognise the output: %.100s", a)
 	}
 	// Every Snapshot field is written as encoding/json would write it, so
@@ -239,7 +241,7 @@ func TestSnapshotNewerSchema(t *testing.T) {
 		"late":      `{"collectedAt":"2026-01-01T00:00:00Z","schemaVersion":"seaworthy.snapshot/v2"}`,
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := cluster.ReadSnapshot(strings.NewReader(in))
+			_, err := snapshotfile.Read(strings.NewReader(in))
 			if err == nil || !strings.Contains(err.Error(), "newer") {
 				t.Fatalf("err = %v, want one saying the schema is newer", err)
 			}
@@ -274,7 +276,7 @@ func TestSnapshotMalformed(t *testing.T) {
 		{"trailing data", `{` + v1 + `} {}`, "after the snapshot"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			s, err := cluster.ReadSnapshot(strings.NewReader(c.in))
+			s, err := snapshotfile.Read(strings.NewReader(c.in))
 			if err == nil {
 				t.Fatalf("no error, got %s", mustJSON(t, s))
 			}
@@ -301,13 +303,13 @@ func TestSnapshotTruncated(t *testing.T) {
 	}
 	cuts = append(cuts, len(data)-2)
 	for _, n := range cuts {
-		s, err := cluster.ReadSnapshot(bytes.NewReader(data[:n]))
+		s, err := snapshotfile.Read(bytes.NewReader(data[:n]))
 		if err == nil || s != nil {
 			t.Fatalf("cut at %d of %d: no error", n, len(data))
 		}
 	}
 	// Only the final newline is optional.
-	if _, err := cluster.ReadSnapshot(bytes.NewReader(data[:len(data)-1])); err != nil {
+	if _, err := snapshotfile.Read(bytes.NewReader(data[:len(data)-1])); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -319,7 +321,7 @@ func (o oneByteReader) Read(p []byte) (int, error) { return o.r.Read(p[:1]) }
 
 func TestSnapshotSmallReads(t *testing.T) {
 	orig := smallSnapshot()
-	got, err := cluster.ReadSnapshot(oneByteReader{bytes.NewReader(write(t, orig))})
+	got, err := snapshotfile.Read(oneByteReader{bytes.NewReader(write(t, orig))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -341,7 +343,7 @@ func (f *failingReader) Read(p []byte) (int, error) {
 }
 
 func TestSnapshotReadError(t *testing.T) {
-	_, err := cluster.ReadSnapshot(io.MultiReader(strings.NewReader(`{"schemaVersion":"seaworthy.snapshot/v1","pods":[`), &failingReader{n: 10}))
+	_, err := snapshotfile.Read(io.MultiReader(strings.NewReader(`{"schemaVersion":"seaworthy.snapshot/v1","pods":[`), &failingReader{n: 10}))
 	if err == nil || !strings.Contains(err.Error(), "disk on fire") {
 		t.Fatalf("err = %v", err)
 	}
@@ -353,7 +355,7 @@ func TestReadSnapshotFile(t *testing.T) {
 	if err := os.WriteFile(path, write(t, smallSnapshot()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	s, err := cluster.ReadSnapshotFile(path)
+	s, err := snapshotfile.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -361,7 +363,7 @@ func TestReadSnapshotFile(t *testing.T) {
 		t.Errorf("got %s", mustJSON(t, s))
 	}
 	// cluster.Load recognises it as the only input.
-	if s, err = cluster.Load([]string{path}, cluster.ManifestOptions{Now: snapNow}); err != nil || s.Source != cluster.SourceSnapshot {
+	if s, err = manifests.Load([]string{path}, manifests.Options{Now: snapNow}); err != nil || s.Source != cluster.SourceSnapshot {
 		t.Fatalf("Load: %v", err)
 	}
 
@@ -369,12 +371,12 @@ func TestReadSnapshotFile(t *testing.T) {
 	if err := os.WriteFile(bad, []byte(`{"schemaVersion":"seaworthy.snapshot/v1","pods":[{"metadata":{"name":5}}]}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err = cluster.ReadSnapshotFile(bad)
+	_, err = snapshotfile.ReadFile(bad)
 	var ie *cluster.InputError
 	if !errors.As(err, &ie) || ie.Path != bad || !strings.HasPrefix(err.Error(), bad+": decode snapshot: pods[0]") {
 		t.Errorf("err = %v", err)
 	}
-	if _, err := cluster.ReadSnapshotFile(filepath.Join(dir, "missing.json")); err == nil || !strings.Contains(err.Error(), "no such file") {
+	if _, err := snapshotfile.ReadFile(filepath.Join(dir, "missing.json")); err == nil || !strings.Contains(err.Error(), "no such file") {
 		t.Errorf("missing file err = %v", err)
 	}
 }
@@ -384,7 +386,7 @@ func FuzzReadSnapshot(f *testing.F) {
 	f.Add([]byte(`{"schemaVersion":"seaworthy.snapshot/v1","gaps":[{"kind":"pods","reason":"forbidden"}],"x":[1,"]",{"}":[]}]}`))
 	f.Add([]byte(`{"schemaVersion":"seaworthy.snapshot/v1","pods":[{"spec":{"containers":[{"name":"\u0041"}]}}],"source":"live"}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		s, err := cluster.ReadSnapshot(bytes.NewReader(data))
+		s, err := snapshotfile.Read(bytes.NewReader(data))
 		if err != nil {
 			return
 		}

@@ -1,4 +1,4 @@
-package cluster
+package manifests
 
 import (
 	"errors"
@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/seaworthy-k8s/seaworthy/cluster"
 )
 
 var testNow = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -57,7 +59,7 @@ items:
 	writeFile(t, dir, "ignored.txt", `not yaml at all: [`)
 
 	var warnings []string
-	s, err := Load([]string{dir}, ManifestOptions{Now: testNow, Warn: func(m string) { warnings = append(warnings, m) }})
+	s, err := Load([]string{dir}, Options{Now: testNow, Warn: func(m string) { warnings = append(warnings, m) }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +72,7 @@ items:
 	if got := s.Nodes[0].CreationTimestamp.Time; !got.Equal(time.Date(2025, 6, 1, 10, 0, 0, 0, time.UTC)) {
 		t.Errorf("unquoted YAML timestamp decoded as %v", got)
 	}
-	if s.Source != SourceManifests || !s.CollectedAt.Equal(testNow) {
+	if s.Source != cluster.SourceManifests || !s.CollectedAt.Equal(testNow) {
 		t.Errorf("source %q at %v", s.Source, s.CollectedAt)
 	}
 	if len(s.Gaps) != 0 {
@@ -116,7 +118,7 @@ spec:
   minAvailable: 1
   selector: {}
 `)
-	s, err := Load([]string{p}, ManifestOptions{Now: testNow})
+	s, err := Load([]string{p}, Options{Now: testNow})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,13 +139,13 @@ spec:
 	if s.PDBs[0].Spec.Selector != nil {
 		t.Errorf("policy/v1beta1 empty selector must select nothing (nil in v1), got %v", s.PDBs[0].Spec.Selector)
 	}
-	if g, ok := s.GapFor(KindNodes); !ok || g.Reason != GapNotInInput {
+	if g, ok := s.GapFor(cluster.KindNodes); !ok || g.Reason != cluster.GapNotInInput {
 		t.Errorf("manifests without nodes must record a nodes gap, got %v", s.Gaps)
 	}
 }
 
 func TestLoadStdin(t *testing.T) {
-	s, err := Load([]string{"-"}, ManifestOptions{Now: testNow, Stdin: strings.NewReader("apiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n")})
+	s, err := Load([]string{"-"}, Options{Now: testNow, Stdin: strings.NewReader("apiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +172,7 @@ func TestLoadBadInput(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := writeFile(t, dir, "bad.yaml", tt.content)
-			_, err := Load([]string{p}, ManifestOptions{Now: testNow})
+			_, err := Load([]string{p}, Options{Now: testNow})
 			if err == nil {
 				t.Fatal("want an error")
 			}
@@ -180,7 +182,7 @@ func TestLoadBadInput(t *testing.T) {
 			if strings.Contains(err.Error(), "\n") {
 				t.Errorf("error is not one line: %q", err)
 			}
-			var ie *InputError
+			var ie *cluster.InputError
 			if !errors.As(err, &ie) {
 				t.Errorf("want an *InputError, got %T", err)
 			}
@@ -205,7 +207,7 @@ kind: Namespace
 metadata: {name: a}
 `)
 	var warnings []string
-	s, err := Load([]string{p}, ManifestOptions{Now: testNow, Warn: func(m string) { warnings = append(warnings, m) }})
+	s, err := Load([]string{p}, Options{Now: testNow, Warn: func(m string) { warnings = append(warnings, m) }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,11 +220,11 @@ metadata: {name: a}
 }
 
 func TestLoadMissingPath(t *testing.T) {
-	_, err := Load([]string{filepath.Join(t.TempDir(), "nope")}, ManifestOptions{Now: testNow})
+	_, err := Load([]string{filepath.Join(t.TempDir(), "nope")}, Options{Now: testNow})
 	if err == nil || !strings.Contains(err.Error(), "no such file or directory") {
 		t.Fatalf("err = %v", err)
 	}
-	_, err = Load([]string{t.TempDir()}, ManifestOptions{Now: testNow})
+	_, err = Load([]string{t.TempDir()}, Options{Now: testNow})
 	if err == nil || !strings.Contains(err.Error(), "no .yaml, .yml or .json files") {
 		t.Fatalf("empty dir err = %v", err)
 	}
@@ -232,18 +234,18 @@ func TestLoadSnapshotMustBeAlone(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, dir, "a.json", `{"schemaVersion":"seaworthy.snapshot/v1","collectedAt":"2026-01-01T00:00:00Z","source":"live"}`)
 	writeFile(t, dir, "b.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n")
-	if _, err := Load([]string{dir}, ManifestOptions{Now: testNow}); err == nil || !strings.Contains(err.Error(), "must be the only input") {
+	if _, err := Load([]string{dir}, Options{Now: testNow}); err == nil || !strings.Contains(err.Error(), "must be the only input") {
 		t.Fatalf("err = %v", err)
 	}
-	s, err := Load([]string{filepath.Join(dir, "a.json")}, ManifestOptions{Now: testNow})
+	s, err := Load([]string{filepath.Join(dir, "a.json")}, Options{Now: testNow})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Source != SourceSnapshot || s.OriginalSource != SourceLive {
+	if s.Source != cluster.SourceSnapshot || s.OriginalSource != cluster.SourceLive {
 		t.Errorf("source %q original %q", s.Source, s.OriginalSource)
 	}
 	writeFile(t, dir, "new.json", `{"schemaVersion":"seaworthy.snapshot/v9","collectedAt":"2026-01-01T00:00:00Z"}`)
-	if _, err := Load([]string{filepath.Join(dir, "new.json")}, ManifestOptions{Now: testNow}); err == nil || !strings.Contains(err.Error(), "newer") {
+	if _, err := Load([]string{filepath.Join(dir, "new.json")}, Options{Now: testNow}); err == nil || !strings.Contains(err.Error(), "newer") {
 		t.Fatalf("newer schema err = %v", err)
 	}
 }
@@ -263,7 +265,7 @@ spec:
       app: web
 `)
 	var warnings []string
-	s, err := Load([]string{p}, ManifestOptions{Now: testNow, Warn: func(m string) { warnings = append(warnings, m) }})
+	s, err := Load([]string{p}, Options{Now: testNow, Warn: func(m string) { warnings = append(warnings, m) }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package cluster
+package live
 
 import (
 	"context"
@@ -30,6 +30,8 @@ import (
 	"k8s.io/client-go/kubernetes/fake"
 	"k8s.io/client-go/rest"
 	k8stesting "k8s.io/client-go/testing"
+
+	"github.com/seaworthy-k8s/seaworthy/cluster"
 )
 
 var liveNow = time.Date(2026, 3, 4, 5, 6, 7, 890, time.FixedZone("CET", 3600))
@@ -73,7 +75,7 @@ func failList(resource string, err error) func(*fake.Clientset) {
 	}
 }
 
-func podNames(s *Snapshot) []string {
+func podNames(s *cluster.Snapshot) []string {
 	var out []string
 	for _, p := range s.Pods {
 		out = append(out, p.Namespace+"/"+p.Name)
@@ -87,7 +89,7 @@ func podNames(s *Snapshot) []string {
 func assertReadOnlyAndNoSecrets(t *testing.T, actions []k8stesting.Action) {
 	t.Helper()
 	allowed := map[types.NamespacedName]bool{}
-	for _, nn := range ConfigMapAllowList {
+	for _, nn := range cluster.ConfigMapAllowList() {
 		allowed[nn] = true
 	}
 	for _, a := range actions {
@@ -102,7 +104,7 @@ func assertReadOnlyAndNoSecrets(t *testing.T, actions []k8stesting.Action) {
 				continue
 			}
 			if nn := (types.NamespacedName{Namespace: g.GetNamespace(), Name: g.GetName()}); !allowed[nn] {
-				t.Errorf("get configmap %s is not in ConfigMapAllowList", nn)
+				t.Errorf("get configmap %s is not in cluster.ConfigMapAllowList()", nn)
 			}
 		case res == "selfsubjectaccessreviews":
 			if a.GetVerb() != "create" {
@@ -129,10 +131,10 @@ func TestLiveCollect(t *testing.T) {
 		setup   func(*fake.Clientset)
 		wantErr string
 		// wantGaps is compared exactly; nil means no gaps.
-		wantGaps []Gap
+		wantGaps []cluster.Gap
 		// wantCounts is checked for the kinds it names only.
-		wantCounts map[Kind]int
-		check      func(t *testing.T, s *Snapshot, actions []k8stesting.Action)
+		wantCounts map[cluster.Kind]int
+		check      func(t *testing.T, s *cluster.Snapshot, actions []k8stesting.Action)
 	}{
 		{
 			name: "objects of several kinds are collected and sorted",
@@ -143,8 +145,8 @@ func TestLiveCollect(t *testing.T) {
 				&appsv1.Deployment{ObjectMeta: objMeta("web", "api")},
 				&appsv1.Deployment{ObjectMeta: objMeta("kube-system", "coredns")},
 			},
-			wantCounts: map[Kind]int{KindPods: 4, KindNodes: 2, KindNamespaces: 2, KindDeployments: 2},
-			check: func(t *testing.T, s *Snapshot, _ []k8stesting.Action) {
+			wantCounts: map[cluster.Kind]int{cluster.KindPods: 4, cluster.KindNodes: 2, cluster.KindNamespaces: 2, cluster.KindDeployments: 2},
+			check: func(t *testing.T, s *cluster.Snapshot, _ []k8stesting.Action) {
 				if got, want := podNames(s), []string{"default/m", "kube-system/z", "web/a", "web/b"}; !slices.Equal(got, want) {
 					t.Errorf("pods = %v, want %v", got, want)
 				}
@@ -152,7 +154,7 @@ func TestLiveCollect(t *testing.T) {
 					t.Errorf("nodes, namespaces or deployments not sorted: %s, %s, %s",
 						s.Nodes[0].Name, s.Namespaces[0].Name, s.Deployments[0].Namespace)
 				}
-				if s.Source != SourceLive || s.SchemaVersion != SchemaVersion || s.Server.GitVersion != "v1.37.2" {
+				if s.Source != cluster.SourceLive || s.SchemaVersion != cluster.SchemaVersion || s.Server.GitVersion != "v1.37.2" {
 					t.Errorf("source %q, schema %q, gitVersion %q", s.Source, s.SchemaVersion, s.Server.GitVersion)
 				}
 				if want := time.Date(2026, 3, 4, 4, 6, 7, 0, time.UTC); !s.CollectedAt.Equal(want) || s.CollectedAt.Location() != time.UTC {
@@ -169,7 +171,7 @@ func TestLiveCollect(t *testing.T) {
 				&corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: "kube-system", Name: "coredns",
 					ManagedFields: managed, Annotations: lastApplied}},
 			},
-			check: func(t *testing.T, s *Snapshot, _ []k8stesting.Action) {
+			check: func(t *testing.T, s *cluster.Snapshot, _ []k8stesting.Action) {
 				p, n, cm := s.Pods[0], s.Nodes[0], s.ConfigMaps[0]
 				if p.ManagedFields != nil || n.ManagedFields != nil || cm.ManagedFields != nil {
 					t.Errorf("managedFields kept")
@@ -186,10 +188,10 @@ func TestLiveCollect(t *testing.T) {
 			name:    "denied access review for resourcequotas is a forbidden gap and no list",
 			deny:    denyResource("resourcequotas"),
 			objects: []runtime.Object{&corev1.ResourceQuota{ObjectMeta: objMeta("web", "q")}, pod("web", "a")},
-			wantGaps: []Gap{{Kind: KindResourceQuotas, Reason: GapForbidden,
+			wantGaps: []cluster.Gap{{Kind: cluster.KindResourceQuotas, Reason: cluster.GapForbidden,
 				Message: "the current identity may not list resourcequotas cluster-wide"}},
-			wantCounts: map[Kind]int{KindResourceQuotas: 0, KindPods: 1},
-			check: func(t *testing.T, _ *Snapshot, actions []k8stesting.Action) {
+			wantCounts: map[cluster.Kind]int{cluster.KindResourceQuotas: 0, cluster.KindPods: 1},
+			check: func(t *testing.T, _ *cluster.Snapshot, actions []k8stesting.Action) {
 				for _, a := range actions {
 					if a.GetResource().Resource == "resourcequotas" {
 						t.Errorf("resourcequotas were requested (%s) after a denied review", a.GetVerb())
@@ -206,33 +208,33 @@ func TestLiveCollect(t *testing.T) {
 						Resource: "selfsubjectaccessreviews"}, "", fmt.Errorf("no"))
 				})
 			},
-			wantCounts: map[Kind]int{KindPods: 1, KindResourceQuotas: 1},
+			wantCounts: map[cluster.Kind]int{cluster.KindPods: 1, cluster.KindResourceQuotas: 1},
 		},
 		{
 			name:    "403 on a list is a forbidden gap",
 			objects: []runtime.Object{pod("web", "a"), &corev1.Node{ObjectMeta: objMeta("", "n")}},
 			setup: failList("pods", apierrors.NewForbidden(schema.GroupResource{Resource: "pods"}, "",
 				fmt.Errorf(`User "bob" cannot list resource "pods" in API group "" at the cluster scope`))),
-			wantGaps: []Gap{{Kind: KindPods, Reason: GapForbidden,
+			wantGaps: []cluster.Gap{{Kind: cluster.KindPods, Reason: cluster.GapForbidden,
 				Message: `list pods: pods is forbidden: User "bob" cannot list resource "pods" in API group "" at the cluster scope`}},
-			wantCounts: map[Kind]int{KindPods: 0, KindNodes: 1},
+			wantCounts: map[cluster.Kind]int{cluster.KindPods: 0, cluster.KindNodes: 1},
 		},
 		{
 			name:  "404 on a list is a not-installed gap",
 			setup: failList("ingresses", apierrors.NewNotFound(schema.GroupResource{Group: "networking.k8s.io", Resource: "ingresses"}, "")),
-			wantGaps: []Gap{{Kind: KindIngresses, Reason: GapNotInstalled,
+			wantGaps: []cluster.Gap{{Kind: cluster.KindIngresses, Reason: cluster.GapNotInstalled,
 				Message: "the API server does not serve ingresses.networking.k8s.io (networking.k8s.io/v1)"}},
 		},
 		{
 			name:  "server timeout on a list is a timeout gap",
 			setup: failList("leases", apierrors.NewTimeoutError("request did not complete within 60s", 0)),
-			wantGaps: []Gap{{Kind: KindLeases, Reason: GapTimeout,
+			wantGaps: []cluster.Gap{{Kind: cluster.KindLeases, Reason: cluster.GapTimeout,
 				Message: "list leases.coordination.k8s.io: Timeout: request did not complete within 60s"}},
 		},
 		{
 			name:  "other list errors are error gaps",
 			setup: failList("jobs", apierrors.NewInternalError(fmt.Errorf("etcd is sad"))),
-			wantGaps: []Gap{{Kind: KindJobs, Reason: GapError,
+			wantGaps: []cluster.Gap{{Kind: cluster.KindJobs, Reason: cluster.GapError,
 				Message: "list jobs.batch: Internal error occurred: etcd is sad"}},
 		},
 		{
@@ -254,18 +256,18 @@ func TestLiveCollect(t *testing.T) {
 					return false, nil, nil
 				})
 			},
-			wantGaps: []Gap{
-				{Kind: KindConfigMaps, Namespace: "kube-system", Name: "kube-dns", Reason: GapForbidden,
+			wantGaps: []cluster.Gap{
+				{Kind: cluster.KindConfigMaps, Namespace: "kube-system", Name: "kube-dns", Reason: cluster.GapForbidden,
 					Message: `get configmap kube-system/kube-dns: configmaps "kube-dns" is forbidden: no`},
-				{Kind: KindConfigMaps, Namespace: "kube-system", Name: "kubeadm-config", Reason: GapForbidden,
+				{Kind: cluster.KindConfigMaps, Namespace: "kube-system", Name: "kubeadm-config", Reason: cluster.GapForbidden,
 					Message: "the current identity may not get configmap kube-system/kubeadm-config"},
 			},
-			wantCounts: map[Kind]int{KindConfigMaps: 1},
-			check: func(t *testing.T, s *Snapshot, actions []k8stesting.Action) {
+			wantCounts: map[cluster.Kind]int{cluster.KindConfigMaps: 1},
+			check: func(t *testing.T, s *cluster.Snapshot, actions []k8stesting.Action) {
 				if _, ok := s.ConfigMap("kube-system", "coredns"); !ok {
 					t.Errorf("kube-system/coredns not collected")
 				}
-				if _, ok := s.GapFor(KindConfigMaps); ok {
+				if _, ok := s.GapFor(cluster.KindConfigMaps); ok {
 					t.Errorf("a kind-wide configmaps gap was recorded")
 				}
 				gets := 0
@@ -275,7 +277,7 @@ func TestLiveCollect(t *testing.T) {
 					}
 				}
 				// Every allow-listed name but the one whose review was denied.
-				if want := len(ConfigMapAllowList) - 1; gets != want {
+				if want := len(cluster.ConfigMapAllowList()) - 1; gets != want {
 					t.Errorf("%d configmap gets, want %d", gets, want)
 				}
 			},
@@ -297,9 +299,9 @@ func TestLiveCollect(t *testing.T) {
 				})
 			},
 			objects: []runtime.Object{pod("web", "a")},
-			wantGaps: []Gap{{Kind: KindServerVersion, Reason: GapForbidden,
+			wantGaps: []cluster.Gap{{Kind: KindServerVersion, Reason: cluster.GapForbidden,
 				Message: "get server version: forbidden: no"}},
-			wantCounts: map[Kind]int{KindPods: 1},
+			wantCounts: map[cluster.Kind]int{cluster.KindPods: 1},
 		},
 		{
 			name: "transport failure is a fatal one-line reachability error",
@@ -318,7 +320,7 @@ func TestLiveCollect(t *testing.T) {
 			if tc.setup != nil {
 				tc.setup(fc)
 			}
-			s, err := Collect(t.Context(), fc, LiveOptions{Dynamic: notInstalledDynamic(), Now: func() time.Time { return liveNow }})
+			s, err := CollectWith(t.Context(), fc, Options{Dynamic: notInstalledDynamic(), Now: func() time.Time { return liveNow }})
 			assertReadOnlyAndNoSecrets(t, fc.Actions())
 			if tc.wantErr != "" {
 				if err == nil || err.Error() != tc.wantErr {
@@ -407,7 +409,7 @@ func TestLivePagination(t *testing.T) {
 			name:      "a token that keeps expiring gives up with an error gap",
 			expire:    func(off, n int) bool { return off == 3 },
 			wantCalls: 2 * (maxListRestarts + 1),
-			wantGap:   GapError,
+			wantGap:   cluster.GapError,
 		},
 	}
 	for _, tc := range tests {
@@ -415,8 +417,8 @@ func TestLivePagination(t *testing.T) {
 			pp := &pagedPods{pods: pods, expire: tc.expire}
 			fc := newLiveFake(t, nil)
 			fc.PrependReactor("list", "pods", pp.react)
-			var last LiveProgress
-			s, err := Collect(t.Context(), fc, LiveOptions{Dynamic: notInstalledDynamic(), PageSize: 3, Progress: func(p LiveProgress) { last = p }})
+			var last Progress
+			s, err := CollectWith(t.Context(), fc, Options{Dynamic: notInstalledDynamic(), PageSize: 3, Progress: func(p Progress) { last = p }})
 			if err != nil {
 				t.Fatalf("Collect: %v", err)
 			}
@@ -431,15 +433,15 @@ func TestLivePagination(t *testing.T) {
 					t.Errorf("list with limit %d, want 3", l)
 				}
 			}
-			g, ok := s.GapFor(KindPods)
+			g, ok := s.GapFor(cluster.KindPods)
 			if tc.wantGap == "" && ok {
 				t.Errorf("unexpected gap %+v", g)
 			}
 			if tc.wantGap != "" && (!ok || g.Reason != tc.wantGap || !strings.Contains(g.Message, "continue token expired")) {
 				t.Errorf("gap = %+v (found %v), want reason %s about the expired token", g, ok, tc.wantGap)
 			}
-			if last.Objects != len(tc.wantPods) || last.KindsDone != len(Kinds) || last.KindsTotal != len(Kinds) {
-				t.Errorf("last progress = %+v, want %d objects and %d/%d kinds", last, len(tc.wantPods), len(Kinds), len(Kinds))
+			if last.Objects != len(tc.wantPods) || last.KindsDone != len(cluster.Kinds) || last.KindsTotal != len(cluster.Kinds) {
+				t.Errorf("last progress = %+v, want %d objects and %d/%d kinds", last, len(tc.wantPods), len(cluster.Kinds), len(cluster.Kinds))
 			}
 		})
 	}
@@ -454,37 +456,37 @@ func TestLiveProgressIsSerialized(t *testing.T) {
 	fc := newLiveFake(t, nil, objs...)
 	// Plain variables: the race detector catches concurrent Progress calls.
 	calls, maxDone := 0, 0
-	_, err := Collect(t.Context(), fc, LiveOptions{Dynamic: notInstalledDynamic(), Concurrency: 8, Progress: func(p LiveProgress) {
+	_, err := CollectWith(t.Context(), fc, Options{Dynamic: notInstalledDynamic(), Concurrency: 8, Progress: func(p Progress) {
 		calls++
 		maxDone = max(maxDone, p.KindsDone)
 	}})
 	if err != nil {
 		t.Fatalf("Collect: %v", err)
 	}
-	if calls < len(Kinds) || maxDone != len(Kinds) {
-		t.Errorf("%d progress calls reaching %d kinds done, want at least %d reaching %d", calls, maxDone, len(Kinds), len(Kinds))
+	if calls < len(cluster.Kinds) || maxDone != len(cluster.Kinds) {
+		t.Errorf("%d progress calls reaching %d kinds done, want at least %d reaching %d", calls, maxDone, len(cluster.Kinds), len(cluster.Kinds))
 	}
 }
 
 func TestLiveListersCoverKinds(t *testing.T) {
-	for _, k := range Kinds {
+	for _, k := range cluster.Kinds {
 		_, ok := liveListers[k.Kind]
 		switch {
-		case k.Kind == KindConfigMaps && ok:
+		case k.Kind == cluster.KindConfigMaps && ok:
 			t.Errorf("configmaps have a lister; they must only be read by name")
 		case k.Optional:
 			if ok {
 				t.Errorf("custom kind %s has a typed lister", k.Kind)
 			}
-			if customStores[k.Kind] == nil {
-				t.Errorf("custom kind %s has no entry in customStores", k.Kind)
+			if cluster.ListStore[unstructured.Unstructured](k.Kind) == nil {
+				t.Errorf("custom kind %s is not stored as unstructured objects", k.Kind)
 			}
-		case k.Kind != KindConfigMaps && !ok:
+		case k.Kind != cluster.KindConfigMaps && !ok:
 			t.Errorf("kind %s has no entry in liveListers", k.Kind)
 		}
 	}
 	for kind := range liveListers {
-		if _, ok := InfoFor(kind); !ok {
+		if _, ok := cluster.InfoFor(kind); !ok {
 			t.Errorf("liveListers has %s, which is not in Kinds", kind)
 		}
 	}
@@ -543,9 +545,9 @@ func TestLiveUnreachable(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(t.Context(), tc.timeout)
 			defer cancel()
-			s, err := CollectLive(ctx, &rest.Config{Host: tc.host(t)}, LiveOptions{})
+			s, err := Collect(ctx, &rest.Config{Host: tc.host(t)}, Options{})
 			if err == nil {
-				t.Fatalf("CollectLive succeeded (%d gaps), want an error", len(s.Gaps))
+				t.Fatalf("Collect succeeded (%d gaps), want an error", len(s.Gaps))
 			}
 			msg := err.Error()
 			for _, part := range tc.wantParts {
@@ -599,14 +601,14 @@ func TestLiveGapReason(t *testing.T) {
 		err  error
 		want string
 	}{
-		{name: "forbidden", ctx: t.Context(), err: apierrors.NewForbidden(schema.GroupResource{Resource: "pods"}, "", fmt.Errorf("no")), want: GapForbidden},
-		{name: "not found", ctx: t.Context(), err: apierrors.NewNotFound(schema.GroupResource{Resource: "leases"}, ""), want: GapNotInstalled},
-		{name: "gateway timeout", ctx: t.Context(), err: apierrors.NewTimeoutError("slow", 0), want: GapTimeout},
-		{name: "server timeout", ctx: t.Context(), err: apierrors.NewServerTimeout(schema.GroupResource{Resource: "pods"}, "list", 1), want: GapTimeout},
+		{name: "forbidden", ctx: t.Context(), err: apierrors.NewForbidden(schema.GroupResource{Resource: "pods"}, "", fmt.Errorf("no")), want: cluster.GapForbidden},
+		{name: "not found", ctx: t.Context(), err: apierrors.NewNotFound(schema.GroupResource{Resource: "leases"}, ""), want: cluster.GapNotInstalled},
+		{name: "gateway timeout", ctx: t.Context(), err: apierrors.NewTimeoutError("slow", 0), want: cluster.GapTimeout},
+		{name: "server timeout", ctx: t.Context(), err: apierrors.NewServerTimeout(schema.GroupResource{Resource: "pods"}, "list", 1), want: cluster.GapTimeout},
 		{name: "client deadline inside a transport error", ctx: t.Context(),
-			err: &url.Error{Op: "Get", URL: "https://h/api/v1/pods", Err: context.DeadlineExceeded}, want: GapTimeout},
-		{name: "any error once the collection deadline passed", ctx: expired, err: fmt.Errorf("stream error"), want: GapTimeout},
-		{name: "anything else", ctx: t.Context(), err: apierrors.NewInternalError(fmt.Errorf("boom")), want: GapError},
+			err: &url.Error{Op: "Get", URL: "https://h/api/v1/pods", Err: context.DeadlineExceeded}, want: cluster.GapTimeout},
+		{name: "any error once the collection deadline passed", ctx: expired, err: fmt.Errorf("stream error"), want: cluster.GapTimeout},
+		{name: "anything else", ctx: t.Context(), err: apierrors.NewInternalError(fmt.Errorf("boom")), want: cluster.GapError},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -620,7 +622,7 @@ func TestLiveGapReason(t *testing.T) {
 // customListKinds registers the custom kinds with the fake dynamic client.
 var customListKinds = func() map[schema.GroupVersionResource]string {
 	m := map[schema.GroupVersionResource]string{}
-	for _, k := range Kinds {
+	for _, k := range cluster.Kinds {
 		if k.Optional {
 			m[k.GVR] = k.Name + "List"
 		}
@@ -659,18 +661,18 @@ func TestLiveCustomResources(t *testing.T) {
 		return true, nil, apierrors.NewNotFound(a.GetResource().GroupResource(), "")
 	})
 	fc := newLiveFake(t, nil)
-	s, err := Collect(t.Context(), fc, LiveOptions{Dynamic: dc})
+	s, err := CollectWith(t.Context(), fc, Options{Dynamic: dc})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(s.VeleroSchedules) != 1 || s.VeleroSchedules[0].GetName() != "daily" || s.VeleroSchedules[0].GetManagedFields() != nil {
 		t.Errorf("velero schedules = %+v, want daily without managedFields", s.VeleroSchedules)
 	}
-	var kinds []Kind
+	var kinds []cluster.Kind
 	for _, g := range s.Gaps {
 		kinds = append(kinds, g.Kind)
 	}
-	if !slices.Equal(kinds, []Kind{KindETCDSnapshotFiles}) {
+	if !slices.Equal(kinds, []cluster.Kind{cluster.KindETCDSnapshotFiles}) {
 		t.Errorf("gaps = %+v, want only the forbidden etcdsnapshotfiles (a CRD that is not installed is no gap)", s.Gaps)
 	}
 }

@@ -1,4 +1,4 @@
-package cluster
+package manifests
 
 import (
 	"bytes"
@@ -16,41 +16,32 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/seaworthy-k8s/seaworthy/cluster"
+	"github.com/seaworthy-k8s/seaworthy/cluster/snapshotfile"
 )
 
-// ManifestOptions configures LoadManifests.
-type ManifestOptions struct {
+// Options configures Load.
+type Options struct {
 	// Now is the snapshot's CollectedAt: the run's start, or --now.
 	Now time.Time
 	// Stdin is read for the path "-".
 	Stdin io.Reader
 	// Warn receives one line per skipped document (unknown kinds).
 	Warn func(msg string)
+	// DefaultNamespace is the namespace of namespaced objects that name
+	// none, as kubectl apply -n gives it; empty means "default".
+	DefaultNamespace string
 }
-
-// InputError is bad input at a file position. Its message is one line:
-// "path:line: what is wrong".
-type InputError struct {
-	Path string
-	Line int
-	Err  error
-}
-
-func (e *InputError) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %v", e.Path, e.Line, e.Err)
-	}
-	return fmt.Sprintf("%s: %v", e.Path, e.Err)
-}
-
-func (e *InputError) Unwrap() error { return e.Err }
 
 // manifestExts are the file extensions read when walking a directory.
 var manifestExts = map[string]bool{".yaml": true, ".yml": true, ".json": true}
 
 // Load reads the inputs named by paths: manifest files, directories
-// (recursively, .yaml/.yml/.json), "-" for stdin, or a single snapshot file.
-func Load(paths []string, opts ManifestOptions) (*Snapshot, error) {
+// (recursively, .yaml/.yml/.json), "-" for stdin, or a single snapshot file
+// (read by snapshotfile). Each object's file and line is kept in
+// Snapshot.Origins, under its effective namespace.
+func Load(paths []string, opts Options) (*cluster.Snapshot, error) {
 	files, err := expandPaths(paths)
 	if err != nil {
 		return nil, err
@@ -58,7 +49,7 @@ func Load(paths []string, opts ManifestOptions) (*Snapshot, error) {
 	if len(files) == 0 {
 		return nil, fmt.Errorf("no .yaml, .yml or .json files in %s", strings.Join(paths, ", "))
 	}
-	s := &Snapshot{SchemaVersion: SchemaVersion, CollectedAt: opts.Now.UTC(), Source: SourceManifests}
+	s := &cluster.Snapshot{SchemaVersion: cluster.SchemaVersion, CollectedAt: opts.Now.UTC(), Source: cluster.SourceManifests}
 	for _, f := range files {
 		if f != "-" {
 			snap, err := sniffSnapshotFile(f)
@@ -67,34 +58,34 @@ func Load(paths []string, opts ManifestOptions) (*Snapshot, error) {
 			}
 			if snap {
 				if len(files) > 1 {
-					return nil, &InputError{Path: f, Err: errors.New("a snapshot file must be the only input")}
+					return nil, &cluster.InputError{Path: f, Err: errors.New("a snapshot file must be the only input")}
 				}
-				return ReadSnapshotFile(f)
+				return snapshotfile.ReadFile(f)
 			}
 		}
 		data, err := readInput(f, opts.Stdin)
 		if err != nil {
 			return nil, err
 		}
-		if IsSnapshot(data) {
+		if snapshotfile.Is(data) {
 			if len(files) > 1 {
-				return nil, &InputError{Path: f, Err: errors.New("a snapshot file must be the only input")}
+				return nil, &cluster.InputError{Path: f, Err: errors.New("a snapshot file must be the only input")}
 			}
-			snap, err := ReadSnapshot(bytes.NewReader(data))
+			snap, err := snapshotfile.Read(bytes.NewReader(data))
 			if err != nil {
-				return nil, &InputError{Path: f, Err: err}
+				return nil, &cluster.InputError{Path: f, Err: err}
 			}
 			return snap, nil
 		}
-		if err := decodeManifests(s, f, data, opts.Warn); err != nil {
+		if err := decodeManifests(s, f, data, &opts); err != nil {
 			return nil, err
 		}
 	}
 	if len(s.Nodes) == 0 {
-		s.Gaps = append(s.Gaps, Gap{Kind: KindNodes, Reason: GapNotInInput,
+		s.Gaps = append(s.Gaps, cluster.Gap{Kind: cluster.KindNodes, Reason: cluster.GapNotInInput,
 			Message: "the manifests hold no Node objects, so there is no whole-cluster context"})
 	}
-	s.Normalize()
+	cluster.Finish(s, cluster.FinishOptions{DefaultNamespace: opts.DefaultNamespace})
 	return s, nil
 }
 
@@ -162,7 +153,7 @@ func expandPaths(paths []string) ([]string, error) {
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 // decodeManifests decodes a multi-document YAML (or JSON) stream.
-func decodeManifests(s *Snapshot, path string, data []byte, warn func(string)) error {
+func decodeManifests(s *cluster.Snapshot, path string, data []byte, opts *Options) error {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	for {
 		var doc yaml.Node
@@ -173,9 +164,9 @@ func decodeManifests(s *Snapshot, path string, data []byte, warn func(string)) e
 		if err != nil {
 			if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
 				line, _ := strconv.Atoi(m[1])
-				return &InputError{Path: path, Line: line, Err: errors.New(m[2])}
+				return &cluster.InputError{Path: path, Line: line, Err: errors.New(m[2])}
 			}
-			return &InputError{Path: path, Err: errors.New(strings.TrimPrefix(err.Error(), "yaml: "))}
+			return &cluster.InputError{Path: path, Err: errors.New(strings.TrimPrefix(err.Error(), "yaml: "))}
 		}
 		if len(doc.Content) == 0 {
 			continue
@@ -184,42 +175,44 @@ func decodeManifests(s *Snapshot, path string, data []byte, warn func(string)) e
 		if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
 			continue
 		}
-		if err := addDocument(s, path, root, warn); err != nil {
+		if err := addDocument(s, path, root, opts); err != nil {
 			return err
 		}
 	}
 }
 
 // addDocument adds one object, or each item of a List.
-func addDocument(s *Snapshot, path string, n *yaml.Node, warn func(string)) error {
+func addDocument(s *cluster.Snapshot, path string, n *yaml.Node, opts *Options) error {
+	warn := opts.Warn
 	v, err := nodeValue(n)
 	if err != nil {
 		var le *lineError
 		if errors.As(err, &le) {
-			return &InputError{Path: path, Line: le.line, Err: errors.New(le.msg)}
+			return &cluster.InputError{Path: path, Line: le.line, Err: errors.New(le.msg)}
 		}
-		return &InputError{Path: path, Line: n.Line, Err: err}
+		return &cluster.InputError{Path: path, Line: n.Line, Err: err}
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {
-		return &InputError{Path: path, Line: n.Line, Err: errors.New("document is not an object")}
+		return &cluster.InputError{Path: path, Line: n.Line, Err: errors.New("document is not an object")}
 	}
 	apiVersion, _ := obj["apiVersion"].(string)
 	kind, _ := obj["kind"].(string)
 	if apiVersion == "" || kind == "" {
-		return &InputError{Path: path, Line: n.Line, Err: errors.New("document has no apiVersion or kind")}
+		return &cluster.InputError{Path: path, Line: n.Line, Err: errors.New("document has no apiVersion or kind")}
 	}
 	if strings.HasSuffix(kind, "List") {
 		if items := mappingValue(n, "items"); items != nil && items.Kind == yaml.SequenceNode {
 			for _, item := range items.Content {
-				if err := addDocument(s, path, item, warn); err != nil {
+				if err := addDocument(s, path, item, opts); err != nil {
 					return err
 				}
 			}
 			return nil
 		}
 	}
-	if _, ok := LookupKind(apiVersion, kind); !ok {
+	info, ok := cluster.LookupKind(apiVersion, kind)
+	if !ok {
 		if warn != nil {
 			warn(fmt.Sprintf("%s:%d: skipping %s %s %q: not a kind seaworthy reads", path, n.Line, apiVersion, kind, objectName(obj)))
 		}
@@ -227,10 +220,10 @@ func addDocument(s *Snapshot, path string, n *yaml.Node, warn func(string)) erro
 	}
 	data, err := json.Marshal(obj)
 	if err != nil {
-		return &InputError{Path: path, Line: n.Line, Err: err}
+		return &cluster.InputError{Path: path, Line: n.Line, Err: err}
 	}
 	err = s.AddObject(apiVersion, kind, data, true)
-	var unknown *UnknownFieldError
+	var unknown *cluster.UnknownFieldError
 	if errors.As(err, &unknown) {
 		// kubectl warns about unknown fields and the API server drops
 		// them; so do we, naming the object so a typo is easy to find.
@@ -240,8 +233,16 @@ func addDocument(s *Snapshot, path string, n *yaml.Node, warn func(string)) erro
 		err = s.AddObject(apiVersion, kind, data, false)
 	}
 	if err != nil {
-		return &InputError{Path: path, Line: n.Line, Err: fmt.Errorf("decode %s %s: %w", apiVersion, kind, err)}
+		return &cluster.InputError{Path: path, Line: n.Line, Err: fmt.Errorf("decode %s %s: %w", apiVersion, kind, err)}
 	}
+	ns := ""
+	if info.Namespaced {
+		md, _ := obj["metadata"].(map[string]any)
+		if ns, _ = md["namespace"].(string); ns == "" {
+			ns = cluster.FinishOptions{DefaultNamespace: opts.DefaultNamespace}.EffectiveNamespace()
+		}
+	}
+	s.Origins = append(s.Origins, cluster.Origin{Kind: info.Kind, Namespace: ns, Name: objectName(obj), File: path, Line: n.Line})
 	return nil
 }
 
@@ -354,15 +355,5 @@ func sniffSnapshotFile(path string) (bool, error) {
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
 		return false, fmt.Errorf("read %s: %w", path, unwrapPathError(err))
 	}
-	return IsSnapshot(head[:n]), nil
-}
-
-// IsSnapshot reports whether data looks like a seaworthy snapshot file.
-func IsSnapshot(data []byte) bool {
-	head := data
-	if len(head) > 4096 {
-		head = head[:4096]
-	}
-	head = bytes.TrimSpace(head)
-	return len(head) > 0 && head[0] == '{' && bytes.Contains(head, []byte(`"seaworthy.snapshot/`))
+	return snapshotfile.Is(head[:n]), nil
 }

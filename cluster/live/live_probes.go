@@ -1,4 +1,4 @@
-package cluster
+package live
 
 import (
 	"bufio"
@@ -16,6 +16,8 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/rest"
+
+	"github.com/seaworthy-k8s/seaworthy/cluster"
 )
 
 // AnonymousProbePath is the path of the unauthenticated probe: the core API
@@ -51,7 +53,7 @@ func (c *collector) probeReadyz(ctx context.Context) {
 		err = nil // not ready: the body still lists the checks, failing ones with [-]
 	}
 	if err != nil {
-		c.addGap(Gap{Kind: KindReadyz, Reason: gapReason(ctx, err), Message: "get /readyz?verbose: " + oneLine(err.Error())})
+		c.addGap(cluster.Gap{Kind: cluster.KindReadyz, Reason: gapReason(ctx, err), Message: "get /readyz?verbose: " + oneLine(err.Error())})
 		return
 	}
 	c.snap.Server.ReadyzChecks = parseReadyz(body)
@@ -82,7 +84,7 @@ func (c *collector) probeDiscovery() {
 	_, lists, err := c.client.Discovery().ServerGroupsAndResources()
 	if err != nil {
 		var failed *discovery.ErrGroupDiscoveryFailed
-		reason := GapError
+		reason := cluster.GapError
 		if errors.As(err, &failed) {
 			var groups []string
 			for gv := range failed.Groups {
@@ -91,18 +93,18 @@ func (c *collector) probeDiscovery() {
 			sort.Strings(groups)
 			err = fmt.Errorf("discovery failed for %s", strings.Join(groups, ", "))
 		} else if apierrors.IsForbidden(err) {
-			reason = GapForbidden
+			reason = cluster.GapForbidden
 		}
-		c.addGap(Gap{Kind: KindAPIResources, Reason: reason, Message: oneLine(err.Error())})
+		c.addGap(cluster.Gap{Kind: cluster.KindAPIResources, Reason: reason, Message: oneLine(err.Error())})
 	}
-	var out []APIResource
+	var out []cluster.APIResource
 	for _, l := range lists {
 		gv, perr := schema.ParseGroupVersion(l.GroupVersion)
 		if perr != nil {
 			continue
 		}
 		for _, r := range l.APIResources {
-			out = append(out, APIResource{Group: gv.Group, Version: gv.Version, Resource: r.Name,
+			out = append(out, cluster.APIResource{Group: gv.Group, Version: gv.Version, Resource: r.Name,
 				Kind: r.Kind, Namespaced: r.Namespaced, Verbs: append([]string(nil), r.Verbs...)})
 		}
 	}
@@ -126,42 +128,42 @@ func (c *collector) probeAnonymous(ctx context.Context, cfg *rest.Config) {
 	anon := rest.AnonymousClientConfig(cfg)
 	hc, err := rest.HTTPClientFor(anon)
 	if err != nil {
-		c.addGap(Gap{Kind: KindAnonymous, Reason: GapError, Message: "build an anonymous client: " + oneLine(err.Error())})
+		c.addGap(cluster.Gap{Kind: cluster.KindAnonymous, Reason: cluster.GapError, Message: "build an anonymous client: " + oneLine(err.Error())})
 		return
 	}
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	base, _, err := rest.DefaultServerUrlFor(anon)
 	if err != nil {
-		c.addGap(Gap{Kind: KindAnonymous, Reason: GapError, Message: "anonymous probe: " + oneLine(err.Error())})
+		c.addGap(cluster.Gap{Kind: cluster.KindAnonymous, Reason: cluster.GapError, Message: "anonymous probe: " + oneLine(err.Error())})
 		return
 	}
 	u := *base
 	u.Path = strings.TrimSuffix(u.Path, "/") + AnonymousProbePath
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		c.addGap(Gap{Kind: KindAnonymous, Reason: GapError, Message: "anonymous probe: " + oneLine(err.Error())})
+		c.addGap(cluster.Gap{Kind: cluster.KindAnonymous, Reason: cluster.GapError, Message: "anonymous probe: " + oneLine(err.Error())})
 		return
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
 		_, cause := transportCause(c.snap.Server.Host, err)
-		c.addGap(Gap{Kind: KindAnonymous, Reason: gapReason(ctx, err), Message: "anonymous GET " + AnonymousProbePath + ": " + oneLine(cause.Error())})
-		c.addGap(Gap{Kind: KindServingCert, Reason: gapReason(ctx, err), Message: "no TLS handshake: " + oneLine(cause.Error())})
+		c.addGap(cluster.Gap{Kind: cluster.KindAnonymous, Reason: gapReason(ctx, err), Message: "anonymous GET " + AnonymousProbePath + ": " + oneLine(cause.Error())})
+		c.addGap(cluster.Gap{Kind: cluster.KindServingCert, Reason: gapReason(ctx, err), Message: "no TLS handshake: " + oneLine(cause.Error())})
 		return
 	}
 	resp.Body.Close()
-	c.snap.Server.Anonymous = &AnonymousProbe{Path: AnonymousProbePath, StatusCode: resp.StatusCode}
+	c.snap.Server.Anonymous = &cluster.AnonymousProbe{Path: AnonymousProbePath, StatusCode: resp.StatusCode}
 	if resp.TLS == nil || len(resp.TLS.PeerCertificates) == 0 {
-		c.addGap(Gap{Kind: KindServingCert, Reason: GapError, Message: "the connection to " + u.Host + " is not TLS"})
+		c.addGap(cluster.Gap{Kind: cluster.KindServingCert, Reason: cluster.GapError, Message: "the connection to " + u.Host + " is not TLS"})
 		return
 	}
 	c.snap.Server.ServingCert = certInfo(resp.TLS.PeerCertificates)
 }
 
 // certInfo summarizes a presented chain: its earliest expiry and whose.
-func certInfo(chain []*x509.Certificate) *CertInfo {
+func certInfo(chain []*x509.Certificate) *cluster.CertInfo {
 	leaf := chain[0]
-	ci := &CertInfo{LeafSubject: leaf.Subject.String(), LeafDNSNames: leaf.DNSNames, ChainLength: len(chain)}
+	ci := &cluster.CertInfo{LeafSubject: leaf.Subject.String(), LeafDNSNames: leaf.DNSNames, ChainLength: len(chain)}
 	for i, cert := range chain {
 		if i == 0 || cert.NotAfter.Before(ci.NotAfter) {
 			ci.NotAfter = cert.NotAfter.UTC()

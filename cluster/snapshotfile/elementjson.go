@@ -1,4 +1,4 @@
-package cluster
+package snapshotfile
 
 import (
 	"bytes"
@@ -16,6 +16,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/seaworthy-k8s/seaworthy/cluster/internal/share"
 )
 
 // elementJSON decodes list elements, which are most of a snapshot's bytes.
@@ -40,7 +42,7 @@ var elementJSON = func() jsoniter.API {
 type decodeScratch struct {
 	raw []byte
 	// share holds the string maps seen so far, for stringMapDecoder.
-	share *sharer
+	share *share.Sharer
 	pairs [][2]string
 	// lists holds the resource lists seen so far, by their text.
 	lists map[string]corev1.ResourceList
@@ -57,7 +59,7 @@ type decodeScratch struct {
 
 func newDecodeScratch() *decodeScratch {
 	// raw must not be nil: json-iterator takes a nil buffer for "not capturing".
-	return &decodeScratch{seed: maphash.MakeSeed(), raw: make([]byte, 0, 512), share: newSharer(),
+	return &decodeScratch{seed: maphash.MakeSeed(), raw: make([]byte, 0, 512), share: share.New(),
 		lists: map[string]corev1.ResourceList{}}
 }
 
@@ -238,7 +240,7 @@ func (stringMapDecoder) Decode(ptr unsafe.Pointer, iter *jsoniter.Iterator) {
 	}
 	if *m == nil {
 		if pairs, ok := d.flatObject(raw); ok {
-			*m = d.share.pairsMap(pairs, d.internView)
+			*m = d.share.PairsMap(pairs, d.internView)
 			return
 		}
 	}
@@ -340,7 +342,7 @@ func (resourceListDecoder) Decode(ptr unsafe.Pointer, iter *jsoniter.Iterator) {
 		if pairs, ok := d.flatObject(raw); ok && len(pairs) > 0 {
 			d.key = d.key[:0]
 			for _, p := range pairs {
-				d.key = appendKeyPart(appendKeyPart(d.key, p[0]), p[1])
+				d.key = share.AppendKeyPart(share.AppendKeyPart(d.key, p[0]), p[1])
 			}
 			if v, ok := d.lists[view(d.key)]; ok {
 				*l = v

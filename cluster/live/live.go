@@ -1,4 +1,4 @@
-package cluster
+package live
 
 import (
 	"context"
@@ -20,14 +20,15 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
+
+	"github.com/seaworthy-k8s/seaworthy/cluster"
 )
 
-// LiveOptions configures a live collection. The zero value is ready to use.
-type LiveOptions struct {
+// Options configures a live collection. The zero value is ready to use.
+type Options struct {
 	// PageSize is the limit of each LIST request (default 500).
 	PageSize int64
 	// Concurrency is how many kinds are listed at once (default 4).
@@ -38,24 +39,24 @@ type LiveOptions struct {
 	// Collection runs on several goroutines, but calls to Progress are
 	// serialized: it is never called concurrently with itself, so it needs
 	// no locking of its own. It should return quickly.
-	Progress func(LiveProgress)
+	Progress func(Progress)
 	// Dynamic reads the custom resource kinds (KindInfo.Optional). Without
-	// it they are recorded as gaps. CollectLive sets it.
+	// it they are recorded as gaps. Collect sets it.
 	Dynamic dynamic.Interface
 }
 
-// LiveProgress reports how far a live collection has come.
-type LiveProgress struct {
+// Progress reports how far a live collection has come.
+type Progress struct {
 	// KindsDone counts kinds finished (read, or recorded as a Gap) out of
 	// KindsTotal.
 	KindsDone, KindsTotal int
 	// Objects counts objects read so far, over all kinds.
 	Objects int
 	// Current is the kind whose page arrived or that just finished.
-	Current Kind
+	Current cluster.Kind
 }
 
-// Defaults for LiveOptions and ConfigureClient.
+// Defaults for Options and ConfigureClient.
 const (
 	DefaultPageSize    = 500
 	DefaultConcurrency = 4
@@ -67,22 +68,7 @@ const (
 
 // KindServerVersion is the Gap kind recorded when the API server answered
 // but would not tell its version (for example 403 on /version).
-const KindServerVersion Kind = "version"
-
-// ConfigMapAllowList names the only ConfigMaps seaworthy reads. They are
-// fetched one by one with GET; ConfigMaps are never listed, and Secrets are
-// never read at all.
-var ConfigMapAllowList = []types.NamespacedName{
-	{Namespace: "kube-system", Name: "coredns"},
-	{Namespace: "kube-system", Name: "kube-dns"},
-	{Namespace: "kube-system", Name: "kube-dns-autoscaler"},
-	{Namespace: "kube-system", Name: "coredns-autoscaler"},
-	{Namespace: "kube-system", Name: "dns-autoscaler"},
-	{Namespace: "kube-system", Name: "kubeadm-config"},
-	// k3s and rke2 record etcd snapshots here (before ETCDSnapshotFile).
-	{Namespace: "kube-system", Name: "k3s-etcd-snapshots"},
-	{Namespace: "kube-system", Name: "rke2-etcd-snapshots"},
-}
+const KindServerVersion cluster.Kind = "version"
 
 // ConfigureClient returns a copy of cfg tuned for collection: protobuf for
 // built-in kinds (with JSON accepted as a fallback) and QPS/Burst raised to
@@ -101,9 +87,9 @@ func ConfigureClient(cfg *rest.Config) *rest.Config {
 	return c
 }
 
-// CollectLive builds a clientset from cfg (after ConfigureClient) and
-// collects a Snapshot through it, as Collect does. Server.Host is cfg.Host.
-func CollectLive(ctx context.Context, cfg *rest.Config, opts LiveOptions) (*Snapshot, error) {
+// Collect builds a clientset from cfg (after ConfigureClient) and
+// collects a Snapshot through it, as CollectWith does. Server.Host is cfg.Host.
+func Collect(ctx context.Context, cfg *rest.Config, opts Options) (*cluster.Snapshot, error) {
 	client, err := kubernetes.NewForConfig(ConfigureClient(cfg))
 	if err != nil {
 		return nil, fmt.Errorf("build a client for %s: %w", cfg.Host, err)
@@ -118,7 +104,7 @@ func CollectLive(ctx context.Context, cfg *rest.Config, opts LiveOptions) (*Snap
 	return collect(ctx, client, cfg, opts)
 }
 
-// Collect reads every kind in Kinds through client into a Snapshot with
+// CollectWith reads every kind in cluster.Kinds through client into a Snapshot with
 // Source "live".
 //
 // It first asks the server for its version: a server that cannot be reached,
@@ -129,19 +115,20 @@ func CollectLive(ctx context.Context, cfg *rest.Config, opts LiveOptions) (*Snap
 // failed) becomes a Gap. Before
 // listing a kind it asks a SelfSubjectAccessReview whether the list is
 // allowed cluster-wide. Secrets are never read; ConfigMaps only by name from
-// ConfigMapAllowList. Objects are sorted by namespace and name, gaps by
-// SortGaps, so the result does not depend on timing.
+// cluster.ConfigMapAllowList. Like every source it ends with
+// cluster.Finish: objects sorted by namespace and name, gaps by SortGaps,
+// so the result does not depend on timing.
 //
 // A deadline on ctx bounds the whole collection: kinds not read by then
 // become timeout gaps.
-func Collect(ctx context.Context, client kubernetes.Interface, opts LiveOptions) (*Snapshot, error) {
+func CollectWith(ctx context.Context, client kubernetes.Interface, opts Options) (*cluster.Snapshot, error) {
 	return collect(ctx, client, nil, opts)
 }
 
-// collect does the work of Collect and CollectLive; cfg, when set, is the
+// collect does the work of Collect and CollectWith; cfg, when set, is the
 // client's configuration, which the probes that need a connection of
 // their own (the anonymous request, the TLS handshake) start from.
-func collect(ctx context.Context, client kubernetes.Interface, cfg *rest.Config, opts LiveOptions) (*Snapshot, error) {
+func collect(ctx context.Context, client kubernetes.Interface, cfg *rest.Config, opts Options) (*cluster.Snapshot, error) {
 	host := ""
 	if cfg != nil {
 		host = cfg.Host
@@ -155,11 +142,11 @@ func collect(ctx context.Context, client kubernetes.Interface, cfg *rest.Config,
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	s := &Snapshot{
-		SchemaVersion: SchemaVersion,
+	s := &cluster.Snapshot{
+		SchemaVersion: cluster.SchemaVersion,
 		CollectedAt:   opts.Now().UTC().Truncate(time.Second),
-		Source:        SourceLive,
-		Server:        ServerInfo{Host: host},
+		Source:        cluster.SourceLive,
+		Server:        cluster.ServerInfo{Host: host},
 	}
 	if err := readServerVersion(ctx, client, s); err != nil {
 		return nil, err
@@ -181,14 +168,14 @@ func collect(ctx context.Context, client kubernetes.Interface, cfg *rest.Config,
 	if err := ctx.Err(); errors.Is(err, context.Canceled) {
 		return nil, fmt.Errorf("collect from the API server: %w", err)
 	}
-	s.SortGaps()
+	cluster.Finish(s, cluster.FinishOptions{Tidied: true})
 	return s, nil
 }
 
 // readServerVersion is the reachability check. Transport failures and 401
 // are fatal; any other answer proves the server is there, so a refusal to
 // tell the version is only a gap.
-func readServerVersion(ctx context.Context, client kubernetes.Interface, s *Snapshot) error {
+func readServerVersion(ctx context.Context, client kubernetes.Interface, s *cluster.Snapshot) error {
 	info, err := client.Discovery().ServerVersionWithContext(ctx)
 	if err == nil {
 		s.Server.GitVersion = info.GitVersion
@@ -199,7 +186,7 @@ func readServerVersion(ctx context.Context, client kubernetes.Interface, s *Snap
 	}
 	var status apierrors.APIStatus
 	if errors.As(err, &status) {
-		s.Gaps = append(s.Gaps, Gap{Kind: KindServerVersion, Reason: gapReason(ctx, err),
+		s.Gaps = append(s.Gaps, cluster.Gap{Kind: KindServerVersion, Reason: gapReason(ctx, err),
 			Message: "get server version: " + oneLine(err.Error())})
 		return nil
 	}
@@ -278,8 +265,8 @@ func (c *collector) fail(what string, err error) {
 // collector reads the kinds of one Snapshot concurrently.
 type collector struct {
 	client kubernetes.Interface
-	opts   LiveOptions
-	snap   *Snapshot
+	opts   Options
+	snap   *cluster.Snapshot
 	// noReview is set once the SelfSubjectAccessReview API itself failed
 	// with forbidden or not found, so the preflight is not asked again.
 	noReview atomic.Bool
@@ -298,12 +285,12 @@ type collector struct {
 func (c *collector) run(ctx context.Context) {
 	sem := make(chan struct{}, c.opts.Concurrency)
 	var wg sync.WaitGroup
-	for i := range Kinds {
-		k := &Kinds[i]
+	for i := range cluster.Kinds {
+		k := &cluster.Kinds[i]
 		select {
 		case sem <- struct{}{}:
 		case <-ctx.Done():
-			c.addGap(Gap{Kind: k.Kind, Reason: gapReason(ctx, ctx.Err()),
+			c.addGap(cluster.Gap{Kind: k.Kind, Reason: gapReason(ctx, ctx.Err()),
 				Message: fmt.Sprintf("list %s: %v", k.Kind, ctx.Err())})
 			c.finish(k.Kind)
 			continue
@@ -318,8 +305,8 @@ func (c *collector) run(ctx context.Context) {
 }
 
 // collectKind reads one kind, or records why it could not.
-func (c *collector) collectKind(ctx context.Context, k *KindInfo) {
-	if k.Kind == KindConfigMaps {
+func (c *collector) collectKind(ctx context.Context, k *cluster.KindInfo) {
+	if k.Kind == cluster.KindConfigMaps {
 		c.collectConfigMaps(ctx)
 		return
 	}
@@ -327,18 +314,18 @@ func (c *collector) collectKind(ctx context.Context, k *KindInfo) {
 	why := "no live lister for this kind"
 	if k.Optional {
 		ok, why = c.opts.Dynamic != nil, "no dynamic client to read custom resources with"
-		list = func(ctx context.Context, _ kubernetes.Interface, pageSize int64, s *Snapshot, page func(int)) error {
+		list = func(ctx context.Context, _ kubernetes.Interface, pageSize int64, s *cluster.Snapshot, page func(int)) error {
 			return listCustom(ctx, c.opts.Dynamic, k, pageSize, s, page)
 		}
 	}
 	if !ok {
-		c.addGap(Gap{Kind: k.Kind, Reason: GapError, Message: fmt.Sprintf("list %s: %s", k.Kind, why)})
+		c.addGap(cluster.Gap{Kind: k.Kind, Reason: cluster.GapError, Message: fmt.Sprintf("list %s: %s", k.Kind, why)})
 		return
 	}
 	allowed, answered := c.review(ctx, &authorizationv1.ResourceAttributes{
 		Verb: "list", Group: k.GVR.Group, Version: k.GVR.Version, Resource: k.GVR.Resource})
 	if answered && !allowed {
-		c.addGap(Gap{Kind: k.Kind, Reason: GapForbidden,
+		c.addGap(cluster.Gap{Kind: k.Kind, Reason: cluster.GapForbidden,
 			Message: fmt.Sprintf("the current identity may not list %s cluster-wide", k.Kind)})
 		return
 	}
@@ -359,31 +346,30 @@ func (c *collector) collectKind(ctx context.Context, k *KindInfo) {
 // not exist is simply absent; one that cannot be read is a Gap naming it.
 func (c *collector) collectConfigMaps(ctx context.Context) {
 	var got []corev1.ConfigMap
-	for _, nn := range ConfigMapAllowList {
+	for _, nn := range cluster.ConfigMapAllowList() {
 		allowed, answered := c.review(ctx, &authorizationv1.ResourceAttributes{
 			Verb: "get", Version: "v1", Resource: "configmaps", Namespace: nn.Namespace, Name: nn.Name})
 		if answered && !allowed {
-			c.addGap(Gap{Kind: KindConfigMaps, Namespace: nn.Namespace, Name: nn.Name, Reason: GapForbidden,
+			c.addGap(cluster.Gap{Kind: cluster.KindConfigMaps, Namespace: nn.Namespace, Name: nn.Name, Reason: cluster.GapForbidden,
 				Message: fmt.Sprintf("the current identity may not get configmap %s", nn)})
 			continue
 		}
 		cm, err := c.client.CoreV1().ConfigMaps(nn.Namespace).Get(ctx, nn.Name, metav1.GetOptions{})
 		switch {
 		case err == nil:
-			stripObject(cm)
+			cluster.Tidy(cm)
 			got = append(got, *cm)
-			c.page(KindConfigMaps, 1)
+			c.page(cluster.KindConfigMaps, 1)
 		case apierrors.IsNotFound(err):
 		case lostServer(ctx, err):
 			c.fail("reading configmap "+nn.String(), err)
 			return
 		default:
-			c.addGap(Gap{Kind: KindConfigMaps, Namespace: nn.Namespace, Name: nn.Name, Reason: gapReason(ctx, err),
+			c.addGap(cluster.Gap{Kind: cluster.KindConfigMaps, Namespace: nn.Namespace, Name: nn.Name, Reason: gapReason(ctx, err),
 				Message: fmt.Sprintf("get configmap %s: %s", nn, oneLine(err.Error()))})
 		}
 	}
-	sortByNamespaceName(got)
-	c.snap.ConfigMaps = got
+	cluster.ListStore[corev1.ConfigMap](cluster.KindConfigMaps)(c.snap, got)
 }
 
 // review asks the API server whether the current identity may perform attrs.
@@ -415,13 +401,13 @@ func (c *collector) review(ctx context.Context, attrs *authorizationv1.ResourceA
 }
 
 // listGap turns a failed list of k into a Gap.
-func listGap(ctx context.Context, k *KindInfo, err error) Gap {
+func listGap(ctx context.Context, k *cluster.KindInfo, err error) cluster.Gap {
 	reason := gapReason(ctx, err)
 	msg := fmt.Sprintf("list %s: %s", k.Kind, oneLine(err.Error()))
-	if reason == GapNotInstalled {
+	if reason == cluster.GapNotInstalled {
 		msg = fmt.Sprintf("the API server does not serve %s (%s)", k.Kind, k.GVR.GroupVersion())
 	}
-	return Gap{Kind: k.Kind, Reason: reason, Message: msg}
+	return cluster.Gap{Kind: k.Kind, Reason: reason, Message: msg}
 }
 
 // gapReason classifies a read error as one of the Gap reasons.
@@ -429,27 +415,27 @@ func gapReason(ctx context.Context, err error) string {
 	var ne net.Error
 	switch {
 	case apierrors.IsForbidden(err):
-		return GapForbidden
+		return cluster.GapForbidden
 	case apierrors.IsNotFound(err):
-		return GapNotInstalled
+		return cluster.GapNotInstalled
 	case apierrors.IsTimeout(err), apierrors.IsServerTimeout(err),
 		errors.Is(err, context.DeadlineExceeded), errors.Is(ctx.Err(), context.DeadlineExceeded),
 		errors.As(err, &ne) && ne.Timeout():
-		return GapTimeout
+		return cluster.GapTimeout
 	default:
-		return GapError
+		return cluster.GapError
 	}
 }
 
 // addGap records g.
-func (c *collector) addGap(g Gap) {
+func (c *collector) addGap(g cluster.Gap) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.snap.Gaps = append(c.snap.Gaps, g)
 }
 
 // page counts delta more objects of kind and reports progress.
-func (c *collector) page(kind Kind, delta int) {
+func (c *collector) page(kind cluster.Kind, delta int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.objects += delta
@@ -457,7 +443,7 @@ func (c *collector) page(kind Kind, delta int) {
 }
 
 // finish counts kind as done and reports progress.
-func (c *collector) finish(kind Kind) {
+func (c *collector) finish(kind cluster.Kind) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.done++
@@ -465,9 +451,9 @@ func (c *collector) finish(kind Kind) {
 }
 
 // progress calls opts.Progress; c.mu must be held, which serializes calls.
-func (c *collector) progress(kind Kind) {
+func (c *collector) progress(kind cluster.Kind) {
 	if c.opts.Progress != nil {
-		c.opts.Progress(LiveProgress{KindsDone: c.done, KindsTotal: len(Kinds), Objects: c.objects, Current: kind})
+		c.opts.Progress(Progress{KindsDone: c.done, KindsTotal: len(cluster.Kinds), Objects: c.objects, Current: kind})
 	}
 }
 
