@@ -276,3 +276,58 @@ spec:
 		t.Errorf("warnings = %q", warnings)
 	}
 }
+
+// Each object's file and line is kept under its effective namespace, and
+// namespace-less objects take that namespace, as kubectl apply -n does.
+func TestLoadOriginsAndDefaultNamespace(t *testing.T) {
+	dir := t.TempDir()
+	p := writeFile(t, dir, "app.yaml", `apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: reader}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: viewer}
+---
+apiVersion: v1
+kind: List
+items:
+- apiVersion: apps/v1
+  kind: ReplicaSet
+  metadata: {name: web-1, namespace: team-a}
+  spec: {selector: {matchLabels: {app: web}}, template: {metadata: {labels: {app: web}}}}
+`)
+	for _, tt := range []struct{ flag, want string }{{"", "default"}, {"argocd", "argocd"}} {
+		s, err := Load([]string{dir}, Options{Now: testNow, DefaultNamespace: tt.flag})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(s.Roles) != 1 || s.Roles[0].Namespace != tt.want {
+			t.Errorf("-n %q: roles %v, want one in %s", tt.flag, s.Roles, tt.want)
+		}
+		if len(s.ReplicaSets) != 1 || s.ReplicaSets[0].Namespace != "team-a" {
+			t.Errorf("-n %q: replicasets %v, want team-a/web-1", tt.flag, s.ReplicaSets)
+		}
+		for _, c := range []struct {
+			kind     cluster.Kind
+			ns, name string
+			line     int
+		}{
+			{cluster.KindRoles, tt.want, "reader", 1},
+			{cluster.KindClusterRoles, "", "viewer", 5},
+			{cluster.KindReplicaSets, "team-a", "web-1", 12},
+		} {
+			o, ok := s.OriginOf(c.kind, c.ns, c.name)
+			if !ok || o.File != p || o.Line != c.line {
+				t.Errorf("-n %q: OriginOf(%s, %q, %q) = %+v, %v; want %s:%d", tt.flag, c.kind, c.ns, c.name, o, ok, p, c.line)
+			}
+		}
+		if _, ok := s.OriginOf(cluster.KindRoles, "", "reader"); ok {
+			t.Errorf("-n %q: the role's origin is kept under no namespace", tt.flag)
+		}
+		// ReplicaSets are optional: manifests without them are no gap.
+		if _, ok := s.GapFor(cluster.KindReplicaSets); ok {
+			t.Errorf("-n %q: ReplicaSets are a gap", tt.flag)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 
@@ -34,5 +35,23 @@ func TestReadSnapshotTrims(t *testing.T) {
 	}
 	if got.Pods[0].Spec.Containers[0].Env != nil || got.Pods[0].Spec.Volumes != nil || got.Nodes[0].Status.Images != nil {
 		t.Errorf("read snapshot not trimmed")
+	}
+}
+
+// A snapshot file keeps where a manifest's objects were read.
+func TestSnapshotKeepsOrigins(t *testing.T) {
+	s := &cluster.Snapshot{SchemaVersion: cluster.SchemaVersion, Source: cluster.SourceManifests,
+		Roles:   []rbacv1.Role{{ObjectMeta: metav1.ObjectMeta{Name: "reader", Namespace: "default"}}},
+		Origins: []cluster.Origin{{Kind: cluster.KindRoles, Namespace: "default", Name: "reader", File: "app.yaml", Line: 4}}}
+	var buf bytes.Buffer
+	if err := Write(&buf, s); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Read(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o, ok := got.OriginOf(cluster.KindRoles, "default", "reader"); !ok || o.File != "app.yaml" || o.Line != 4 {
+		t.Errorf("OriginOf = %+v, %v after a round trip", o, ok)
 	}
 }

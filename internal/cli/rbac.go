@@ -45,7 +45,11 @@ read).`,
 }
 
 func newRBACOptions(streams genericiooptions.IOStreams) *rbacOptions {
-	return &rbacOptions{source: newSourceOptions(streams), streams: streams}
+	source := newSourceOptions(streams)
+	// -n here is the namespace of the request or subject (below), not
+	// kubectl's default namespace for -f input.
+	source.configFlags.Namespace = nil
+	return &rbacOptions{source: source, streams: streams}
 }
 
 func (o *rbacOptions) addFlags(cmd *cobra.Command) {

@@ -34,8 +34,8 @@ type sourceOptions struct {
 
 func newSourceOptions(streams genericiooptions.IOStreams) *sourceOptions {
 	cf := genericclioptions.NewConfigFlags(false)
-	// seaworthy reads every namespace; -n would suggest otherwise.
-	cf.Namespace = nil
+	// A live read covers every namespace; -n/--namespace is kubectl's
+	// apply -n for -f input: the namespace of objects that name none.
 	cf.CacheDir = nil
 	timeout := "30s"
 	cf.Timeout = &timeout
@@ -70,6 +70,9 @@ func (o *sourceOptions) validate() error {
 	if o.now != "" && len(o.filenames) == 0 {
 		return errors.New("--now applies only to -f input; a live audit uses the time it reads the cluster")
 	}
+	if o.defaultNamespace() != "" && len(o.filenames) == 0 {
+		return errors.New("-n/--namespace applies only to -f input (the namespace of objects that name none); a live audit reads every namespace")
+	}
 	return nil
 }
 
@@ -77,9 +80,10 @@ func (o *sourceOptions) validate() error {
 func (o *sourceOptions) load(ctx context.Context) (*cluster.Snapshot, error) {
 	if len(o.filenames) > 0 {
 		return manifests.Load(o.filenames, manifests.Options{
-			Now:   o.nowTime,
-			Stdin: o.streams.In,
-			Warn:  func(msg string) { slog.Warn(msg) },
+			Now:              o.nowTime,
+			Stdin:            o.streams.In,
+			Warn:             func(msg string) { slog.Warn(msg) },
+			DefaultNamespace: o.defaultNamespace(),
 		})
 	}
 	cfg, err := o.restConfig()
@@ -101,6 +105,15 @@ func (o *sourceOptions) load(ctx context.Context) (*cluster.Snapshot, error) {
 
 // liveMemoryLimit is the soft memory limit of a live read.
 const liveMemoryLimit = 224 << 20
+
+// defaultNamespace is the -n/--namespace value, if the command has the
+// flag (rbac commands give -n a meaning of their own).
+func (o *sourceOptions) defaultNamespace() string {
+	if o.configFlags.Namespace == nil {
+		return ""
+	}
+	return *o.configFlags.Namespace
+}
 
 func (o *sourceOptions) restConfig() (*rest.Config, error) {
 	if o.inCluster {
