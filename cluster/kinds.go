@@ -334,8 +334,8 @@ func (s *Snapshot) AddObject(apiVersion, kind string, data []byte, strict bool) 
 }
 
 // Normalize strips managedFields and last-applied annotations from every
-// object, trims templated pods, node image lists and ReplicaSets (see
-// trim.go), and orders each kind by namespace and name, so snapshots of the
+// object, trims templated pods and node image lists (see trim.go), and
+// orders each kind by namespace and name, so snapshots of the
 // same objects from different sources compare equal. Finish calls it.
 func (s *Snapshot) Normalize() { s.normalize(false) }
 

@@ -676,3 +676,29 @@ func TestLiveCustomResources(t *testing.T) {
 		t.Errorf("gaps = %+v, want only the forbidden etcdsnapshotfiles (a CRD that is not installed is no gap)", s.Gaps)
 	}
 }
+
+// ReplicaSets are listed like every kind and kept as metadata, replicas and
+// selector: their pod templates never reach the snapshot.
+func TestLiveReplicaSetsKeepMetadataOnly(t *testing.T) {
+	rs := &appsv1.ReplicaSet{
+		ObjectMeta: metav1.ObjectMeta{Name: "web-5d8f", Namespace: "a", ManagedFields: []metav1.ManagedFieldsEntry{{Manager: "kcm"}},
+			OwnerReferences: []metav1.OwnerReference{{APIVersion: "apps/v1", Kind: "Deployment", Name: "web"}}},
+		Spec: appsv1.ReplicaSetSpec{Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "web"}},
+			Template: corev1.PodTemplateSpec{Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "web", Image: "web:1"}}}}},
+	}
+	fc := newLiveFake(t, nil, rs)
+	s, err := CollectWith(t.Context(), fc, Options{Dynamic: notInstalledDynamic()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.ReplicaSets) != 1 {
+		t.Fatalf("got %d ReplicaSets, want 1", len(s.ReplicaSets))
+	}
+	got := s.ReplicaSets[0]
+	if got.Name != "web-5d8f" || got.OwnerReferences[0].Name != "web" || got.Spec.Selector.MatchLabels["app"] != "web" || got.ManagedFields != nil {
+		t.Errorf("ReplicaSet = %+v", got)
+	}
+	if _, ok := s.GapFor(cluster.KindReplicaSets); ok {
+		t.Errorf("replicasets are a gap: %v", s.Gaps)
+	}
+}

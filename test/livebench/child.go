@@ -47,7 +47,7 @@ const (
 	modeLoad = "load"
 	// modeNoop exits at once: its peak RSS is what every child inherits.
 	modeNoop = "noop"
-	// modeCollect runs seaworthy's live collection (cluster.CollectLive,
+	// modeCollect runs seaworthy's live collection (live.Collect,
 	// as the CLI calls it) and drops the snapshot: the audit without
 	// checks and report.
 	modeCollect = "collect"

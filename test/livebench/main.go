@@ -81,7 +81,7 @@ func main() {
 	flag.StringVar(&o.seaworthy, "seaworthy", "bin/seaworthy", "seaworthy binary to measure (`make build`)")
 	flag.StringVar(&o.baseline, "baseline", "", "also measure this other seaworthy binary (say, one built before a change), alternating with -seaworthy")
 	flag.BoolVar(&o.floor, "floor", true, "also run the bytes-only LIST floor")
-	flag.BoolVar(&o.collect, "collect", false, "also run seaworthy's live collection alone (cluster.CollectLive, no checks or report)")
+	flag.BoolVar(&o.collect, "collect", false, "also run seaworthy's live collection alone (live.Collect, no checks or report)")
 	flag.StringVar(&o.profile, "profile", "", "after the runs, profile one in-process audit (cli.Execute) into `DIR`/cpu.pprof and heap.pprof")
 	flag.StringVar(&o.kubeconfig, "kubeconfig", "", "measure the cluster of this kubeconfig (e.g. one held by -hold) instead of starting and loading one")
 	flag.BoolVar(&o.hold, "hold", false, "after loading, print the kubeconfig and wait for Ctrl-C instead of measuring (to profile by hand)")
