@@ -7,6 +7,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/seaworthy-k8s/seaworthy/cluster"
+	"github.com/seaworthy-k8s/seaworthy/cluster/authz"
 )
 
 // Well-known namespaces and names.
@@ -42,6 +43,12 @@ type Index struct {
 
 	leasesOnce sync.Once
 	leases     map[string]*coordinationv1.Lease
+
+	rbacOnce sync.Once
+	rbac     *authz.Model
+
+	resourcesOnce sync.Once
+	resources     *authz.Resources
 }
 
 // New returns the index of s. It does no work until asked.
