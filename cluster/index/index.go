@@ -49,6 +49,9 @@ type Index struct {
 
 	resourcesOnce sync.Once
 	resources     *authz.Resources
+
+	// Facts added for one check area go below, each block commented with
+	// the area that added it.
 }
 
 // New returns the index of s. It does no work until asked.
