@@ -12,8 +12,8 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/seaworthy-k8s/seaworthy/checks"
-	"github.com/seaworthy-k8s/seaworthy/cluster/authz"
 	"github.com/seaworthy-k8s/seaworthy/cluster"
+	"github.com/seaworthy-k8s/seaworthy/cluster/authz"
 	"github.com/seaworthy-k8s/seaworthy/report"
 )
 
@@ -137,12 +137,12 @@ members, which RBAC does not know.`,
 // grantJSON is one grant in JSON output.
 type grantJSON struct {
 	Subject         authz.Subject `json:"subject"`
-	Binding         string       `json:"binding"`
-	Role            string       `json:"role"`
-	Rule            ruleJSON     `json:"rule"`
-	Scope           string       `json:"scope"`
-	AggregationPath []string     `json:"aggregationPath,omitempty"`
-	Platform        bool         `json:"platform"`
+	Binding         string        `json:"binding"`
+	Role            string        `json:"role"`
+	Rule            ruleJSON      `json:"rule"`
+	Scope           string        `json:"scope"`
+	AggregationPath []string      `json:"aggregationPath,omitempty"`
+	Platform        bool          `json:"platform"`
 }
 
 type ruleJSON struct {
