@@ -1,37 +1,77 @@
 package checks
 
-// All returns every built-in check in catalog order. This list is the
-// registry: a check that is not here does not exist.
-func All() []Check {
-	return []Check{
-		// Namespace quotas (quotas.go)
-		quota001, quota002, quota003, quota004, quota005,
-		// Cluster DNS (dns.go)
-		dns001, dns002, dns003, dns004, dns005, dns006,
-		// Control plane (controlplane.go)
-		cp001, cp002, cp003, cp004,
-		// etcd (etcd.go)
-		etcd001, etcd002, etcd003,
-		// API access (apiaccess.go)
-		sec001, sec002, cert001,
-		// RBAC least privilege (rbac.go)
-		rbac001, rbac002, rbac003, rbac004, rbac005, rbac006, rbac007, rbac008, rbac009, rbac010,
+import (
+	"github.com/seaworthy-k8s/seaworthy/checks/apiaccess"
+	"github.com/seaworthy-k8s/seaworthy/checks/check"
+	"github.com/seaworthy-k8s/seaworthy/checks/controlplane"
+	"github.com/seaworthy-k8s/seaworthy/checks/dns"
+	"github.com/seaworthy-k8s/seaworthy/checks/etcd"
+	"github.com/seaworthy-k8s/seaworthy/checks/quota"
+	"github.com/seaworthy-k8s/seaworthy/checks/rbac"
+	"github.com/seaworthy-k8s/seaworthy/cluster"
+	"github.com/seaworthy-k8s/seaworthy/result"
+)
+
+// Options holds every area's thresholds, one field per area, so a config
+// file maps onto it one to one. Start from DefaultOptions.
+type Options struct {
+	Quota        quota.Options        `json:"quota"`
+	DNS          dns.Options          `json:"dns"`
+	ControlPlane controlplane.Options `json:"controlPlane"`
+	Etcd         etcd.Options         `json:"etcd"`
+	APIAccess    apiaccess.Options    `json:"apiAccess"`
+	RBAC         rbac.Options         `json:"rbac"`
+}
+
+// DefaultOptions returns every area's documented defaults.
+func DefaultOptions() Options {
+	return Options{
+		Quota:        quota.DefaultOptions(),
+		DNS:          dns.DefaultOptions(),
+		ControlPlane: controlplane.DefaultOptions(),
+		Etcd:         etcd.DefaultOptions(),
+		APIAccess:    apiaccess.DefaultOptions(),
+		RBAC:         rbac.DefaultOptions(),
 	}
 }
 
-// ByID returns the registered check with id.
-func ByID(id string) (Check, bool) {
-	for _, c := range All() {
+// All returns every built-in check in catalog order, evaluating with o.
+// This list is the registry: a check that is not here does not exist.
+func All(o Options) []check.Check {
+	var all []check.Check
+	for _, area := range [][]check.Check{
+		quota.Checks(o.Quota),               // QUOTA-001..005
+		dns.Checks(o.DNS),                   // DNS-001..006
+		controlplane.Checks(o.ControlPlane), // CP-001..004
+		etcd.Checks(o.Etcd),                 // ETCD-001..003
+		apiaccess.Checks(o.APIAccess),       // SEC-001, SEC-002, CERT-001
+		rbac.Checks(o.RBAC),                 // RBAC-001..010
+	} {
+		all = append(all, area...)
+	}
+	return all
+}
+
+// Catalog returns every check with the default options, for listings and
+// documentation.
+func Catalog() []check.Check { return All(DefaultOptions()) }
+
+// ByID returns the registered check with id, with the default options.
+func ByID(id string) (check.Check, bool) {
+	for _, c := range Catalog() {
 		if c.ID == id {
 			return c, true
 		}
 	}
-	return Check{}, false
+	return check.Check{}, false
 }
 
+// Run evaluates cs against snap over one index (see check.Run).
+func Run(snap *cluster.Snapshot, cs []check.Check) []result.Result { return check.Run(snap, cs) }
+
 // Metas returns the descriptions of cs, in order.
-func Metas(cs []Check) []Meta {
-	ms := make([]Meta, len(cs))
+func Metas(cs []check.Check) []result.Meta {
+	ms := make([]result.Meta, len(cs))
 	for i, c := range cs {
 		ms[i] = c.Meta
 	}

@@ -36,7 +36,8 @@ func (o FinishOptions) EffectiveNamespace() string {
 //     effective namespace, as kubectl apply does (only manifests lack one,
 //     but it is harmless for every source);
 //  2. objects are normalized (see Normalize) and origins sorted;
-//  3. the platform is detected and stored in Server.Platform.
+//  3. the platform is detected once and stored in Server.Platform and
+//     Server.Detected.
 func Finish(s *Snapshot, o FinishOptions) {
 	ns := o.EffectiveNamespace()
 	for i := range Kinds {
@@ -54,7 +55,7 @@ func Finish(s *Snapshot, o FinishOptions) {
 		s.normalize(o.Tidied)
 		sortOrigins(s.Origins)
 	}
-	// platform: s.Server.Platform = DetectPlatform(s).Name (cluster/platform.go, being moved here).
+	s.SetPlatform()
 }
 
 // Origin says where in the input an object was read: a manifest's file

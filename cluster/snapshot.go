@@ -86,14 +86,18 @@ type Snapshot struct {
 	Gaps []Gap `json:"gaps,omitempty"`
 }
 
-// ServerInfo describes the API server the snapshot was read from. Every
-// field but Host is filled only by a live collection (or a snapshot file
-// saved from one); nil or empty means not collected, and a live probe that
-// failed also leaves a Gap of the matching Kind* below.
+// ServerInfo describes the API server the snapshot was read from. Platform
+// and Detected are filled by every source's finishing step (see
+// DetectPlatform); every other field but Host only by a live collection (or
+// a snapshot file saved from one): nil or empty means not collected, and a
+// live probe that failed also leaves a Gap of the matching Kind* below.
 type ServerInfo struct {
 	Host       string `json:"host,omitempty"`
 	GitVersion string `json:"gitVersion,omitempty"`
-	Platform   string `json:"platform,omitempty"`
+	// Platform names the platform ("kubeadm", "eks", "openshift", …, or
+	// "unknown"), and Detected says how it was decided.
+	Platform string        `json:"platform,omitempty"`
+	Detected *PlatformInfo `json:"platformDetection,omitempty"`
 	// ReadyzChecks are the check names /readyz?verbose lists, in order
 	// ("ping", "etcd", "etcd-override-0", "poststarthook/...").
 	ReadyzChecks []string `json:"readyzChecks,omitempty"`

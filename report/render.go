@@ -1,10 +1,6 @@
 package report
 
-import (
-	"fmt"
-	"io"
-	"strings"
-)
+import "io"
 
 // Renderer writes a report in one format.
 type Renderer interface {
@@ -20,21 +16,24 @@ type RenderOptions struct {
 	DocsBase string
 }
 
-// Formats lists the output formats in help order.
-var Formats = []string{"table", "json", "yaml"}
+// Formats lists the report's output formats in help order.
+var Formats = FormatsFor((*Report)(nil))
 
-// NewRenderer returns the renderer for format.
-func NewRenderer(format string, opts RenderOptions) (Renderer, error) {
-	switch format {
-	case "table":
-		return tableRenderer{opts: opts}, nil
-	case "json":
-		return jsonRenderer{}, nil
-	case "yaml":
-		return yamlRenderer{}, nil
+// NewRenderer returns the renderer of a report format.
+func NewRenderer(name string, opts RenderOptions) (Renderer, error) {
+	if err := CheckFormat(name, (*Report)(nil)); err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("unknown output format %q (want one of: %s)", format, strings.Join(Formats, ", "))
+	return registered{name: name, opts: opts}, nil
 }
+
+// registered renders a report through the registry.
+type registered struct {
+	name string
+	opts RenderOptions
+}
+
+func (r registered) Render(w io.Writer, rep *Report) error { return Render(w, r.name, rep, r.opts) }
 
 // categoryOrder returns the categories of the checks in a report in the
 // order their first check appears in results.

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"bytes"
 	"encoding/json"
 	"io"
 
@@ -17,24 +16,7 @@ func (yamlRenderer) Render(w io.Writer, r *Report) error {
 	if err != nil {
 		return err
 	}
-	// JSON is YAML: parse it into nodes (which keep key order), then drop
-	// the flow and quoting styles so it prints as ordinary block YAML.
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return err
-	}
-	plain(&doc)
-	var buf bytes.Buffer
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(&doc); err != nil {
-		return err
-	}
-	if err := enc.Close(); err != nil {
-		return err
-	}
-	_, err = w.Write(buf.Bytes())
-	return err
+	return jsonAsYAML(w, data)
 }
 
 func plain(n *yaml.Node) {

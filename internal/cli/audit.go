@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"strings"
@@ -10,6 +9,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/seaworthy-k8s/seaworthy/checks"
+	"github.com/seaworthy-k8s/seaworthy/checks/check"
 	"github.com/seaworthy-k8s/seaworthy/report"
 )
 
@@ -22,8 +22,7 @@ type auditOptions struct {
 	exclude    []string
 
 	threshold report.FailOn
-	renderer  report.Renderer
-	selected  []checks.Check
+	selected  []check.Check
 	streams   genericiooptions.IOStreams
 }
 
@@ -57,18 +56,10 @@ itself failed (bad flags, unreadable input, cluster unreachable).`,
   # Replay a saved snapshot offline
   seaworthy audit -f cluster.snapshot.json`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.complete(); err != nil {
-				return runError(err)
-			}
-			if err := o.validate(); err != nil {
-				return runError(err)
-			}
-			return o.run(cmd.Context())
-		},
+		RunE: runE(o),
 	}
 	o.source.addFlags(cmd.Flags())
-	cmd.Flags().StringVarP(&o.output, "output", "o", "table", "Output format: "+strings.Join(report.Formats, ", ")+".")
+	addOutputFlag(cmd.Flags(), &o.output, (*report.Report)(nil))
 	cmd.Flags().StringVar(&o.failOn, "fail-on", "fail", "Exit 1 when any result is at or above this status: info, warn, fail, never.")
 	cmd.Flags().BoolVar(&o.showPassed, "show-passed", false, "List pass and na results in the table (json and yaml always include them).")
 	cmd.Flags().StringSliceVar(&o.only, "check", nil, "Run only these checks: IDs or ID prefixes, e.g. DNS or QUOTA-003. Repeatable or comma-separated.")
@@ -76,7 +67,7 @@ itself failed (bad flags, unreadable input, cluster unreachable).`,
 	return cmd
 }
 
-func (o *auditOptions) complete() error {
+func (o *auditOptions) complete(*cobra.Command, []string) error {
 	if err := o.source.complete(); err != nil {
 		return err
 	}
@@ -85,35 +76,30 @@ func (o *auditOptions) complete() error {
 		return fmt.Errorf("invalid --fail-on %q: want info, warn, fail or never", o.failOn)
 	}
 	o.threshold = t
-	r, err := report.NewRenderer(o.output, report.RenderOptions{ShowPassed: o.showPassed})
-	if err != nil {
-		return err
-	}
-	o.renderer = r
-	o.selected, err = selectChecks(checks.All(), o.only)
+	opts := checks.DefaultOptions()
+	opts.Quota.ExcludeNamespaces = o.exclude
+	var err error
+	o.selected, err = selectChecks(checks.All(opts), o.only)
 	return err
 }
 
-func (o *auditOptions) validate() error { return o.source.validate() }
+func (o *auditOptions) validate() error {
+	if err := report.CheckFormat(o.output, (*report.Report)(nil)); err != nil {
+		return err
+	}
+	return o.source.validate()
+}
 
 func (o *auditOptions) run(ctx context.Context) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	snap, err := o.source.load(ctx)
 	if err != nil {
 		return runError(err)
 	}
-	opts := checks.DefaultOptions()
-	opts.ExcludeNamespaces = o.exclude
-	results := checks.Run(snap, opts, o.selected)
+	results := checks.Run(snap, o.selected)
 	rep := report.New(snap, checks.Metas(o.selected), results)
-	// Render fully before writing, so a failure leaves no partial report.
-	var buf bytes.Buffer
-	if err := o.renderer.Render(&buf, rep); err != nil {
-		return runError(fmt.Errorf("render report: %w", err))
-	}
-	if err := writeAll(o.streams.Out, buf.Bytes()); err != nil {
+	// The registry renders fully before writing, so a failure leaves no
+	// partial report.
+	if err := report.Render(o.streams.Out, o.output, rep, report.RenderOptions{ShowPassed: o.showPassed}); err != nil {
 		return runError(fmt.Errorf("write report: %w", err))
 	}
 	if code := rep.ExitCode(o.threshold); code != report.ExitOK {
@@ -124,11 +110,11 @@ func (o *auditOptions) run(ctx context.Context) error {
 
 // selectChecks keeps the checks whose ID equals or starts with one of the
 // patterns (case-insensitive); no patterns keeps all.
-func selectChecks(all []checks.Check, patterns []string) ([]checks.Check, error) {
+func selectChecks(all []check.Check, patterns []string) ([]check.Check, error) {
 	if len(patterns) == 0 {
 		return all, nil
 	}
-	var out []checks.Check
+	var out []check.Check
 	for _, p := range patterns {
 		p = strings.ToUpper(strings.TrimSpace(p))
 		matched := false
@@ -145,7 +131,7 @@ func selectChecks(all []checks.Check, patterns []string) ([]checks.Check, error)
 		}
 	}
 	// Keep registry order whatever the order of the patterns.
-	ordered := make([]checks.Check, 0, len(out))
+	ordered := make([]check.Check, 0, len(out))
 	for _, c := range all {
 		if containsCheck(out, c.ID) {
 			ordered = append(ordered, c)
@@ -154,7 +140,7 @@ func selectChecks(all []checks.Check, patterns []string) ([]checks.Check, error)
 	return ordered, nil
 }
 
-func containsCheck(cs []checks.Check, id string) bool {
+func containsCheck(cs []check.Check, id string) bool {
 	for _, c := range cs {
 		if c.ID == id {
 			return true

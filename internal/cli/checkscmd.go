@@ -1,19 +1,26 @@
 package cli
 
 import (
-	"bytes"
+	"context"
 	"encoding/json"
-	"fmt"
+	"io"
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/seaworthy-k8s/seaworthy/checks"
+	"github.com/seaworthy-k8s/seaworthy/checks/check"
 	"github.com/seaworthy-k8s/seaworthy/report"
+	"github.com/seaworthy-k8s/seaworthy/result"
 )
 
+type checksOptions struct {
+	output  string
+	streams genericiooptions.IOStreams
+}
+
 func newChecksCommand(streams genericiooptions.IOStreams) *cobra.Command {
-	var output string
+	o := &checksOptions{streams: streams}
 	cmd := &cobra.Command{
 		Use:   "checks",
 		Short: "List every check: ID, category, title and documentation link",
@@ -21,46 +28,50 @@ func newChecksCommand(streams genericiooptions.IOStreams) *cobra.Command {
   seaworthy checks -o json
   seaworthy checks -o markdown > docs/checks.md`,
 		Args: cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error {
-			var buf bytes.Buffer
-			all := checks.All()
-			switch output {
-			case "table":
-				rows := make([][]string, len(all))
-				for i, c := range all {
-					rows[i] = []string{c.ID, c.Category, c.Title, "docs/checks.md#" + checks.Anchor(c.ID)}
-				}
-				if err := report.WriteTable(&buf, []string{"ID", "CATEGORY", "TITLE", "DOCS"}, rows); err != nil {
-					return runError(err)
-				}
-			case "json":
-				type entry struct {
-					checks.Meta
-					Needs []string `json:"needs"`
-					Doc   string   `json:"doc"`
-				}
-				list := make([]entry, len(all))
-				for i, c := range all {
-					list[i] = entry{Meta: c.Meta, Doc: checks.DocLink(c.ID), Needs: []string{}}
-					for _, k := range c.Needs {
-						list[i].Needs = append(list[i].Needs, string(k))
-					}
-				}
-				enc := json.NewEncoder(&buf)
-				enc.SetIndent("", "  ")
-				if err := enc.Encode(list); err != nil {
-					return runError(err)
-				}
-			case "markdown":
-				if err := checks.WriteCatalog(&buf, all); err != nil {
-					return runError(err)
-				}
-			default:
-				return runError(fmt.Errorf("unknown output format %q (want table, json or markdown)", output))
-			}
-			return writeAll(streams.Out, buf.Bytes())
-		},
+		RunE: runE(o),
 	}
-	cmd.Flags().StringVarP(&output, "output", "o", "table", "Output format: table, json, markdown.")
+	addOutputFlag(cmd.Flags(), &o.output, catalogList(nil))
 	return cmd
+}
+
+func (o *checksOptions) complete(*cobra.Command, []string) error { return nil }
+
+func (o *checksOptions) validate() error { return report.CheckFormat(o.output, catalogList(nil)) }
+
+func (o *checksOptions) run(context.Context) error {
+	return render(o.streams.Out, o.output, catalogList(checks.Catalog()), report.RenderOptions{})
+}
+
+// catalogList is the check list as every format prints it.
+type catalogList []check.Check
+
+func (l catalogList) TableHeader() []string { return []string{"ID", "CATEGORY", "TITLE", "DOCS"} }
+
+func (l catalogList) TableRows() [][]string {
+	rows := make([][]string, len(l))
+	for i, c := range l {
+		rows[i] = []string{c.ID, c.Category, c.Title, "docs/checks.md#" + checks.Anchor(c.ID)}
+	}
+	return rows
+}
+
+// WriteMarkdown writes the check reference (docs/checks.md).
+func (l catalogList) WriteMarkdown(w io.Writer) error { return checks.WriteCatalog(w, l) }
+
+// catalogEntry is one check in JSON and YAML.
+type catalogEntry struct {
+	result.Meta
+	Needs []string `json:"needs"`
+	Doc   string   `json:"doc"`
+}
+
+func (l catalogList) MarshalJSON() ([]byte, error) {
+	list := make([]catalogEntry, len(l))
+	for i, c := range l {
+		list[i] = catalogEntry{Meta: c.Meta, Doc: checks.DocLink(c.ID), Needs: []string{}}
+		for _, k := range c.Needs {
+			list[i].Needs = append(list[i].Needs, string(k))
+		}
+	}
+	return json.Marshal(list)
 }

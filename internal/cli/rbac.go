@@ -12,8 +12,8 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/seaworthy-k8s/seaworthy/checks"
-	"github.com/seaworthy-k8s/seaworthy/checks/rbac"
 	"github.com/seaworthy-k8s/seaworthy/cluster"
+	"github.com/seaworthy-k8s/seaworthy/cluster/authz"
 	"github.com/seaworthy-k8s/seaworthy/report"
 )
 
@@ -73,7 +73,7 @@ func (o *rbacOptions) validate() error {
 
 // model loads the snapshot and builds the RBAC model; RBAC objects that
 // could not be read make the answer wrong, so they fail the run.
-func (o *rbacOptions) model(ctx context.Context) (*cluster.Snapshot, *rbac.Model, error) {
+func (o *rbacOptions) model(ctx context.Context) (*cluster.Snapshot, *authz.Model, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -90,7 +90,7 @@ func (o *rbacOptions) model(ctx context.Context) (*cluster.Snapshot, *rbac.Model
 	if len(missing) > 0 {
 		return nil, nil, fmt.Errorf("cannot answer without every RBAC object: %s", strings.Join(missing, "; "))
 	}
-	return snap, rbac.BuildOn(snap, checks.DetectPlatform(snap).Name), nil
+	return snap, authz.BuildOn(snap, checks.DetectPlatform(snap).Name), nil
 }
 
 func newWhoCanCommand(streams genericiooptions.IOStreams) *cobra.Command {
@@ -140,13 +140,13 @@ members, which RBAC does not know.`,
 
 // grantJSON is one grant in JSON output.
 type grantJSON struct {
-	Subject         rbac.Subject `json:"subject"`
-	Binding         string       `json:"binding"`
-	Role            string       `json:"role"`
-	Rule            ruleJSON     `json:"rule"`
-	Scope           string       `json:"scope"`
-	AggregationPath []string     `json:"aggregationPath,omitempty"`
-	Platform        bool         `json:"platform"`
+	Subject         authz.Subject `json:"subject"`
+	Binding         string        `json:"binding"`
+	Role            string        `json:"role"`
+	Rule            ruleJSON      `json:"rule"`
+	Scope           string        `json:"scope"`
+	AggregationPath []string      `json:"aggregationPath,omitempty"`
+	Platform        bool          `json:"platform"`
 }
 
 type ruleJSON struct {
@@ -157,7 +157,7 @@ type ruleJSON struct {
 	NonResourceURLs []string `json:"nonResourceURLs,omitempty"`
 }
 
-func toJSON(g rbac.Grant) grantJSON {
+func toJSON(g authz.Grant) grantJSON {
 	r := g.Rule()
 	out := grantJSON{
 		Subject: g.Subject, Binding: g.Binding.Ref(), Role: g.Role.Ref(),
@@ -182,14 +182,14 @@ func (o *rbacOptions) runWhoCan(ctx context.Context, args []string) error {
 	if err != nil {
 		return runError(err)
 	}
-	a := rbac.Attributes{Verb: args[0], Namespace: o.namespace}
+	a := authz.Attributes{Verb: args[0], Namespace: o.namespace}
 	if strings.HasPrefix(args[1], "/") {
 		if len(args) == 3 || o.namespace != "" || o.allNamespaces {
 			return runError(errors.New("a non-resource URL takes no NAME, -n or -A"))
 		}
 		a.Path = args[1]
 	} else {
-		a.Group, a.Resource, a.Subresource = rbac.NewResources(snap.APIResources).ResolveResource(args[1])
+		a.Group, a.Resource, a.Subresource = authz.NewResources(snap.APIResources).ResolveResource(args[1])
 		if a.Resource == "" {
 			return runError(fmt.Errorf("invalid RESOURCE %q", args[1]))
 		}
@@ -197,7 +197,7 @@ func (o *rbacOptions) runWhoCan(ctx context.Context, args []string) error {
 			a.Name = args[2]
 		}
 	}
-	var grants []rbac.Grant
+	var grants []authz.Grant
 	if o.allNamespaces {
 		grants = m.WhoCanInAnyNamespace(a)
 	} else {
@@ -247,7 +247,7 @@ func (o *rbacOptions) runWhoCan(ctx context.Context, args []string) error {
 	return writeOut(o.streams, buf.Bytes())
 }
 
-func describeQuery(a rbac.Attributes, all bool) string {
+func describeQuery(a authz.Attributes, all bool) string {
 	s := a.String()
 	if all {
 		s += " in any namespace"
@@ -257,21 +257,21 @@ func describeQuery(a rbac.Attributes, all bool) string {
 	return s
 }
 
-func subjectName(s rbac.Subject) string {
-	if s.Kind == rbac.KindServiceAccount {
+func subjectName(s authz.Subject) string {
+	if s.Kind == authz.KindServiceAccount {
 		return s.Namespace + "/" + s.Name
 	}
 	return s.Name
 }
 
-func scopeColumn(g rbac.Grant) string {
+func scopeColumn(g authz.Grant) string {
 	if g.ClusterWide() {
 		return "cluster"
 	}
 	return g.Namespace
 }
 
-func aggregatedFrom(g rbac.Grant) string {
+func aggregatedFrom(g authz.Grant) string {
 	if len(g.Path()) == 0 {
 		return ""
 	}
@@ -338,41 +338,41 @@ belongs to depend on how it authenticates: ask for each with KIND Group.`,
 }
 
 // parseSubject reads KIND and NAME (and -n) into a subject.
-func parseSubject(kind, name, namespace string) (rbac.Subject, error) {
+func parseSubject(kind, name, namespace string) (authz.Subject, error) {
 	switch strings.ToLower(kind) {
 	case "user":
 		if namespace != "" {
-			return rbac.Subject{}, errors.New("-n applies only to ServiceAccounts")
+			return authz.Subject{}, errors.New("-n applies only to ServiceAccounts")
 		}
-		return rbac.Subject{Kind: rbac.KindUser, Name: name}, nil
+		return authz.Subject{Kind: authz.KindUser, Name: name}, nil
 	case "group":
 		if namespace != "" {
-			return rbac.Subject{}, errors.New("-n applies only to ServiceAccounts")
+			return authz.Subject{}, errors.New("-n applies only to ServiceAccounts")
 		}
-		return rbac.Subject{Kind: rbac.KindGroup, Name: name}, nil
+		return authz.Subject{Kind: authz.KindGroup, Name: name}, nil
 	case "serviceaccount", "sa":
 		name = strings.TrimPrefix(name, "system:serviceaccount:")
 		if ns, n, ok := strings.Cut(name, ":"); ok {
 			if namespace != "" && namespace != ns {
-				return rbac.Subject{}, fmt.Errorf("ServiceAccount %q and -n %q name different namespaces", name, namespace)
+				return authz.Subject{}, fmt.Errorf("ServiceAccount %q and -n %q name different namespaces", name, namespace)
 			}
 			namespace, name = ns, n
 		}
 		if namespace == "" || name == "" {
-			return rbac.Subject{}, fmt.Errorf("ServiceAccount %q needs a namespace: write namespace:name or use -n", name)
+			return authz.Subject{}, fmt.Errorf("ServiceAccount %q needs a namespace: write namespace:name or use -n", name)
 		}
-		return rbac.Subject{Kind: rbac.KindServiceAccount, Namespace: namespace, Name: name}, nil
+		return authz.Subject{Kind: authz.KindServiceAccount, Namespace: namespace, Name: name}, nil
 	}
-	return rbac.Subject{}, fmt.Errorf("invalid KIND %q: want User, Group or ServiceAccount", kind)
+	return authz.Subject{}, fmt.Errorf("invalid KIND %q: want User, Group or ServiceAccount", kind)
 }
 
-func (o *rbacOptions) runSubject(ctx context.Context, s rbac.Subject) error {
+func (o *rbacOptions) runSubject(ctx context.Context, s authz.Subject) error {
 	_, m, err := o.model(ctx)
 	if err != nil {
 		return runError(err)
 	}
 	grants := m.ForSubject(s)
-	rbac.SortGrants(grants)
+	authz.SortGrants(grants)
 	var buf bytes.Buffer
 	switch o.output {
 	case "json":

@@ -19,7 +19,8 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/seaworthy-k8s/seaworthy/checks"
-	"github.com/seaworthy-k8s/seaworthy/checks/rbac"
+	"github.com/seaworthy-k8s/seaworthy/cluster"
+	"github.com/seaworthy-k8s/seaworthy/cluster/authz"
 	"github.com/seaworthy-k8s/seaworthy/cluster/live"
 	"github.com/seaworthy-k8s/seaworthy/test/controlplane"
 )
@@ -50,7 +51,7 @@ func TestLiveRBACModelMatchesAuthorizer(t *testing.T) {
 	if len(snap.ClusterRoles) < len(objs.clusterRoles)+50 {
 		t.Fatalf("collected %d ClusterRoles; the bootstrap roles are missing", len(snap.ClusterRoles))
 	}
-	m := rbac.Build(snap)
+	m := authz.Build(snap)
 
 	tuples := gen.tuples(4000)
 	type disagreement struct {
@@ -124,7 +125,7 @@ func TestLiveRBACModelMatchesAuthorizer(t *testing.T) {
 type query struct {
 	user   string
 	groups []string
-	attrs  rbac.Attributes
+	attrs  authz.Attributes
 }
 
 func (q query) String() string {
@@ -156,7 +157,7 @@ type rbacGen struct {
 	namespaces []string
 	users      []string
 	groups     []string
-	sas        []rbac.Subject
+	sas        []authz.Subject
 }
 
 func newRBACGen(seed uint64) *rbacGen {
@@ -168,7 +169,7 @@ func newRBACGen(seed uint64) *rbacGen {
 	g.groups = []string{"team-1", "team-2", "team-3", "ops"}
 	for _, ns := range g.namespaces {
 		for i := range 3 {
-			g.sas = append(g.sas, rbac.Subject{Kind: rbac.KindServiceAccount, Namespace: ns, Name: fmt.Sprintf("sa-%d", i)})
+			g.sas = append(g.sas, authz.Subject{Kind: authz.KindServiceAccount, Namespace: ns, Name: fmt.Sprintf("sa-%d", i)})
 		}
 	}
 	return g
@@ -353,12 +354,12 @@ func (g *rbacGen) tuples(n int) []query {
 			q.user, q.groups = "system:anonymous", []string{"system:unauthenticated"}
 		}
 		if g.r.Float64() < 0.12 {
-			q.attrs = rbac.Attributes{Verb: []string{"get", "post", "put"}[g.r.IntN(3)], Path: oracleURLs[g.r.IntN(len(oracleURLs))]}
+			q.attrs = authz.Attributes{Verb: []string{"get", "post", "put"}[g.r.IntN(3)], Path: oracleURLs[g.r.IntN(len(oracleURLs))]}
 			out = append(out, q)
 			continue
 		}
 		res := oracleResources[g.r.IntN(len(oracleResources))]
-		a := rbac.Attributes{Verb: oracleVerbs[g.r.IntN(len(oracleVerbs))], Group: oracleGroups[g.r.IntN(len(oracleGroups))]}
+		a := authz.Attributes{Verb: oracleVerbs[g.r.IntN(len(oracleVerbs))], Group: oracleGroups[g.r.IntN(len(oracleGroups))]}
 		a.Resource, a.Subresource, _ = strings.Cut(res, "/")
 		if g.r.Float64() < 0.75 {
 			a.Namespace = g.namespaces[g.r.IntN(len(g.namespaces))]

@@ -1,13 +1,13 @@
-package checks
+package cluster
 
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
-
-	"github.com/seaworthy-k8s/seaworthy/cluster"
 )
 
 // Platform detection (used by CP-004 and by every control-plane, etcd and
@@ -58,46 +58,46 @@ const (
 	PlatformUnknown   = "unknown"
 )
 
-// Detection signals, as evidence names them.
+// Detection signals, as evidence names them (platformSignal).
 const (
-	signalServerVersion  = "server-version"
-	signalClusterVersion = "clusterversion"
-	signalProviderID     = "node-provider-id"
-	signalNodeArgs       = "node-args"
-	signalNodeLabels     = "node-labels"
-	signalEtcdManager    = "etcd-manager"
-	signalKubeadmConfig  = "kubeadm-config"
-	signalKubeadmPods    = "kubeadm-static-pods"
-	signalKubeadmNode    = "kubeadm-node-annotation"
-	signalSnapshotField  = "snapshot-platform"
-	signalNone           = "none"
+	SignalServerVersion  = "server-version"
+	SignalClusterVersion = "clusterversion"
+	SignalProviderID     = "node-provider-id"
+	SignalNodeArgs       = "node-args"
+	SignalNodeLabels     = "node-labels"
+	SignalEtcdManager    = "etcd-manager"
+	SignalKubeadmConfig  = "kubeadm-config"
+	SignalKubeadmPods    = "kubeadm-static-pods"
+	SignalKubeadmNode    = "kubeadm-node-annotation"
+	SignalSnapshotField  = "snapshot-platform"
+	SignalNone           = "none"
 )
 
 // PlatformInfo is what DetectPlatform found.
 type PlatformInfo struct {
 	// Name is one of the Platform* constants.
-	Name string
+	Name string `json:"name"`
 	// Managed is true when a managed provider runs the control plane.
-	Managed bool
+	Managed bool `json:"managed"`
 	// Cloud names the infrastructure the nodes' provider IDs point at
 	// ("aws", "gcp", "azure", …), when known.
-	Cloud string
+	Cloud string `json:"cloud,omitempty"`
 	// Signal names the evidence that decided Name, and Detail quotes it.
-	Signal string
-	Detail string
+	Signal string `json:"signal"`
+	Detail string `json:"detail,omitempty"`
 	// ControlPlaneVisible is true when control-plane nodes or static
 	// control-plane pods are in the snapshot.
-	ControlPlaneVisible bool
+	ControlPlaneVisible bool `json:"controlPlaneVisible"`
 	// ControlPlaneEvidence says what made the control plane visible.
-	ControlPlaneEvidence string
+	ControlPlaneEvidence string `json:"controlPlaneEvidence,omitempty"`
 }
 
 // Label reads as "EKS (managed)" or "kubeadm (self-managed)".
 func (p PlatformInfo) Label() string {
-	name := platformTitle(p.Name)
+	name := PlatformTitle(p.Name)
 	switch {
 	case p.Name == PlatformUnknown && p.Cloud != "":
-		return "unknown distribution on " + cloudTitle(p.Cloud)
+		return "unknown distribution on " + CloudTitle(p.Cloud)
 	case p.Name == PlatformUnknown:
 		return "unknown"
 	case p.Managed:
@@ -107,7 +107,7 @@ func (p PlatformInfo) Label() string {
 	}
 }
 
-func platformTitle(name string) string {
+func PlatformTitle(name string) string {
 	switch name {
 	case PlatformEKS, PlatformGKE, PlatformAKS, PlatformDOKS, PlatformLKE, PlatformOKE, PlatformRKE2:
 		return strings.ToUpper(name)
@@ -117,7 +117,7 @@ func platformTitle(name string) string {
 	return name
 }
 
-func cloudTitle(cloud string) string {
+func CloudTitle(cloud string) string {
 	switch cloud {
 	case "aws":
 		return "AWS"
@@ -129,8 +129,8 @@ func cloudTitle(cloud string) string {
 	return cloud
 }
 
-// evidence returns the evidence fields every control-plane result carries.
-func (p PlatformInfo) evidence() map[string]any {
+// Evidence returns the evidence fields every control-plane result carries.
+func (p PlatformInfo) Evidence() map[string]any {
 	ev := map[string]any{"platform": p.Name, "managed": p.Managed, "platformSignal": p.Signal}
 	if p.Detail != "" {
 		ev["platformDetail"] = p.Detail
@@ -174,9 +174,9 @@ var nodeLabelMarkers = []struct{ prefix, platform string }{
 	{"kops.k8s.io/instancegroup", PlatformKops},
 }
 
-// managedPlatforms are the platforms whose provider may run the control
+// ManagedPlatforms are the platforms whose provider may run the control
 // plane.
-var managedPlatforms = map[string]bool{
+var ManagedPlatforms = map[string]bool{
 	PlatformEKS: true, PlatformGKE: true, PlatformAKS: true,
 	PlatformDOKS: true, PlatformLKE: true, PlatformOKE: true,
 }
@@ -193,10 +193,10 @@ const (
 	kubeadmConfigName = "kubeadm-config"
 )
 
-// isControlPlaneNode reports whether a node carries a control-plane role
+// IsControlPlaneNode reports whether a node carries a control-plane role
 // label (the current one, the legacy master one, or kops' older
 // kubernetes.io/role=master).
-func isControlPlaneNode(n *corev1.Node) bool {
+func IsControlPlaneNode(n *corev1.Node) bool {
 	if _, ok := n.Labels[labelControlPlane]; ok {
 		return n.Labels[labelControlPlane] != "false"
 	}
@@ -207,15 +207,10 @@ func isControlPlaneNode(n *corev1.Node) bool {
 }
 
 // DetectPlatform decides the platform from a snapshot; see the order above.
-func DetectPlatform(s *cluster.Snapshot) PlatformInfo { return detectPlatform(s) }
-
-// platformOf is DetectPlatform for in.Snapshot, computed once per run.
-func platformOf(in *Input) PlatformInfo {
-	return memo(in, "platform", func() PlatformInfo { return detectPlatform(in.Snapshot) })
-}
-
-func detectPlatform(s *cluster.Snapshot) PlatformInfo {
-	p := PlatformInfo{Name: PlatformUnknown, Signal: signalNone}
+// Every source's finishing step calls it once and stores the result in
+// Server.Platform (the name) and Server.Detected (the whole finding).
+func DetectPlatform(s *Snapshot) PlatformInfo {
+	p := PlatformInfo{Name: PlatformUnknown, Signal: SignalNone}
 	p.ControlPlaneVisible, p.ControlPlaneEvidence = controlPlaneVisible(s)
 	p.Cloud = nodeCloud(s)
 	decide := func(name, signal, detail string) {
@@ -224,21 +219,21 @@ func detectPlatform(s *cluster.Snapshot) PlatformInfo {
 	switch {
 	case decideVersion(s, decide):
 	case len(s.ClusterVersions) > 0:
-		decide(PlatformOpenShift, signalClusterVersion, "config.openshift.io/v1 ClusterVersion "+s.ClusterVersions[0].GetName())
+		decide(PlatformOpenShift, SignalClusterVersion, "config.openshift.io/v1 ClusterVersion "+s.ClusterVersions[0].GetName())
 	case decideDistroProviderID(s, decide):
 	case decideNodeArgs(s, decide):
 	case decideNodeLabels(s, decide):
 	case decideEtcdManager(s, decide):
 	case decideKubeadm(s, decide):
 	case decideCloudProviderID(s, &p, decide):
-	case s.Server.Platform != "":
-		decide(s.Server.Platform, signalSnapshotField, "the snapshot's server.platform field")
+	case s.Server.Platform != "" && s.Server.Platform != PlatformUnknown:
+		decide(s.Server.Platform, SignalSnapshotField, "the snapshot's server.platform field")
 	case p.Cloud != "":
-		decide(PlatformUnknown, signalProviderID, fmt.Sprintf(
+		decide(PlatformUnknown, SignalProviderID, fmt.Sprintf(
 			"nodes run on %s, and a control plane is visible (%s), so it is not the provider's managed service",
-			cloudTitle(p.Cloud), p.ControlPlaneEvidence))
+			CloudTitle(p.Cloud), p.ControlPlaneEvidence))
 	}
-	p.Managed = managedPlatforms[p.Name] && !p.ControlPlaneVisible
+	p.Managed = ManagedPlatforms[p.Name] && !p.ControlPlaneVisible
 	// OpenShift with a hosted control plane (HyperShift, ROSA HCP) shows
 	// no control-plane node either.
 	if p.Name == PlatformOpenShift && !p.ControlPlaneVisible && len(s.Nodes) > 0 {
@@ -247,23 +242,23 @@ func detectPlatform(s *cluster.Snapshot) PlatformInfo {
 	return p
 }
 
-func decideVersion(s *cluster.Snapshot, decide func(string, string, string)) bool {
+func decideVersion(s *Snapshot, decide func(string, string, string)) bool {
 	v := s.Server.GitVersion
 	for _, m := range versionMarkers {
 		if strings.Contains(v, m.marker) {
-			decide(m.platform, signalServerVersion, v)
+			decide(m.platform, SignalServerVersion, v)
 			return true
 		}
 	}
 	return false
 }
 
-func decideDistroProviderID(s *cluster.Snapshot, decide func(string, string, string)) bool {
+func decideDistroProviderID(s *Snapshot, decide func(string, string, string)) bool {
 	for i := range s.Nodes {
 		id := s.Nodes[i].Spec.ProviderID
 		for _, m := range providerIDs[:2] {
 			if strings.HasPrefix(id, m.prefix) {
-				decide(m.platform, signalProviderID, fmt.Sprintf("node %s has providerID %s", s.Nodes[i].Name, id))
+				decide(m.platform, SignalProviderID, fmt.Sprintf("node %s has providerID %s", s.Nodes[i].Name, id))
 				return true
 			}
 		}
@@ -271,15 +266,15 @@ func decideDistroProviderID(s *cluster.Snapshot, decide func(string, string, str
 	return false
 }
 
-func decideNodeArgs(s *cluster.Snapshot, decide func(string, string, string)) bool {
+func decideNodeArgs(s *Snapshot, decide func(string, string, string)) bool {
 	for i := range s.Nodes {
 		n := &s.Nodes[i]
 		if _, ok := n.Annotations[annoRKE2NodeArgs]; ok {
-			decide(PlatformRKE2, signalNodeArgs, "node "+n.Name+" has the "+annoRKE2NodeArgs+" annotation")
+			decide(PlatformRKE2, SignalNodeArgs, "node "+n.Name+" has the "+annoRKE2NodeArgs+" annotation")
 			return true
 		}
 		if _, ok := n.Annotations[annoK3sNodeArgs]; ok {
-			decide(PlatformK3s, signalNodeArgs, "node "+n.Name+" has the "+annoK3sNodeArgs+" annotation")
+			decide(PlatformK3s, SignalNodeArgs, "node "+n.Name+" has the "+annoK3sNodeArgs+" annotation")
 			return true
 		}
 	}
@@ -289,7 +284,7 @@ func decideNodeArgs(s *cluster.Snapshot, decide func(string, string, string)) bo
 // decideNodeLabels names the platform of the first marker (in
 // nodeLabelMarkers order) any node carries, reporting the first such node
 // and its smallest matching key; one pass over the nodes' labels.
-func decideNodeLabels(s *cluster.Snapshot, decide func(string, string, string)) bool {
+func decideNodeLabels(s *Snapshot, decide func(string, string, string)) bool {
 	best, node, key := len(nodeLabelMarkers), "", ""
 	for i := range s.Nodes {
 		n := &s.Nodes[i]
@@ -308,24 +303,24 @@ func decideNodeLabels(s *cluster.Snapshot, decide func(string, string, string)) 
 	if node == "" {
 		return false
 	}
-	decide(nodeLabelMarkers[best].platform, signalNodeLabels, fmt.Sprintf("node %s has label %s", node, key))
+	decide(nodeLabelMarkers[best].platform, SignalNodeLabels, fmt.Sprintf("node %s has label %s", node, key))
 	return true
 }
 
-func decideEtcdManager(s *cluster.Snapshot, decide func(string, string, string)) bool {
+func decideEtcdManager(s *Snapshot, decide func(string, string, string)) bool {
 	for i := range s.Pods {
 		p := &s.Pods[i]
 		if p.Namespace == kubeSystem && strings.HasPrefix(p.Labels["k8s-app"], "etcd-manager-") {
-			decide(PlatformKops, signalEtcdManager, "etcd-manager pod "+p.Name)
+			decide(PlatformKops, SignalEtcdManager, "etcd-manager pod "+p.Name)
 			return true
 		}
 	}
 	return false
 }
 
-func decideKubeadm(s *cluster.Snapshot, decide func(string, string, string)) bool {
+func decideKubeadm(s *Snapshot, decide func(string, string, string)) bool {
 	if _, ok := s.ConfigMap(kubeSystem, kubeadmConfigName); ok {
-		decide(PlatformKubeadm, signalKubeadmConfig, "ConfigMap kube-system/kubeadm-config")
+		decide(PlatformKubeadm, SignalKubeadmConfig, "ConfigMap kube-system/kubeadm-config")
 		return true
 	}
 	for i := range s.Pods {
@@ -333,16 +328,16 @@ func decideKubeadm(s *cluster.Snapshot, decide func(string, string, string)) boo
 		if p.Namespace != kubeSystem || p.Labels["tier"] != "control-plane" {
 			continue
 		}
-		for _, k := range dnsSortedKeys(p.Annotations) {
+		for _, k := range slices.Sorted(maps.Keys(p.Annotations)) {
 			if strings.HasPrefix(k, kubeadmAnnoPrefix) {
-				decide(PlatformKubeadm, signalKubeadmPods, fmt.Sprintf("pod %s has annotation %s", p.Name, k))
+				decide(PlatformKubeadm, SignalKubeadmPods, fmt.Sprintf("pod %s has annotation %s", p.Name, k))
 				return true
 			}
 		}
 	}
 	for i := range s.Nodes {
 		if _, ok := s.Nodes[i].Annotations[annoKubeadmCRI]; ok {
-			decide(PlatformKubeadm, signalKubeadmNode, "node "+s.Nodes[i].Name+" has annotation "+annoKubeadmCRI)
+			decide(PlatformKubeadm, SignalKubeadmNode, "node "+s.Nodes[i].Name+" has annotation "+annoKubeadmCRI)
 			return true
 		}
 	}
@@ -351,7 +346,7 @@ func decideKubeadm(s *cluster.Snapshot, decide func(string, string, string)) boo
 
 // decideCloudProviderID names the managed service from cloud provider IDs,
 // but only when no control plane is visible.
-func decideCloudProviderID(s *cluster.Snapshot, p *PlatformInfo, decide func(string, string, string)) bool {
+func decideCloudProviderID(s *Snapshot, p *PlatformInfo, decide func(string, string, string)) bool {
 	if p.ControlPlaneVisible {
 		return false
 	}
@@ -359,7 +354,7 @@ func decideCloudProviderID(s *cluster.Snapshot, p *PlatformInfo, decide func(str
 		id := s.Nodes[i].Spec.ProviderID
 		for _, m := range providerIDs[2:] {
 			if strings.HasPrefix(id, m.prefix) {
-				decide(m.platform, signalProviderID, fmt.Sprintf(
+				decide(m.platform, SignalProviderID, fmt.Sprintf(
 					"node %s has providerID %s and no control-plane node or pod is visible", s.Nodes[i].Name, id))
 				return true
 			}
@@ -369,7 +364,7 @@ func decideCloudProviderID(s *cluster.Snapshot, p *PlatformInfo, decide func(str
 }
 
 // nodeCloud names the cloud of the first node with a cloud provider ID.
-func nodeCloud(s *cluster.Snapshot) string {
+func nodeCloud(s *Snapshot) string {
 	for i := range s.Nodes {
 		id := s.Nodes[i].Spec.ProviderID
 		for _, m := range providerIDs {
@@ -383,15 +378,15 @@ func nodeCloud(s *cluster.Snapshot) string {
 
 // controlPlaneVisible reports whether control-plane nodes or static
 // control-plane pods are in the snapshot, and which.
-func controlPlaneVisible(s *cluster.Snapshot) (bool, string) {
+func controlPlaneVisible(s *Snapshot) (bool, string) {
 	for i := range s.Nodes {
-		if isControlPlaneNode(&s.Nodes[i]) {
+		if IsControlPlaneNode(&s.Nodes[i]) {
 			return true, "control-plane node " + s.Nodes[i].Name
 		}
 	}
 	for i := range s.Pods {
 		p := &s.Pods[i]
-		if p.Namespace == kubeSystem && (p.Labels["tier"] == "control-plane" || isControlPlaneComponent(p)) {
+		if p.Namespace == kubeSystem && (p.Labels["tier"] == "control-plane" || IsControlPlaneComponent(p)) {
 			return true, "control-plane pod " + p.Name
 		}
 	}
@@ -404,7 +399,7 @@ var controlPlaneComponents = map[string]bool{
 	"kube-apiserver": true, "etcd": true, "kube-controller-manager": true, "kube-scheduler": true,
 }
 
-func isControlPlaneComponent(p *corev1.Pod) bool {
+func IsControlPlaneComponent(p *corev1.Pod) bool {
 	return controlPlaneComponents[p.Labels["component"]] || controlPlaneComponents[p.Labels["k8s-app"]] ||
 		strings.HasPrefix(p.Labels["k8s-app"], "etcd-manager-")
 }
@@ -412,7 +407,7 @@ func isControlPlaneComponent(p *corev1.Pod) bool {
 // nodeArgs returns the arguments a k3s or rke2 node was started with, from
 // its node-args annotation (a JSON array of strings), and which annotation
 // held them.
-func nodeArgs(n *corev1.Node) (args []string, annotation string, ok bool) {
+func NodeArgs(n *corev1.Node) (args []string, annotation string, ok bool) {
 	for _, a := range []string{annoK3sNodeArgs, annoRKE2NodeArgs} {
 		raw, present := n.Annotations[a]
 		if !present {
@@ -424,4 +419,21 @@ func nodeArgs(n *corev1.Node) (args []string, annotation string, ok bool) {
 		return args, a, true
 	}
 	return nil, "", false
+}
+
+// DetectedPlatform returns the detected platform: what the finishing step stored,
+// or, for a snapshot built by hand (tests), a fresh detection.
+func (s *Snapshot) DetectedPlatform() PlatformInfo {
+	if s.Server.Detected != nil {
+		return *s.Server.Detected
+	}
+	return DetectPlatform(s)
+}
+
+// SetPlatform detects the platform and stores it in s.Server; the
+// finishing step of every source calls it.
+func (s *Snapshot) SetPlatform() {
+	s.Server.Detected = nil
+	p := DetectPlatform(s)
+	s.Server.Platform, s.Server.Detected = p.Name, &p
 }

@@ -1,4 +1,4 @@
-package rbac
+package authz
 
 import (
 	"sort"
@@ -273,7 +273,7 @@ func (m *Model) Bindings() []*Binding { return m.bindings }
 func Build(snap *cluster.Snapshot) *Model { return BuildOn(snap, snap.Server.Platform) }
 
 // BuildOn is Build for a cluster known to run on platform (as
-// checks.DetectPlatform names it), which decides the platform-specific
+// cluster.DetectPlatform names it), which decides the platform-specific
 // entries of the allow-list (EKS's own bindings, say).
 func BuildOn(snap *cluster.Snapshot, platform string) *Model {
 	m := &Model{bySubject: map[string][]*Binding{}, platform: platform}

@@ -1,4 +1,4 @@
-// Package rbac models a cluster's effective RBAC permissions from a
+// Package authz models a cluster's effective RBAC permissions from a
 // cluster.Snapshot, without calling the API server.
 //
 // Build resolves every RoleBinding and ClusterRoleBinding to its subjects
@@ -35,4 +35,4 @@
 // well-known platform bindings in platform.go, are marked as platform
 // objects; the checks do not report them. A "system:" name prefix alone
 // proves nothing.
-package rbac
+package authz

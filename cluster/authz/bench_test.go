@@ -1,4 +1,4 @@
-package rbac_test
+package authz_test
 
 import (
 	"strings"
@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/seaworthy-k8s/seaworthy/checks"
-	"github.com/seaworthy-k8s/seaworthy/checks/rbac"
+	"github.com/seaworthy-k8s/seaworthy/cluster/authz"
 	"github.com/seaworthy-k8s/seaworthy/cluster"
 	"github.com/seaworthy-k8s/seaworthy/fixtures/synth"
 )
@@ -66,7 +66,7 @@ func BenchmarkBuild(b *testing.B) {
 	s := bigRBAC()
 	b.ReportAllocs()
 	for b.Loop() {
-		rbac.Build(s)
+		authz.Build(s)
 	}
 }
 
@@ -85,8 +85,8 @@ func BenchmarkFullAnalysis(b *testing.B) {
 }
 
 func BenchmarkWhoCan(b *testing.B) {
-	m := rbac.Build(bigRBAC())
-	queries := []rbac.Attributes{
+	m := authz.Build(bigRBAC())
+	queries := []authz.Attributes{
 		{Verb: "get", Resource: "secrets", Namespace: "payments-prod"},
 		{Verb: "list", Resource: "secrets"},
 		{Verb: "create", Resource: "pods", Subresource: "exec", Namespace: "search-dev"},
@@ -103,9 +103,9 @@ func BenchmarkWhoCan(b *testing.B) {
 }
 
 func BenchmarkWhoCanAnyNamespace(b *testing.B) {
-	m := rbac.Build(bigRBAC())
+	m := authz.Build(bigRBAC())
 	b.ReportAllocs()
 	for b.Loop() {
-		m.WhoCanInAnyNamespace(rbac.Attributes{Verb: "get", Resource: "secrets"})
+		m.WhoCanInAnyNamespace(authz.Attributes{Verb: "get", Resource: "secrets"})
 	}
 }

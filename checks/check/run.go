@@ -1,4 +1,4 @@
-package checks
+package check
 
 import (
 	"fmt"
@@ -6,20 +6,23 @@ import (
 	"strings"
 
 	"github.com/seaworthy-k8s/seaworthy/cluster"
+	"github.com/seaworthy-k8s/seaworthy/result"
 )
 
-// Run evaluates checks against snap and returns their results in a stable
-// order: by check (catalog order), then object.
-func Run(snap *cluster.Snapshot, opts Options, checks []Check) []Result {
-	in := &Input{Snapshot: snap, Options: &opts}
-	var out []Result
+// Run evaluates checks against snap, over one index built for the run, and
+// returns their results in a stable order: by check (in the order given),
+// then object. A check that needs a kind the snapshot has a gap for reports
+// skip naming the gap, and its Eval is not called.
+func Run(snap *cluster.Snapshot, checks []Check) []result.Result {
+	in := NewInput(snap)
+	var out []result.Result
 	for _, c := range checks {
 		if gaps := missing(snap, c.Needs); len(gaps) > 0 {
-			out = append(out, Result{
+			out = append(out, result.Result{
 				Check:    c.ID,
-				Status:   StatusSkip,
+				Status:   result.StatusSkip,
 				Message:  "not evaluated: " + describeGaps(gaps),
-				Evidence: map[string]any{"gaps": gapKinds(gaps)},
+				Evidence: result.Evidence{"gaps": gapKinds(gaps)},
 			})
 			continue
 		}
@@ -59,7 +62,7 @@ func gapKinds(gaps []cluster.Gap) []string {
 	return ks
 }
 
-func sortResults(rs []Result) {
+func sortResults(rs []result.Result) {
 	sort.SliceStable(rs, func(i, j int) bool {
 		a, b := rs[i].Object, rs[j].Object
 		if a.Namespace != b.Namespace {

@@ -8,7 +8,7 @@ import (
 
 	rbacv1 "k8s.io/api/rbac/v1"
 
-	"github.com/seaworthy-k8s/seaworthy/checks/rbac"
+	"github.com/seaworthy-k8s/seaworthy/cluster/authz"
 	"github.com/seaworthy-k8s/seaworthy/cluster"
 	"github.com/seaworthy-k8s/seaworthy/result"
 )
@@ -226,27 +226,27 @@ var rbac010 = Check{
 
 // rbacModel builds the model of in.Snapshot once per run and shares it
 // between the RBAC checks (see Input.memo).
-func rbacModel(in *Input) *rbac.Model {
-	return memo(in, "rbac.model", func() *rbac.Model {
-		return rbac.BuildOn(in.Snapshot, platformOf(in).Name)
+func rbacModel(in *Input) *authz.Model {
+	return memo(in, "rbac.model", func() *authz.Model {
+		return authz.BuildOn(in.Snapshot, platformOf(in).Name)
 	})
 }
 
-func rbacResources(in *Input) *rbac.Resources {
-	return memo(in, "rbac.resources", func() *rbac.Resources { return rbac.NewResources(in.Snapshot.APIResources) })
+func rbacResources(in *Input) *authz.Resources {
+	return memo(in, "rbac.resources", func() *authz.Resources { return authz.NewResources(in.Snapshot.APIResources) })
 }
 
 // probe is one request a rule may allow; clusterScoped requests are granted
 // only through ClusterRoleBindings.
 type probe struct {
-	attrs         rbac.Attributes
+	attrs         authz.Attributes
 	clusterScoped bool
 	// anyName ignores resourceNames: a named grant still counts.
 	anyName bool
 }
 
 func p(verb, group, resource, sub string) probe {
-	return probe{attrs: rbac.Attributes{Verb: verb, Group: group, Resource: resource, Subresource: sub}}
+	return probe{attrs: authz.Attributes{Verb: verb, Group: group, Resource: resource, Subresource: sub}}
 }
 
 func cp(verb, group, resource, sub string) probe {
@@ -273,11 +273,11 @@ func (pr probe) allows(rule *rbacv1.PolicyRule) bool {
 	if pr.anyName && len(rule.ResourceNames) > 0 {
 		a.Name = rule.ResourceNames[0]
 	}
-	return rbac.RuleAllows(rule, a)
+	return authz.RuleAllows(rule, a)
 }
 
 // matching returns the probes rule allows within a grant's scope.
-func matching(probes []probe, g rbac.Grant) []string {
+func matching(probes []probe, g authz.Grant) []string {
 	var out []string
 	for _, pr := range probes {
 		if pr.clusterScoped && !g.ClusterWide() {
@@ -342,13 +342,13 @@ var tokenProbes = []probe{p("create", "", "serviceaccounts", "token")}
 
 // rbacGrants calls fn for each grant the RBAC checks consider: not a
 // platform grant and not through an exempt binding.
-func rbacGrants(in *Input, fn func(g rbac.Grant)) {
+func rbacGrants(in *Input, fn func(g authz.Grant)) {
 	m := rbacModel(in)
 	exempt := map[string]bool{}
 	for _, b := range in.Options.RBACExemptBindings {
 		exempt[b] = true
 	}
-	m.Grants(func(g rbac.Grant) bool {
+	m.Grants(func(g authz.Grant) bool {
 		if exempt[g.Binding.Ref()] || g.Platform() {
 			return true
 		}
@@ -360,14 +360,14 @@ func rbacGrants(in *Input, fn func(g rbac.Grant)) {
 // ownedByRBAC001 reports whether RBAC-001 reports g: a grant through a
 // ClusterRoleBinding whose role makes its subject cluster-admin (every
 // other rule of that role is then moot).
-func ownedByRBAC001(g rbac.Grant) bool {
+func ownedByRBAC001(g authz.Grant) bool {
 	return g.ClusterWide() && !g.Subject.IsAnonymous() && fullAdmin(g.Role)
 }
 
 // fullAdmin reports whether one of r's rules is "* on * in *".
-func fullAdmin(r *rbac.Role) bool {
+func fullAdmin(r *authz.Role) bool {
 	for i := range r.Rules {
-		if rbac.IsFullWildcard(&r.Rules[i]) {
+		if authz.IsFullWildcard(&r.Rules[i]) {
 			return true
 		}
 	}
@@ -376,29 +376,29 @@ func fullAdmin(r *rbac.Role) bool {
 
 // delegated reports whether g is a default role's rule bound in one
 // ordinary namespace: Kubernetes' designed namespace delegation.
-func delegated(in *Input, g rbac.Grant) bool {
+func delegated(in *Input, g authz.Grant) bool {
 	return !g.ClusterWide() && !slices.Contains(in.Options.SystemNamespaces, g.Namespace) && g.Origin().Platform
 }
 
 // rbacObject is what a grant's finding is about: the contributing role
 // when the rule came through aggregation from a non-platform role, else
 // the binding.
-func rbacObject(g rbac.Grant) ObjectRef {
+func rbacObject(g authz.Grant) ObjectRef {
 	if len(g.Path()) > 0 && !g.Origin().Platform {
 		return roleRef(g.Origin())
 	}
 	return bindingRef(g.Binding)
 }
 
-func roleRef(r *rbac.Role) ObjectRef {
+func roleRef(r *authz.Role) ObjectRef {
 	return ObjectRef{APIVersion: rbacAPIVersion, Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}
 }
 
-func bindingRef(b *rbac.Binding) ObjectRef {
+func bindingRef(b *authz.Binding) ObjectRef {
 	return ObjectRef{APIVersion: rbacAPIVersion, Kind: b.Kind, Namespace: b.Namespace, Name: b.Name}
 }
 
-func scopeString(g rbac.Grant) string {
+func scopeString(g authz.Grant) string {
 	if g.ClusterWide() {
 		return "cluster-wide"
 	}
@@ -406,12 +406,12 @@ func scopeString(g rbac.Grant) string {
 }
 
 // grantEvidence is the evidence every per-grant result carries.
-func grantEvidence(g rbac.Grant, rights []string) map[string]any {
+func grantEvidence(g authz.Grant, rights []string) map[string]any {
 	ev := map[string]any{
 		"subject": g.Subject.String(),
 		"binding": g.Binding.Ref(),
 		"role":    g.Role.Ref(),
-		"rule":    rbac.RuleString(g.Rule()),
+		"rule":    authz.RuleString(g.Rule()),
 		"scope":   scopeString(g),
 	}
 	if p := g.PathString(); p != "" {
@@ -425,7 +425,7 @@ func grantEvidence(g rbac.Grant, rights []string) map[string]any {
 
 // through describes how a grant arrives: "through ClusterRoleBinding/x
 // (ClusterRole/y, aggregated from ClusterRole/z)".
-func through(g rbac.Grant) string {
+func through(g authz.Grant) string {
 	s := "through " + g.Binding.Ref() + " (" + g.Role.Ref()
 	if len(g.Path()) > 0 {
 		s += ", rule aggregated from " + g.Origin().Ref() + " via " + g.PathString()
@@ -434,7 +434,7 @@ func through(g rbac.Grant) string {
 }
 
 // narrowAdvice says what to change for a grant.
-func narrowAdvice(g rbac.Grant, what string) string {
+func narrowAdvice(g authz.Grant, what string) string {
 	if len(g.Path()) > 0 && !g.Origin().Platform {
 		return fmt.Sprintf("remove %s from %s or its aggregate-to label", what, g.Origin().Ref())
 	}
@@ -451,8 +451,8 @@ func passResult(msg string) []Result {
 func evalRBAC001(in *Input) []Result {
 	var out []Result
 	seen := map[string]bool{}
-	rbacGrants(in, func(g rbac.Grant) {
-		if !ownedByRBAC001(g) || !rbac.IsFullWildcard(g.Rule()) {
+	rbacGrants(in, func(g authz.Grant) {
+		if !ownedByRBAC001(g) || !authz.IsFullWildcard(g.Rule()) {
 			return
 		}
 		k := g.Subject.String() + "|" + g.Binding.Ref()
@@ -473,7 +473,7 @@ func evalRBAC001(in *Input) []Result {
 
 func evalRBAC002(in *Input) []Result {
 	var out []Result
-	rbacGrants(in, func(g rbac.Grant) {
+	rbacGrants(in, func(g authz.Grant) {
 		if !g.Subject.IsAnonymous() {
 			return
 		}
@@ -482,7 +482,7 @@ func evalRBAC002(in *Input) []Result {
 			where = "cluster-wide"
 		}
 		msg := fmt.Sprintf("%s (every unauthenticated request) may %s %s %s: remove %s from %s's subjects, or grant it to an authenticated group instead",
-			g.Subject, rbac.RuleString(g.Rule()), where, through(g), g.Subject, g.Binding.Ref())
+			g.Subject, authz.RuleString(g.Rule()), where, through(g), g.Subject, g.Binding.Ref())
 		out = append(out, result.New(StatusFail, bindingRef(g.Binding), msg, grantEvidence(g, nil)))
 	})
 	if len(out) == 0 {
@@ -493,7 +493,7 @@ func evalRBAC002(in *Input) []Result {
 
 func evalRBAC003(in *Input) []Result {
 	var out []Result
-	rbacGrants(in, func(g rbac.Grant) {
+	rbacGrants(in, func(g authz.Grant) {
 		if g.Subject.IsAnonymous() || ownedByRBAC001(g) || delegated(in, g) {
 			return
 		}
@@ -514,7 +514,7 @@ func evalRBAC003(in *Input) []Result {
 	return out
 }
 
-func scopeWords(g rbac.Grant) string {
+func scopeWords(g authz.Grant) string {
 	if g.ClusterWide() {
 		return "cluster-wide"
 	}
@@ -523,7 +523,7 @@ func scopeWords(g rbac.Grant) string {
 
 func evalRBAC004(in *Input) []Result {
 	var out []Result
-	rbacGrants(in, func(g rbac.Grant) {
+	rbacGrants(in, func(g authz.Grant) {
 		if !g.ClusterWide() || g.Subject.IsAnonymous() || ownedByRBAC001(g) {
 			return
 		}
@@ -544,12 +544,12 @@ func evalRBAC004(in *Input) []Result {
 func evalRBAC005(in *Input) []Result {
 	res := rbacResources(in)
 	var out []Result
-	rbacGrants(in, func(g rbac.Grant) {
+	rbacGrants(in, func(g authz.Grant) {
 		if g.Subject.IsAnonymous() || ownedByRBAC001(g) {
 			return
 		}
 		rule := g.Rule()
-		verbs, groups, resources := rbac.HasWildcard(rule)
+		verbs, groups, resources := authz.HasWildcard(rule)
 		if !verbs && !groups && !resources {
 			return
 		}
@@ -577,7 +577,7 @@ func evalRBAC005(in *Input) []Result {
 			fix += "; " + covered
 		}
 		msg := fmt.Sprintf("%s holds a rule with '*' in %s (%s) %s %s: %s",
-			g.Subject, strings.Join(where, " and "), rbac.RuleString(rule), scopeWords(g), through(g), fix)
+			g.Subject, strings.Join(where, " and "), authz.RuleString(rule), scopeWords(g), through(g), fix)
 		out = append(out, result.New(StatusWarn, obj, msg, ev))
 	})
 	if len(out) == 0 {
@@ -588,7 +588,7 @@ func evalRBAC005(in *Input) []Result {
 
 // coveredNote says what a wildcard rule covers today, or why that is not
 // known.
-func coveredNote(res *rbac.Resources, rule *rbacv1.PolicyRule) string {
+func coveredNote(res *authz.Resources, rule *rbacv1.PolicyRule) string {
 	if len(rule.NonResourceURLs) > 0 {
 		return ""
 	}
@@ -605,7 +605,7 @@ func coveredNote(res *rbac.Resources, rule *rbacv1.PolicyRule) string {
 
 func evalRBAC006(in *Input) []Result {
 	var out []Result
-	rbacGrants(in, func(g rbac.Grant) {
+	rbacGrants(in, func(g authz.Grant) {
 		if g.Subject.IsAnonymous() || ownedByRBAC001(g) {
 			return
 		}
@@ -640,7 +640,7 @@ func evalRBAC007(in *Input) []Result {
 			continue
 		}
 		for _, s := range b.Subjects {
-			if s.Kind != rbac.KindServiceAccount || s.Name != "default" || s.Namespace == "" {
+			if s.Kind != authz.KindServiceAccount || s.Name != "default" || s.Namespace == "" {
 				continue
 			}
 			if b.PlatformGrant(s, nil) {
@@ -705,15 +705,15 @@ var readOnly = []string{"get", "list", "watch"}
 func evalRBAC008(in *Input) []Result {
 	m := rbacModel(in)
 	// The selectors of view, edit and admin, from the input or the defaults.
-	targets := map[string]*rbac.Role{}
+	targets := map[string]*authz.Role{}
 	for _, r := range m.Roles() {
-		if r.Kind == rbac.KindClusterRole && slices.Contains(aggregationTargets, r.Name) && r.Aggregate != nil {
+		if r.Kind == authz.KindClusterRole && slices.Contains(aggregationTargets, r.Name) && r.Aggregate != nil {
 			targets[r.Name] = r
 		}
 	}
 	var out []Result
 	for _, r := range m.Roles() {
-		if r.Kind != rbac.KindClusterRole || r.Platform || slices.Contains(aggregationTargets, r.Name) {
+		if r.Kind != authz.KindClusterRole || r.Platform || slices.Contains(aggregationTargets, r.Name) {
 			continue
 		}
 		var into []string
@@ -730,7 +730,7 @@ func evalRBAC008(in *Input) []Result {
 		for i := range r.Rules {
 			rule := &r.Rules[i]
 			var found []string
-			v, g, res := rbac.HasWildcard(rule)
+			v, g, res := authz.HasWildcard(rule)
 			if v || g || res {
 				found = append(found, "a wildcard")
 			}
@@ -753,7 +753,7 @@ func evalRBAC008(in *Input) []Result {
 			}
 			if len(found) > 0 {
 				rights = append(rights, found...)
-				rules = append(rules, rbac.RuleString(rule))
+				rules = append(rules, authz.RuleString(rule))
 			}
 		}
 		if len(rights) == 0 {
@@ -775,11 +775,11 @@ func evalRBAC008(in *Input) []Result {
 
 // aggregatesInto reports whether r's labels match target's aggregation
 // selectors (or, without the target in the input, the default label).
-func aggregatesInto(r *rbac.Role, name string, target *rbac.Role) bool {
+func aggregatesInto(r *authz.Role, name string, target *authz.Role) bool {
 	if target == nil {
 		return r.Labels["rbac.authorization.k8s.io/aggregate-to-"+name] == "true"
 	}
-	return rbac.SelectedBy(target, r)
+	return authz.SelectedBy(target, r)
 }
 
 func uniqueSorted(s []string) []string {
@@ -812,7 +812,7 @@ func evalRBAC009(in *Input) []Result {
 		var namespaces []string
 		allSA := true
 		for _, s := range b.Subjects {
-			if s.Kind != rbac.KindServiceAccount || s.Namespace == "" {
+			if s.Kind != authz.KindServiceAccount || s.Namespace == "" {
 				allSA = false
 				break
 			}
@@ -833,10 +833,10 @@ func evalRBAC009(in *Input) []Result {
 				namespaced = false
 				break
 			}
-			if v, g, r := rbac.HasWildcard(rule); g || r {
-				wildcards = append(wildcards, rbac.RuleString(rule)+" -> "+strings.Join(covered, ","))
+			if v, g, r := authz.HasWildcard(rule); g || r {
+				wildcards = append(wildcards, authz.RuleString(rule)+" -> "+strings.Join(covered, ","))
 			} else if v {
-				wildcards = append(wildcards, rbac.RuleString(rule))
+				wildcards = append(wildcards, authz.RuleString(rule))
 			}
 		}
 		if !namespaced {
@@ -868,7 +868,7 @@ func evalRBAC009(in *Input) []Result {
 }
 
 // writeVerbs returns the verbs of role's rules that change objects.
-func writeVerbs(r *rbac.Role) []string {
+func writeVerbs(r *authz.Role) []string {
 	var out []string
 	for _, rule := range r.Rules {
 		for _, v := range rule.Verbs {
@@ -882,7 +882,7 @@ func writeVerbs(r *rbac.Role) []string {
 
 func evalRBAC010(in *Input) []Result {
 	var out []Result
-	rbacGrants(in, func(g rbac.Grant) {
+	rbacGrants(in, func(g authz.Grant) {
 		if g.Subject.IsAnonymous() || ownedByRBAC001(g) {
 			return
 		}

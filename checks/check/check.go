@@ -1,0 +1,46 @@
+package check
+
+import (
+	"github.com/seaworthy-k8s/seaworthy/cluster"
+	"github.com/seaworthy-k8s/seaworthy/cluster/index"
+	"github.com/seaworthy-k8s/seaworthy/result"
+)
+
+// Check is one registered check: its description, the kinds it needs, and
+// the function that evaluates it.
+type Check struct {
+	result.Meta
+	// Needs lists the kinds the check reads. If any of them is a gap in the
+	// snapshot the check reports skip and Eval is not called.
+	Needs []cluster.Kind
+	// Eval evaluates the check. Results need not set Check; the runner does.
+	Eval func(in *Input) []result.Result
+}
+
+// Input is what a check's Eval receives: the snapshot and the index built
+// once over it for the whole run.
+type Input struct {
+	Snapshot *cluster.Snapshot
+	Index    *index.Index
+}
+
+// NewInput indexes s for a run.
+func NewInput(s *cluster.Snapshot) *Input { return &Input{Snapshot: s, Index: index.New(s)} }
+
+// Def declares one check of an area whose thresholds are an O: the same as
+// Check, with Eval also given the area's options.
+type Def[O any] struct {
+	result.Meta
+	Needs []cluster.Kind
+	Eval  func(in *Input, o *O) []result.Result
+}
+
+// Bind turns an area's definitions into Checks that evaluate with o.
+func Bind[O any](o O, defs ...Def[O]) []Check {
+	out := make([]Check, len(defs))
+	for i, d := range defs {
+		eval := d.Eval
+		out[i] = Check{Meta: d.Meta, Needs: d.Needs, Eval: func(in *Input) []result.Result { return eval(in, &o) }}
+	}
+	return out
+}

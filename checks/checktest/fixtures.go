@@ -1,0 +1,163 @@
+package checktest
+
+import (
+	"bufio"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/seaworthy-k8s/seaworthy/checks/check"
+	"github.com/seaworthy-k8s/seaworthy/cluster"
+	"github.com/seaworthy-k8s/seaworthy/cluster/manifests"
+	"github.com/seaworthy-k8s/seaworthy/result"
+)
+
+// Fixture files live in testdata/<CHECK-ID>/ and are small clusters written
+// as manifests:
+//
+//   - pass*.yaml: the check must return at least one result, and only
+//     pass, info or na.
+//   - fail*.yaml: the check must return at least one warn or fail.
+//   - skip*.yaml: the check must return only skip results.
+//   - info*.yaml: the check must return at least one info and no warn or
+//     fail; it stands in for fail*.yaml for checks whose findings are only
+//     ever info (advice, not a problem).
+//
+// Any file may pin exact results with header comments, each of which must
+// match one result of the check:
+//
+//	# want: warn Namespace//team-a
+//	# want: fail ResourceQuota/team-a/compute
+//
+// and set the snapshot time with "# now: RFC3339" (default Now).
+
+type fixtureHeader struct {
+	wants []string // "status Object.String()"
+	now   time.Time
+}
+
+func readHeader(t *testing.T, path string) fixtureHeader {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	h := fixtureHeader{now: Now}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		switch {
+		case strings.HasPrefix(line, "# want:"):
+			h.wants = append(h.wants, strings.Join(strings.Fields(strings.TrimPrefix(line, "# want:")), " "))
+		case strings.HasPrefix(line, "# now:"):
+			ts, err := time.Parse(time.RFC3339, strings.TrimSpace(strings.TrimPrefix(line, "# now:")))
+			if err != nil {
+				t.Fatalf("%s: bad now header: %v", path, err)
+			}
+			h.now = ts
+		}
+	}
+	return h
+}
+
+// LoadFixture loads a fixture file as manifests taken at now.
+func LoadFixture(t *testing.T, path string, now time.Time) *cluster.Snapshot {
+	t.Helper()
+	snap, err := manifests.Load([]string{path}, manifests.Options{Now: now, Warn: func(msg string) { t.Errorf("fixture warning: %s", msg) }})
+	if err != nil {
+		t.Fatalf("load %s: %v", path, err)
+	}
+	return snap
+}
+
+// Fixtures runs every check of cs on its fixtures in dir/<ID>/*.yaml (see
+// above), and fails for a check without a pass and a fail (or info)
+// fixture.
+func Fixtures(t *testing.T, cs []check.Check, dir string) {
+	t.Helper()
+	for _, c := range cs {
+		t.Run(c.ID, func(t *testing.T) {
+			files, _ := filepath.Glob(filepath.Join(dir, c.ID, "*.yaml"))
+			var havePass, haveFail bool
+			for _, path := range files {
+				base := filepath.Base(path)
+				kind := ""
+				for _, k := range []string{"pass", "fail", "skip", "info"} {
+					if strings.HasPrefix(base, k) {
+						kind = k
+					}
+				}
+				if kind == "" {
+					t.Errorf("%s: fixture name must start with pass, fail, info or skip", path)
+					continue
+				}
+				havePass = havePass || kind == "pass"
+				haveFail = haveFail || kind == "fail" || kind == "info"
+				t.Run(base, func(t *testing.T) {
+					h := readHeader(t, path)
+					rs := check.Run(LoadFixture(t, path, h.now), []check.Check{c})
+					if len(rs) == 0 {
+						t.Fatalf("no results")
+					}
+					checkFixtureKind(t, kind, rs)
+					for _, w := range h.wants {
+						if !hasResult(rs, w) {
+							t.Errorf("want result %q, got:\n%s", w, Format(rs))
+						}
+					}
+				})
+			}
+			if !havePass || !haveFail {
+				t.Errorf("check %s needs at least one pass*.yaml and one fail*.yaml (or info*.yaml) in %s/%s", c.ID, dir, c.ID)
+			}
+		})
+	}
+}
+
+func checkFixtureKind(t *testing.T, kind string, rs []result.Result) {
+	t.Helper()
+	switch kind {
+	case "pass":
+		for _, r := range rs {
+			if r.Status != result.StatusPass && r.Status != result.StatusInfo && r.Status != result.StatusNA {
+				t.Errorf("pass fixture got %s", FormatResult(r))
+			}
+		}
+	case "fail":
+		for _, r := range rs {
+			if r.Status == result.StatusWarn || r.Status == result.StatusFail {
+				return
+			}
+		}
+		t.Errorf("fail fixture got no warn or fail:\n%s", Format(rs))
+	case "info":
+		info := false
+		for _, r := range rs {
+			info = info || r.Status == result.StatusInfo
+			if r.Status == result.StatusWarn || r.Status == result.StatusFail {
+				t.Errorf("info fixture got %s", FormatResult(r))
+			}
+		}
+		if !info {
+			t.Errorf("info fixture got no info:\n%s", Format(rs))
+		}
+	case "skip":
+		for _, r := range rs {
+			if r.Status != result.StatusSkip {
+				t.Errorf("skip fixture got %s", FormatResult(r))
+			}
+		}
+	}
+}
+
+func hasResult(rs []result.Result, want string) bool {
+	for _, r := range rs {
+		if string(r.Status)+" "+r.Object.String() == want {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,85 @@
+package index
+
+import (
+	"sync"
+
+	coordinationv1 "k8s.io/api/coordination/v1"
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/seaworthy-k8s/seaworthy/cluster"
+	"github.com/seaworthy-k8s/seaworthy/cluster/authz"
+)
+
+// Well-known namespaces and names.
+const (
+	KubeSystem        = "kube-system"
+	KubeadmConfigName = "kubeadm-config"
+)
+
+// Index answers questions about one snapshot. Build it with New.
+type Index struct {
+	snap *cluster.Snapshot
+
+	platformOnce sync.Once
+	platform     cluster.PlatformInfo
+
+	nodesOnce sync.Once
+	nodes     nodeFacts
+
+	podsOnce sync.Once
+	pods     podFacts
+
+	workloadsOnce sync.Once
+	workloads     workloadFacts
+
+	kubeadmOnce sync.Once
+	kubeadm     kubeadmFacts
+
+	apiServersOnce sync.Once
+	apiServers     apiServerFacts
+
+	dnsOnce sync.Once
+	dns     dnsFacts
+
+	leasesOnce sync.Once
+	leases     map[string]*coordinationv1.Lease
+
+	rbacOnce sync.Once
+	rbac     *authz.Model
+
+	resourcesOnce sync.Once
+	resources     *authz.Resources
+
+	// Facts added for one check area go below, each block commented with
+	// the area that added it.
+}
+
+// New returns the index of s. It does no work until asked.
+func New(s *cluster.Snapshot) *Index { return &Index{snap: s} }
+
+// Snapshot returns the indexed snapshot.
+func (ix *Index) Snapshot() *cluster.Snapshot { return ix.snap }
+
+// Platform returns the detected platform (see cluster.DetectPlatform), once.
+func (ix *Index) Platform() cluster.PlatformInfo {
+	ix.platformOnce.Do(func() { ix.platform = ix.snap.DetectedPlatform() })
+	return ix.platform
+}
+
+// Lease returns the Lease namespace/name, or nil.
+func (ix *Index) Lease(namespace, name string) *coordinationv1.Lease {
+	ix.leasesOnce.Do(func() {
+		ix.leases = make(map[string]*coordinationv1.Lease, len(ix.snap.Leases))
+		for i := range ix.snap.Leases {
+			l := &ix.snap.Leases[i]
+			ix.leases[l.Namespace+"/"+l.Name] = l
+		}
+	})
+	return ix.leases[namespace+"/"+name]
+}
+
+// ConfigMap returns the allow-listed ConfigMap namespace/name if the
+// snapshot holds it.
+func (ix *Index) ConfigMap(namespace, name string) (*corev1.ConfigMap, bool) {
+	return ix.snap.ConfigMap(namespace, name)
+}
