@@ -23,6 +23,12 @@ type Tabular interface {
 	TableRows() [][]string
 }
 
+// EmptyTexter is a Tabular value that says something in words, instead of
+// printing a table without rows, when it has none.
+type EmptyTexter interface {
+	EmptyText() string
+}
+
 // MarkdownWriter is a value with its own Markdown form.
 type MarkdownWriter interface {
 	WriteMarkdown(w io.Writer) error
@@ -42,7 +48,7 @@ var registry = []format{
 		case *Report:
 			return true, renderIfSet(t, func() error { return tableRenderer{opts: o}.Render(w, t) })
 		case Tabular:
-			return true, renderIfSet(t, func() error { return WriteTable(w, t.TableHeader(), t.TableRows()) })
+			return true, renderIfSet(t, func() error { return writeTabular(w, t) })
 		}
 		return false, nil
 	}},
@@ -176,6 +182,16 @@ func jsonAsYAML(w io.Writer, data []byte) error {
 	}
 	_, err := w.Write(buf.Bytes())
 	return err
+}
+
+// writeTabular writes t as a table, or its EmptyText when it has no rows.
+func writeTabular(w io.Writer, t Tabular) error {
+	rows := t.TableRows()
+	if e, ok := t.(EmptyTexter); ok && len(rows) == 0 {
+		_, err := io.WriteString(w, e.EmptyText()+"\n")
+		return err
+	}
+	return WriteTable(w, t.TableHeader(), rows)
 }
 
 // writeMarkdownTable writes a GitHub-flavoured Markdown table.

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,9 +10,9 @@ import (
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
-	"github.com/seaworthy-k8s/seaworthy/checks"
 	"github.com/seaworthy-k8s/seaworthy/cluster"
 	"github.com/seaworthy-k8s/seaworthy/cluster/authz"
+	"github.com/seaworthy-k8s/seaworthy/cluster/index"
 	"github.com/seaworthy-k8s/seaworthy/report"
 )
 
@@ -54,19 +53,18 @@ func newRBACOptions(streams genericiooptions.IOStreams) *rbacOptions {
 
 func (o *rbacOptions) addFlags(cmd *cobra.Command) {
 	o.source.addFlags(cmd.Flags())
-	cmd.Flags().StringVarP(&o.output, "output", "o", "table", "Output format: table or json.")
+	addOutputFlag(cmd.Flags(), &o.output, grantList{})
 	cmd.Flags().StringVarP(&o.namespace, "namespace", "n", "", "Namespace of the request (who-can) or of the ServiceAccount (subject).")
 }
 
+func (o *rbacOptions) complete() error { return o.source.complete() }
+
 func (o *rbacOptions) validate() error {
-	if o.output != "table" && o.output != "json" {
-		return fmt.Errorf("unknown output format %q (want table or json)", o.output)
+	if err := report.CheckFormat(o.output, grantList{}); err != nil {
+		return err
 	}
 	if o.allNamespaces && o.namespace != "" {
 		return errors.New("-n and -A cannot be used together")
-	}
-	if err := o.source.complete(); err != nil {
-		return err
 	}
 	return o.source.validate()
 }
@@ -90,11 +88,22 @@ func (o *rbacOptions) model(ctx context.Context) (*cluster.Snapshot, *authz.Mode
 	if len(missing) > 0 {
 		return nil, nil, fmt.Errorf("cannot answer without every RBAC object: %s", strings.Join(missing, "; "))
 	}
-	return snap, authz.BuildOn(snap, checks.DetectPlatform(snap).Name), nil
+	return snap, index.New(snap).RBAC(), nil
+}
+
+// whoCanOptions answers "rbac who-can VERB RESOURCE [NAME]".
+type whoCanOptions struct {
+	*rbacOptions
+	args []string
+}
+
+func (o *whoCanOptions) complete(_ *cobra.Command, args []string) error {
+	o.args = args
+	return o.rbacOptions.complete()
 }
 
 func newWhoCanCommand(streams genericiooptions.IOStreams) *cobra.Command {
-	o := newRBACOptions(streams)
+	o := &whoCanOptions{rbacOptions: newRBACOptions(streams)}
 	cmd := &cobra.Command{
 		Use:   "who-can VERB RESOURCE [NAME]",
 		Short: "List every subject that may do VERB on RESOURCE, and through which binding and rule",
@@ -126,12 +135,7 @@ members, which RBAC does not know.`,
   seaworthy rbac who-can get configmaps cluster-info -n kube-public
   seaworthy rbac who-can get /metrics`,
 		Args: cobra.RangeArgs(2, 3),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.validate(); err != nil {
-				return runError(err)
-			}
-			return o.runWhoCan(cmd.Context(), args)
-		},
+		RunE: runE(o),
 	}
 	o.addFlags(cmd)
 	cmd.Flags().BoolVarP(&o.allNamespaces, "all-namespaces", "A", false, "Count RoleBindings in every namespace.")
@@ -177,7 +181,8 @@ func toJSON(g authz.Grant) grantJSON {
 	return out
 }
 
-func (o *rbacOptions) runWhoCan(ctx context.Context, args []string) error {
+func (o *whoCanOptions) run(ctx context.Context) error {
+	args := o.args
 	snap, m, err := o.model(ctx)
 	if err != nil {
 		return runError(err)
@@ -203,48 +208,100 @@ func (o *rbacOptions) runWhoCan(ctx context.Context, args []string) error {
 	} else {
 		grants = m.WhoCan(a)
 	}
-	var buf bytes.Buffer
-	switch o.output {
-	case "json":
-		list := make([]grantJSON, 0, len(grants))
-		for _, g := range grants {
-			list = append(list, toJSON(g))
+	query := map[string]any{"verb": a.Verb}
+	if a.Path != "" {
+		query["path"] = a.Path
+	} else {
+		query["group"], query["resource"] = a.Group, a.Resource
+		if a.Subresource != "" {
+			query["subresource"] = a.Subresource
 		}
-		query := map[string]any{"verb": a.Verb}
-		if a.Path != "" {
-			query["path"] = a.Path
-		} else {
-			query["group"], query["resource"] = a.Group, a.Resource
-			if a.Subresource != "" {
-				query["subresource"] = a.Subresource
-			}
-			if a.Name != "" {
-				query["name"] = a.Name
-			}
-			switch {
-			case o.allNamespaces:
-				query["namespace"] = "*"
-			case a.Namespace != "":
-				query["namespace"] = a.Namespace
-			}
+		if a.Name != "" {
+			query["name"] = a.Name
 		}
-		if err := writeJSON(&buf, map[string]any{"query": query, "grants": list}); err != nil {
-			return runError(err)
-		}
-	default:
-		if len(grants) == 0 {
-			fmt.Fprintf(&buf, "No subject may %s.\n", describeQuery(a, o.allNamespaces))
-			break
-		}
-		rows := make([][]string, len(grants))
-		for i, g := range grants {
-			rows[i] = []string{g.Subject.Kind, subjectName(g.Subject), scopeColumn(g), g.Binding.Ref(), g.Role.Ref(), aggregatedFrom(g), yesNo(g.Platform())}
-		}
-		if err := report.WriteTable(&buf, []string{"KIND", "SUBJECT", "SCOPE", "BINDING", "ROLE", "AGGREGATED FROM", "PLATFORM"}, rows); err != nil {
-			return runError(err)
+		switch {
+		case o.allNamespaces:
+			query["namespace"] = "*"
+		case a.Namespace != "":
+			query["namespace"] = a.Namespace
 		}
 	}
-	return writeOut(o.streams, buf.Bytes())
+	answer := whoCanAnswer{Query: query, Grants: grantList{grants: grants},
+		empty: fmt.Sprintf("No subject may %s.", describeQuery(a, o.allNamespaces))}
+	return render(o.streams.Out, o.output, answer, report.RenderOptions{})
+}
+
+// grantList is a list of grants as every format prints it: a table of who
+// and through what, or grantJSON entries.
+type grantList struct {
+	grants []authz.Grant
+	// subject, when set, is the subject asked about: the table then lists
+	// the rules, and VIA names the group a grant reached it through.
+	subject *authz.Subject
+}
+
+func (l grantList) TableHeader() []string {
+	if l.subject != nil {
+		return []string{"SCOPE", "VERBS", "API GROUPS", "RESOURCES", "NAMES", "BINDING", "ROLE", "AGGREGATED FROM", "VIA"}
+	}
+	return []string{"KIND", "SUBJECT", "SCOPE", "BINDING", "ROLE", "AGGREGATED FROM", "PLATFORM"}
+}
+
+func (l grantList) TableRows() [][]string {
+	rows := make([][]string, len(l.grants))
+	for i, g := range l.grants {
+		if l.subject == nil {
+			rows[i] = []string{g.Subject.Kind, subjectName(g.Subject), scopeColumn(g), g.Binding.Ref(), g.Role.Ref(), aggregatedFrom(g), yesNo(g.Platform())}
+			continue
+		}
+		r := g.Rule()
+		what := strings.Join(r.Resources, ",")
+		if len(r.NonResourceURLs) > 0 {
+			what = strings.Join(r.NonResourceURLs, ",")
+		}
+		via := ""
+		if g.Subject != *l.subject {
+			via = g.Subject.String()
+		}
+		rows[i] = []string{scopeColumn(g), strings.Join(r.Verbs, ","), groupsColumn(r.APIGroups), what,
+			strings.Join(r.ResourceNames, ","), g.Binding.Ref(), g.Role.Ref(), aggregatedFrom(g), via}
+	}
+	return rows
+}
+
+func (l grantList) MarshalJSON() ([]byte, error) {
+	list := make([]grantJSON, 0, len(l.grants))
+	for _, g := range l.grants {
+		list = append(list, toJSON(g))
+	}
+	return json.Marshal(list)
+}
+
+// whoCanAnswer is the answer of who-can: the query and the grants.
+type whoCanAnswer struct {
+	Query  map[string]any `json:"query"`
+	Grants grantList      `json:"grants"`
+	empty  string
+}
+
+func (a whoCanAnswer) TableHeader() []string { return a.Grants.TableHeader() }
+func (a whoCanAnswer) TableRows() [][]string { return a.Grants.TableRows() }
+
+// EmptyText is what the table says when no subject may.
+func (a whoCanAnswer) EmptyText() string { return a.empty }
+
+// subjectAnswer is the answer of subject: the subject and its grants.
+type subjectAnswer struct {
+	Subject authz.Subject `json:"subject"`
+	Grants  grantList     `json:"grants"`
+}
+
+func (a subjectAnswer) TableHeader() []string { return a.Grants.TableHeader() }
+func (a subjectAnswer) TableRows() [][]string { return a.Grants.TableRows() }
+
+// EmptyText is what the table says when nothing is bound to the subject.
+func (a subjectAnswer) EmptyText() string {
+	return fmt.Sprintf("No binding grants anything to %s.", a.Subject)
 }
 
 func describeQuery(a authz.Attributes, all bool) string {
@@ -285,21 +342,23 @@ func yesNo(b bool) string {
 	return "no"
 }
 
-func writeJSON(buf *bytes.Buffer, v any) error {
-	enc := json.NewEncoder(buf)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+// subjectOptions answers "rbac subject KIND NAME".
+type subjectOptions struct {
+	*rbacOptions
+	subject authz.Subject
 }
 
-func writeOut(streams genericiooptions.IOStreams, data []byte) error {
-	if err := writeAll(streams.Out, data); err != nil {
-		return runError(fmt.Errorf("write answer: %w", err))
+func (o *subjectOptions) complete(_ *cobra.Command, args []string) error {
+	if err := o.rbacOptions.complete(); err != nil {
+		return err
 	}
-	return nil
+	s, err := parseSubject(args[0], args[1], o.namespace)
+	o.subject = s
+	return err
 }
 
 func newSubjectCommand(streams genericiooptions.IOStreams) *cobra.Command {
-	o := newRBACOptions(streams)
+	o := &subjectOptions{rbacOptions: newRBACOptions(streams)}
 	cmd := &cobra.Command{
 		Use:   "subject KIND NAME",
 		Short: "List every rule a User, Group or ServiceAccount holds, and where it comes from",
@@ -322,16 +381,7 @@ belongs to depend on how it authenticates: ask for each with KIND Group.`,
   # What does every authenticated request get?
   seaworthy rbac subject Group system:authenticated`,
 		Args: cobra.ExactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.validate(); err != nil {
-				return runError(err)
-			}
-			s, err := parseSubject(args[0], args[1], o.namespace)
-			if err != nil {
-				return runError(err)
-			}
-			return o.runSubject(cmd.Context(), s)
-		},
+		RunE: runE(o),
 	}
 	o.addFlags(cmd)
 	return cmd
@@ -366,47 +416,16 @@ func parseSubject(kind, name, namespace string) (authz.Subject, error) {
 	return authz.Subject{}, fmt.Errorf("invalid KIND %q: want User, Group or ServiceAccount", kind)
 }
 
-func (o *rbacOptions) runSubject(ctx context.Context, s authz.Subject) error {
+func (o *subjectOptions) run(ctx context.Context) error {
 	_, m, err := o.model(ctx)
 	if err != nil {
 		return runError(err)
 	}
-	grants := m.ForSubject(s)
+	grants := m.ForSubject(o.subject)
 	authz.SortGrants(grants)
-	var buf bytes.Buffer
-	switch o.output {
-	case "json":
-		list := make([]grantJSON, 0, len(grants))
-		for _, g := range grants {
-			list = append(list, toJSON(g))
-		}
-		if err := writeJSON(&buf, map[string]any{"subject": s, "grants": list}); err != nil {
-			return runError(err)
-		}
-	default:
-		if len(grants) == 0 {
-			fmt.Fprintf(&buf, "No binding grants anything to %s.\n", s)
-			break
-		}
-		rows := make([][]string, len(grants))
-		for i, g := range grants {
-			r := g.Rule()
-			what := strings.Join(r.Resources, ",")
-			if len(r.NonResourceURLs) > 0 {
-				what = strings.Join(r.NonResourceURLs, ",")
-			}
-			via := ""
-			if g.Subject != s {
-				via = g.Subject.String()
-			}
-			rows[i] = []string{scopeColumn(g), strings.Join(r.Verbs, ","), groupsColumn(r.APIGroups), what,
-				strings.Join(r.ResourceNames, ","), g.Binding.Ref(), g.Role.Ref(), aggregatedFrom(g), via}
-		}
-		if err := report.WriteTable(&buf, []string{"SCOPE", "VERBS", "API GROUPS", "RESOURCES", "NAMES", "BINDING", "ROLE", "AGGREGATED FROM", "VIA"}, rows); err != nil {
-			return runError(err)
-		}
-	}
-	return writeOut(o.streams, buf.Bytes())
+	s := o.subject
+	answer := subjectAnswer{Subject: s, Grants: grantList{grants: grants, subject: &s}}
+	return render(o.streams.Out, o.output, answer, report.RenderOptions{})
 }
 
 func groupsColumn(groups []string) string {

@@ -40,28 +40,26 @@ on error, nothing is left behind.`,
   # Replay it offline
   seaworthy audit -f prod.snapshot.json`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.source.complete(); err != nil {
-				return runError(err)
-			}
-			if err := o.source.validate(); err != nil {
-				return runError(err)
-			}
-			if o.output == "" {
-				return runError(errors.New("-o FILE is required (use -o - for stdout)"))
-			}
-			return o.run(cmd.Context())
-		},
+		RunE: runE(o),
 	}
 	o.source.addFlags(cmd.Flags())
 	cmd.Flags().StringVarP(&o.output, "output", "o", "", "File to write the snapshot to, or - for stdout.")
 	return cmd
 }
 
-func (o *snapshotOptions) run(ctx context.Context) error {
-	if ctx == nil {
-		ctx = context.Background()
+func (o *snapshotOptions) complete(*cobra.Command, []string) error { return o.source.complete() }
+
+func (o *snapshotOptions) validate() error {
+	if err := o.source.validate(); err != nil {
+		return err
 	}
+	if o.output == "" {
+		return errors.New("-o FILE is required (use -o - for stdout)")
+	}
+	return nil
+}
+
+func (o *snapshotOptions) run(ctx context.Context) error {
 	snap, err := o.source.load(ctx)
 	if err != nil {
 		return runError(err)
