@@ -17,8 +17,10 @@ import (
 	"k8s.io/client-go/rest"
 
 	"github.com/seaworthy-k8s/seaworthy/checks"
+	"github.com/seaworthy-k8s/seaworthy/checks/check"
 	"github.com/seaworthy-k8s/seaworthy/cluster"
 	"github.com/seaworthy-k8s/seaworthy/cluster/live"
+	"github.com/seaworthy-k8s/seaworthy/result"
 	"github.com/seaworthy-k8s/seaworthy/test/controlplane"
 )
 
@@ -54,13 +56,13 @@ func collectLive(t *testing.T, cfg *rest.Config) *cluster.Snapshot {
 }
 
 // runCheck evaluates one registered check on snap with the default options.
-func runCheck(t *testing.T, snap *cluster.Snapshot, id string) []checks.Result {
+func runCheck(t *testing.T, snap *cluster.Snapshot, id string) []result.Result {
 	t.Helper()
 	c, ok := checks.ByID(id)
 	if !ok {
 		t.Fatalf("check %s not registered", id)
 	}
-	rs := checks.Run(snap, checks.DefaultOptions(), []checks.Check{c})
+	rs := checks.Run(snap, []check.Check{c})
 	if len(rs) == 0 {
 		t.Fatalf("%s gave no result", id)
 	}
@@ -69,7 +71,7 @@ func runCheck(t *testing.T, snap *cluster.Snapshot, id string) []checks.Result {
 
 // oneResult runs a check that reports once per cluster and returns that
 // result.
-func oneResult(t *testing.T, snap *cluster.Snapshot, id string) checks.Result {
+func oneResult(t *testing.T, snap *cluster.Snapshot, id string) result.Result {
 	t.Helper()
 	rs := runCheck(t, snap, id)
 	if len(rs) != 1 {
@@ -79,23 +81,23 @@ func oneResult(t *testing.T, snap *cluster.Snapshot, id string) checks.Result {
 }
 
 // wantStatus requires r to have status want.
-func wantStatus(t *testing.T, r checks.Result, want checks.Status) {
+func wantStatus(t *testing.T, r result.Result, want result.Status) {
 	t.Helper()
 	if r.Status != want {
-		t.Errorf("%s is %s, want %s:\n%s", r.Check, r.Status, want, describeResults([]checks.Result{r}))
+		t.Errorf("%s is %s, want %s:\n%s", r.Check, r.Status, want, describeResults([]result.Result{r}))
 	}
 }
 
 // wantSignal requires the result's evidence to name the signal it was
 // decided from.
-func wantSignal(t *testing.T, r checks.Result, signal string) {
+func wantSignal(t *testing.T, r result.Result, signal string) {
 	t.Helper()
 	if got, _ := r.Evidence["signal"].(string); got != signal {
-		t.Errorf("%s decided from signal %q, want %q:\n%s", r.Check, got, signal, describeResults([]checks.Result{r}))
+		t.Errorf("%s decided from signal %q, want %q:\n%s", r.Check, got, signal, describeResults([]result.Result{r}))
 	}
 }
 
-func describeResults(rs []checks.Result) string {
+func describeResults(rs []result.Result) string {
 	var b strings.Builder
 	for _, r := range rs {
 		ev, _ := json.Marshal(r.Evidence)
@@ -246,7 +248,7 @@ func TestLiveControlPlaneHA(t *testing.T) {
 			}
 		}
 		r := oneResult(t, snap, "CP-001")
-		wantStatus(t, r, checks.StatusPass)
+		wantStatus(t, r, result.StatusPass)
 		wantSignal(t, r, "identity-leases")
 	})
 
@@ -258,7 +260,7 @@ func TestLiveControlPlaneHA(t *testing.T) {
 			t.Fatalf("%d identity Leases, want 3", n)
 		}
 		r := oneResult(t, snap, "CP-001")
-		wantStatus(t, r, checks.StatusWarn)
+		wantStatus(t, r, result.StatusWarn)
 		wantSignal(t, r, "identity-leases")
 	})
 
@@ -267,8 +269,8 @@ func TestLiveControlPlaneHA(t *testing.T) {
 	// --initial-cluster lists only those members, as kubeadm's would.
 	for _, tc := range []struct {
 		members int
-		want    checks.Status
-	}{{3, checks.StatusPass}, {2, checks.StatusFail}, {1, checks.StatusFail}} {
+		want    result.Status
+	}{{3, result.StatusPass}, {2, result.StatusFail}, {1, result.StatusFail}} {
 		t.Run(fmt.Sprintf("%d etcd static pods: ETCD-001 %s", tc.members, tc.want), func(t *testing.T) {
 			pods := etcdPods(cp.Etcd[:tc.members], nodes)
 			loadObjects(t, client, &cluster.Snapshot{Pods: pods})
@@ -308,7 +310,7 @@ func TestLiveControlPlaneHA(t *testing.T) {
 			}
 		}
 		r := oneResult(t, snap, "CP-001")
-		wantStatus(t, r, checks.StatusWarn)
+		wantStatus(t, r, result.StatusWarn)
 		wantSignal(t, r, "identity-leases")
 	})
 
@@ -321,7 +323,7 @@ func TestLiveControlPlaneHA(t *testing.T) {
 			t.Fatalf("identity Leases name hosts %v, want [cp-a cp-c] (cp-b's deleted on shutdown, cp-c's left by the kill)", got)
 		}
 		r := oneResult(t, snap, "CP-001")
-		wantStatus(t, r, checks.StatusFail)
+		wantStatus(t, r, result.StatusFail)
 		wantSignal(t, r, "identity-leases")
 	})
 }
@@ -405,7 +407,7 @@ func TestLiveServerProbes(t *testing.T) {
 			t.Fatalf("/readyz?verbose lists %v, want etcd-override-0", snap.Server.ReadyzChecks)
 		}
 		r := oneResult(t, snap, "ETCD-002")
-		wantStatus(t, r, checks.StatusPass)
+		wantStatus(t, r, result.StatusPass)
 		wantSignal(t, r, "readyz")
 
 		// The same server's static pod, with the flags it really runs
@@ -424,12 +426,12 @@ func TestLiveServerProbes(t *testing.T) {
 			t.Fatalf("the snapshot holds kube-apiserver pods %v, want one", got)
 		}
 		r = oneResult(t, snap, "ETCD-002")
-		wantStatus(t, r, checks.StatusPass)
+		wantStatus(t, r, result.StatusPass)
 		wantSignal(t, r, "kube-apiserver-pod")
 		if ev, _ := json.Marshal(r.Evidence); !strings.Contains(string(ev), cp.EventsEtcd.ClientURL) {
 			t.Errorf("ETCD-002's evidence does not show the override %s: %s", s.Args[flag], ev)
 		}
-		wantStatus(t, oneResult(t, snap, "CERT-001"), checks.StatusPass)
+		wantStatus(t, oneResult(t, snap, "CERT-001"), result.StatusPass)
 	})
 
 	t.Run("one etcd, certificate expiring in 20 days, RBAC", func(t *testing.T) {
@@ -444,12 +446,12 @@ func TestLiveServerProbes(t *testing.T) {
 		if a := snap.Server.Anonymous; a == nil || a.StatusCode != 403 {
 			t.Errorf("anonymous GET /api answered %+v, want 403 (anonymous auth on, RBAC grants it nothing there)", a)
 		}
-		if r := oneResult(t, snap, "ETCD-002"); r.Status == checks.StatusPass {
-			t.Errorf("ETCD-002 passes without a separate Events etcd:\n%s", describeResults([]checks.Result{r}))
+		if r := oneResult(t, snap, "ETCD-002"); r.Status == result.StatusPass {
+			t.Errorf("ETCD-002 passes without a separate Events etcd:\n%s", describeResults([]result.Result{r}))
 		}
-		wantStatus(t, oneResult(t, snap, "CERT-001"), checks.StatusWarn)
-		if r := oneResult(t, snap, "SEC-001"); r.Status == checks.StatusFail {
-			t.Errorf("SEC-001 fails on Node,RBAC:\n%s", describeResults([]checks.Result{r}))
+		wantStatus(t, oneResult(t, snap, "CERT-001"), result.StatusWarn)
+		if r := oneResult(t, snap, "SEC-001"); r.Status == result.StatusFail {
+			t.Errorf("SEC-001 fails on Node,RBAC:\n%s", describeResults([]result.Result{r}))
 		}
 	})
 
@@ -458,7 +460,7 @@ func TestLiveServerProbes(t *testing.T) {
 		cp := controlplane.Start(t, controlplane.Options{ServingCertValidFor: 5 * 24 * time.Hour})
 		snap := collectLive(t, cp.APIServers[0].Admin)
 		wantExpiry(t, snap, 5*24*time.Hour)
-		wantStatus(t, oneResult(t, snap, "CERT-001"), checks.StatusFail)
+		wantStatus(t, oneResult(t, snap, "CERT-001"), result.StatusFail)
 	})
 
 	t.Run("AlwaysAllow authorization config", func(t *testing.T) {
@@ -474,7 +476,7 @@ authorizers:
 			t.Fatalf("anonymous probe %+v, want 200 on /api", a)
 		}
 		r := oneResult(t, snap, "SEC-001")
-		wantStatus(t, r, checks.StatusFail)
+		wantStatus(t, r, result.StatusFail)
 		wantSignal(t, r, "anonymous-probe")
 	})
 
@@ -489,8 +491,8 @@ authorizers:
 		if a := snap.Server.Anonymous; a == nil || a.StatusCode != 401 || a.Path != "/api" {
 			t.Fatalf("anonymous probe %+v, want 401 on /api", a)
 		}
-		if r := oneResult(t, snap, "SEC-001"); r.Status == checks.StatusPass {
-			t.Errorf("SEC-001 passes an AlwaysAllow server:\n%s", describeResults([]checks.Result{r}))
+		if r := oneResult(t, snap, "SEC-001"); r.Status == result.StatusPass {
+			t.Errorf("SEC-001 passes an AlwaysAllow server:\n%s", describeResults([]result.Result{r}))
 		}
 		client := clientset(t, s)
 		node := createNodes(t, client, controlPlaneNode("cp-a", "zone-a"))[0]
@@ -499,7 +501,7 @@ authorizers:
 		})
 		snap = collectLive(t, s.Admin)
 		r := oneResult(t, snap, "SEC-001")
-		wantStatus(t, r, checks.StatusFail)
+		wantStatus(t, r, result.StatusFail)
 		wantSignal(t, r, "kube-apiserver-pod")
 	})
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/seaworthy-k8s/seaworthy/cluster/manifests"
 	"github.com/seaworthy-k8s/seaworthy/cluster/snapshotfile"
 	"github.com/seaworthy-k8s/seaworthy/internal/cli"
+	"github.com/seaworthy-k8s/seaworthy/result"
 	"github.com/seaworthy-k8s/seaworthy/test/controlplane"
 )
 
@@ -90,8 +91,8 @@ type auditReport struct {
 // as compact JSON (map keys sorted by the encoder) so it compares exactly.
 type auditResult struct {
 	Check    string           `json:"check"`
-	Status   checks.Status    `json:"status"`
-	Object   checks.ObjectRef `json:"object"`
+	Status   result.Status    `json:"status"`
+	Object   result.ObjectRef `json:"object"`
 	Message  string           `json:"message"`
 	Evidence json.RawMessage  `json:"evidence"`
 }
@@ -122,7 +123,7 @@ func audit(t *testing.T, args ...string) auditReport {
 // gateCode is the exit code the default gate (--fail-on fail) gives rep.
 func gateCode(rep auditReport) int {
 	for _, res := range rep.Results {
-		if res.Status == checks.StatusFail {
+		if res.Status == result.StatusFail {
 			return 1
 		}
 	}

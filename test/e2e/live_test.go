@@ -17,6 +17,7 @@ import (
 	"github.com/seaworthy-k8s/seaworthy/cluster/live"
 	"github.com/seaworthy-k8s/seaworthy/cluster/manifests"
 	"github.com/seaworthy-k8s/seaworthy/cluster/snapshotfile"
+	"github.com/seaworthy-k8s/seaworthy/result"
 )
 
 // serverProbeChecks are the checks whose results rest on what the API
@@ -95,9 +96,9 @@ func TestLiveAuditMatchesOffline(t *testing.T) {
 				t.Fatal(err)
 			}
 			off.Server, off.APIResources = snap.Server, snap.APIResources
-			all := checks.All()
-			got := resultsJSON(t, checks.Run(snap, checks.DefaultOptions(), all))
-			want := resultsJSON(t, checks.Run(off, checks.DefaultOptions(), all))
+			all := checks.Catalog()
+			got := resultsJSON(t, checks.Run(snap, all))
+			want := resultsJSON(t, checks.Run(off, all))
 			if d := diffResults("offline "+dir+" with the live server's probes", "live", want, got); d != "" {
 				t.Errorf("live and offline results differ on the same server facts:\n%s", d)
 			}
@@ -127,7 +128,7 @@ func withoutProbeChecks(t *testing.T, rs []auditResult) []auditResult {
 }
 
 // resultsJSON renders in-process results as the JSON report carries them.
-func resultsJSON(t *testing.T, rs []checks.Result) []auditResult {
+func resultsJSON(t *testing.T, rs []result.Result) []auditResult {
 	t.Helper()
 	b, err := json.Marshal(rs)
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/seaworthy-k8s/seaworthy/checks"
 	"github.com/seaworthy-k8s/seaworthy/cluster"
+	"github.com/seaworthy-k8s/seaworthy/result"
 )
 
 const auditorNamespace, auditorName = "seaworthy", "seaworthy"
@@ -226,7 +227,7 @@ func TestLiveForbiddenKindDegradesToSkips(t *testing.T) {
 		t.Fatalf("gaps %+v, want exactly one: %s forbidden", limited.Gaps, cluster.KindResourceQuotas)
 	}
 	needsQuotas := map[string]bool{}
-	for _, c := range checks.All() {
+	for _, c := range checks.Catalog() {
 		if slices.Contains(c.Needs, cluster.KindResourceQuotas) {
 			needsQuotas[c.ID] = true
 		}
@@ -249,7 +250,7 @@ func TestLiveForbiddenKindDegradesToSkips(t *testing.T) {
 			t.Errorf("%s reports %d results, want one skip: %v", id, len(rs), rs)
 			continue
 		}
-		if rs[0].Status != checks.StatusSkip || !strings.Contains(rs[0].Message, string(cluster.KindResourceQuotas)) ||
+		if rs[0].Status != result.StatusSkip || !strings.Contains(rs[0].Message, string(cluster.KindResourceQuotas)) ||
 			!strings.Contains(rs[0].Message, cluster.GapForbidden) {
 			t.Errorf("%s: %s, want skip naming the %s gap", id, rs[0], cluster.KindResourceQuotas)
 		}

@@ -22,6 +22,7 @@ import (
 	"github.com/seaworthy-k8s/seaworthy/cluster"
 	"github.com/seaworthy-k8s/seaworthy/cluster/authz"
 	"github.com/seaworthy-k8s/seaworthy/cluster/live"
+	"github.com/seaworthy-k8s/seaworthy/result"
 	"github.com/seaworthy-k8s/seaworthy/test/controlplane"
 )
 
@@ -416,7 +417,7 @@ func TestLiveRBACDefaultsNoFindings(t *testing.T) {
 			continue
 		}
 		rbacResults++
-		if r.Status == checks.StatusWarn || r.Status == checks.StatusFail || r.Status == checks.StatusSkip {
+		if r.Status == result.StatusWarn || r.Status == result.StatusFail || r.Status == result.StatusSkip {
 			t.Errorf("defaults: %s", r)
 		}
 	}
@@ -434,7 +435,7 @@ func TestLiveRBACDefaultsNoFindings(t *testing.T) {
 	rep = audit(t, "--kubeconfig", lc.Kubeconfig, "--check", "RBAC")
 	var gating []string
 	for _, r := range rep.Results {
-		if r.Status == checks.StatusWarn || r.Status == checks.StatusFail {
+		if r.Status == result.StatusWarn || r.Status == result.StatusFail {
 			gating = append(gating, r.Check+" "+string(r.Status)+" "+r.Object.String())
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/seaworthy-k8s/seaworthy/checks"
+	"github.com/seaworthy-k8s/seaworthy/result"
 )
 
 const scenarioNow = "2026-03-01T12:00:00Z"
@@ -17,7 +18,7 @@ const scenarioNow = "2026-03-01T12:00:00Z"
 // the statuses no result of it may have.
 type scenarioHeadline struct {
 	want   []string
-	forbid []checks.Status
+	forbid []result.Status
 }
 
 var scenarioHeadlines = map[string]scenarioHeadline{
@@ -98,7 +99,7 @@ var scenarioHeadlines = map[string]scenarioHeadline{
 			"CP-004 info /",
 			"CERT-001 skip /",
 		},
-		forbid: []checks.Status{checks.StatusFail, checks.StatusWarn, checks.StatusNA},
+		forbid: []result.Status{result.StatusFail, result.StatusWarn, result.StatusNA},
 	},
 	"kubeadm-stacked": {
 		want: []string{
@@ -113,7 +114,7 @@ var scenarioHeadlines = map[string]scenarioHeadline{
 			"SEC-001 pass kube-system/kube-apiserver-cp-1",
 			"SEC-002 info kube-system/kube-apiserver-cp-1",
 		},
-		forbid: []checks.Status{checks.StatusFail, checks.StatusNA},
+		forbid: []result.Status{result.StatusFail, result.StatusNA},
 	},
 	"kubeadm-external": {
 		want: []string{
@@ -126,7 +127,7 @@ var scenarioHeadlines = map[string]scenarioHeadline{
 			"SEC-001 warn kube-system/kube-apiserver-k8s-cp-01",
 			"SEC-002 info kube-system/kube-apiserver-k8s-cp-01",
 		},
-		forbid: []checks.Status{checks.StatusNA},
+		forbid: []result.Status{result.StatusNA},
 	},
 	"kops": {
 		want: []string{
@@ -141,7 +142,7 @@ var scenarioHeadlines = map[string]scenarioHeadline{
 			"SEC-001 pass kube-system/kube-apiserver-i-0a3d9e1f7a2b6c4aa",
 			"SEC-002 pass kube-system/kube-apiserver-i-0a3d9e1f7a2b6c4aa",
 		},
-		forbid: []checks.Status{checks.StatusFail, checks.StatusNA},
+		forbid: []result.Status{result.StatusFail, result.StatusNA},
 	},
 	"k3s": {
 		want: []string{
@@ -155,7 +156,7 @@ var scenarioHeadlines = map[string]scenarioHeadline{
 			"SEC-001 pass /k3s-server-1",
 			"SEC-002 pass /k3s-server-1",
 		},
-		forbid: []checks.Status{checks.StatusFail},
+		forbid: []result.Status{result.StatusFail},
 	},
 	"eks": managedHeadlines,
 	"gke": managedHeadlines,
@@ -178,7 +179,7 @@ var managedHeadlines = scenarioHeadline{
 		"SEC-002 na /",
 		"CERT-001 skip /",
 	},
-	forbid: []checks.Status{checks.StatusFail, checks.StatusWarn},
+	forbid: []result.Status{result.StatusFail, result.StatusWarn},
 }
 
 // Each scenario cluster, audited offline, shows what it was built to show.
@@ -205,7 +206,7 @@ func TestScenarioHeadlines(t *testing.T) {
 					t.Errorf("missing result %q", w)
 				}
 			}
-			for _, c := range checks.All() {
+			for _, c := range checks.Catalog() {
 				if !ran[c.ID] {
 					t.Errorf("%s reported nothing", c.ID)
 				}
