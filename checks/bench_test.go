@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/seaworthy-k8s/seaworthy/checks"
-	"github.com/seaworthy-k8s/seaworthy/cluster"
+	"github.com/seaworthy-k8s/seaworthy/cluster/snapshotfile"
 	"github.com/seaworthy-k8s/seaworthy/fixtures/synth"
 )
 
@@ -92,7 +92,7 @@ func snapshotFile(b *testing.B, size benchSize) (path string, bytes int64) {
 	// source normalizes (and so trims templated pods) before writing.
 	snap := synth.Generate(size.spec(), benchNow)
 	snap.Normalize()
-	if err := cluster.WriteSnapshot(f, snap); err != nil {
+	if err := snapshotfile.Write(f, snap); err != nil {
 		b.Fatal(err)
 	}
 	if err := f.Close(); err != nil {
@@ -167,13 +167,13 @@ func BenchmarkOfflineAudit(b *testing.B) {
 	for _, size := range benchSizes {
 		b.Run(size.String(), func(b *testing.B) {
 			path, bytes := snapshotFile(b, size)
-			opts, all := checks.DefaultOptions(), checks.All()
+			all := checks.Catalog()
 			measure(b, func() int {
-				snap, err := cluster.ReadSnapshotFile(path)
+				snap, err := snapshotfile.ReadFile(path)
 				if err != nil {
 					b.Fatal(err)
 				}
-				return len(checks.Run(snap, opts, all))
+				return len(checks.Run(snap, all))
 			})
 			b.ReportMetric(float64(bytes)/(1<<20), "file-MiB")
 		})
@@ -185,8 +185,8 @@ func BenchmarkChecksRun(b *testing.B) {
 	for _, size := range benchSizes {
 		b.Run(size.String(), func(b *testing.B) {
 			snap := synth.Generate(size.spec(), benchNow)
-			opts, all := checks.DefaultOptions(), checks.All()
-			measure(b, func() int { return len(checks.Run(snap, opts, all)) })
+			all := checks.Catalog()
+			measure(b, func() int { return len(checks.Run(snap, all)) })
 			runtime.KeepAlive(snap)
 		})
 	}
