@@ -167,13 +167,13 @@ func BenchmarkOfflineAudit(b *testing.B) {
 	for _, size := range benchSizes {
 		b.Run(size.String(), func(b *testing.B) {
 			path, bytes := snapshotFile(b, size)
-			opts, all := checks.DefaultOptions(), checks.All()
+			all := checks.Catalog()
 			measure(b, func() int {
 				snap, err := snapshotfile.ReadFile(path)
 				if err != nil {
 					b.Fatal(err)
 				}
-				return len(checks.Run(snap, opts, all))
+				return len(checks.Run(snap, all))
 			})
 			b.ReportMetric(float64(bytes)/(1<<20), "file-MiB")
 		})
@@ -185,8 +185,8 @@ func BenchmarkChecksRun(b *testing.B) {
 	for _, size := range benchSizes {
 		b.Run(size.String(), func(b *testing.B) {
 			snap := synth.Generate(size.spec(), benchNow)
-			opts, all := checks.DefaultOptions(), checks.All()
-			measure(b, func() int { return len(checks.Run(snap, opts, all)) })
+			all := checks.Catalog()
+			measure(b, func() int { return len(checks.Run(snap, all)) })
 			runtime.KeepAlive(snap)
 		})
 	}

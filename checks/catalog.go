@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/seaworthy-k8s/seaworthy/checks/check"
 )
 
 // DocsURL is where the generated check reference is published; a check's
@@ -18,7 +20,7 @@ func DocLink(id string) string { return DocsURL + "#" + Anchor(id) }
 
 // WriteCatalog writes docs/checks.md: every registered check with its rule,
 // rationale and remediation, grouped by category in registry order.
-func WriteCatalog(w io.Writer, all []Check) error {
+func WriteCatalog(w io.Writer, all []check.Check) error {
 	var b strings.Builder
 	b.WriteString("# Check reference\n\n")
 	b.WriteString("Generated from the check registry by `make docs`; do not edit by hand.\n")
@@ -43,6 +45,10 @@ func WriteCatalog(w io.Writer, all []Check) error {
 				needs[i] = "`" + string(k) + "`"
 			}
 			fmt.Fprintf(&b, "- **Reads:** %s (skips when any of them could not be read)\n", strings.Join(needs, ", "))
+		}
+		if c.Package != "" {
+			fmt.Fprintf(&b, "- **Code:** [`%s`](../%s) · **Fixtures:** [`checks/testdata/%s`](../checks/testdata/%s)\n",
+				c.Package, c.Package, c.ID, c.ID)
 		}
 	}
 	_, err := io.WriteString(w, b.String())

@@ -1,6 +1,199 @@
 package result
 
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+)
+
 // Evidence holds the facts that decided a result, under documented keys
 // (see EvidenceKeys). Policies read it, so a key's meaning never changes
 // within a report schema version.
 type Evidence = map[string]any
+
+// EvidenceKey documents one evidence key: its name, the JSON type of its
+// value, the check areas that set it and what it means.
+type EvidenceKey struct {
+	// Key is the evidence map key.
+	Key string
+	// Type is the JSON type of the value: string, int, number, bool, list
+	// or object.
+	Type string
+	// Areas lists the check ID prefixes that set the key, comma-separated
+	// in catalog order ("CP, ETCD, SEC, CERT").
+	Areas string
+	// Doc says in one sentence what the value means, with units.
+	Doc string
+}
+
+// EvidenceKeys documents every evidence key a built-in check sets, sorted by
+// Key. Within a report schema version keys are only ever added: an entry's
+// meaning and type never change. Durations are Go duration strings
+// ("1m30s") and times RFC 3339 in UTC unless the entry says otherwise.
+var EvidenceKeys = []EvidenceKey{
+	{"age", "string", "CP", "How long before the snapshot time the leader Lease was last renewed (spec.renewTime, else spec.acquireTime), as a Go duration string rounded to the second and never negative."},
+	{"aggregatedInto", "list", "RBAC", "The default user-facing ClusterRoles (view, edit, admin) the role is aggregated into through its aggregate-to labels or their aggregationRule selectors."},
+	{"aggregationPath", "string", "RBAC", "How the rule reached the bound role through ClusterRole aggregation, as \"ClusterRole/admin <- ClusterRole/edit <- ClusterRole/extra\" (bound role first, origin of the rule last); absent when the rule is the bound role's own."},
+	{"anonymousAuth", "string", "SEC", "The effective value of the API server's --anonymous-auth flag (\"true\" or \"false\", the platform's or kube-apiserver's default when the flag is not given)."},
+	{"anonymousProbe", "object", "SEC", "The live anonymous probe: {\"path\": the path requested without credentials (normally /api), \"statusCode\": the HTTP status answered (401 anonymous auth off, 403 anonymous but not authorized, 200 authorized)}."},
+	{"apiServers", "list", "CP", "In CP-001 the live API servers counted, as objects {name, object, host, node, zone, detail} (the Lease, Pod or Node they were found as, the cluster node and zone they run in, and a signal-specific detail such as the lease's age); in CP-003 an int, the number of API servers."},
+	{"apiVersion", "string", "CP", "The apiVersion of kubeadm's ClusterConfiguration in kube-system/kubeadm-config (kubeadm.k8s.io/v1beta3 or v1beta4)."},
+	{"authenticationConfig", "string", "SEC", "The file named by the API server's --authentication-config flag, whose contents the cluster does not show."},
+	{"authorizationConfig", "string", "SEC", "The file named by the API server's --authorization-config flag, whose contents the cluster does not show."},
+	{"autoscaler", "string", "DNS", "The autoscaler that scales the DNS Deployment: \"HorizontalPodAutoscaler NAMESPACE/NAME\" or \"cluster-proportional-autoscaler Deployment NAMESPACE/NAME\"."},
+	{"backupStore", "string", "ETCD", "The --backup-store URL kops' etcd-manager backs up to (\"\" when it sets none)."},
+	{"binding", "string", "RBAC", "The RoleBinding or ClusterRoleBinding, as \"ClusterRoleBinding/NAME\" or \"RoleBinding/NAMESPACE/NAME\"."},
+	{"brokenAutoscalers", "list", "DNS", "The cluster-proportional-autoscalers targeting the DNS Deployment whose linear parameters are invalid, each as \"NAMESPACE/NAME: SOURCE: ERROR\"."},
+	{"chainLength", "int", "CERT", "The number of certificates the API server presented in its TLS handshake."},
+	{"cloud", "string", "CP, ETCD, SEC, CERT", "The infrastructure the nodes' spec.providerID points at (aws, gcp, azure, digitalocean, linode or oracle); absent when no node has a cloud provider ID."},
+	{"cluster", "string", "ETCD", "Which kops etcd-manager cluster the result is about: main or events."},
+	{"clusterZones", "list", "DNS", "The sorted zones (topology.kubernetes.io/zone, else failure-domain.beta.kubernetes.io/zone) of the cluster's schedulable nodes."},
+	{"constrained", "list", "QUOTA", "The sorted compute resources (cpu, memory, requests.cpu, requests.memory, limits.cpu, limits.memory) the namespace's ResourceQuotas set a hard limit on."},
+	{"container", "string", "ETCD", "The name of the CronJob's container that runs etcdctl or etcdutl snapshot save."},
+	{"containers", "int", "DNS", "The number of containers in the DNS Deployment's pod template (spec.template.spec.containers)."},
+	{"controlPlaneEndpoint", "string", "CP", "The controlPlaneEndpoint of kubeadm's ClusterConfiguration, trimmed (\"\" when unset)."},
+	{"controlPlaneVisible", "string", "CP", "What shows a self-run control plane in the snapshot, as \"control-plane node NAME\" or \"control-plane pod NAME\"; absent when none is visible."},
+	{"cores", "number", "DNS", "The CPU cores (node allocatable cpu, else capacity, summed in millicores) of the nodes the replica count is computed over: schedulable nodes, or the autoscaler's node selection."},
+	{"coresPerReplica", "number", "DNS", "The cores one DNS replica is sized for: the DNS CoresPerReplica option (default 256), or the autoscaler's linear coresPerReplica (0 when unset)."},
+	{"count", "int", "CP, ETCD", "The number of live API servers (CP-001) or etcd members (ETCD-001) counted."},
+	{"covered", "int", "QUOTA", "The number of user namespaces holding a ResourceQuota that sets hard limits."},
+	{"current", "int", "DNS", "The DNS Deployment's spec.replicas (1 when unset)."},
+	{"daemonSet", "string", "DNS", "The NodeLocal DNSCache DaemonSet found, as \"NAMESPACE/NAME\"."},
+	{"dangling", "bool", "RBAC", "True when the binding references a role that does not exist."},
+	{"daysLeft", "int", "CERT", "Whole days from the snapshot time until notAfter, truncated toward zero (negative once expired by a day or more)."},
+	{"defaulted", "bool", "SEC", "True when the authorization modes are a default (the platform's or kube-apiserver's) because --authorization-mode is not given."},
+	{"deployment", "string", "DNS", "The name of the cluster DNS Deployment (in kube-system) the result is about."},
+	{"desired", "int", "DNS", "The DNS Deployment's spec.replicas (1 when unset; 0 for a Deployment scaled to 0)."},
+	{"desiredHealthy", "int", "DNS", "The pods the PodDisruptionBudget requires to stay available, by the disruption controller's arithmetic against spec.replicas (percentages rounded up)."},
+	{"desiredScheduled", "int", "DNS", "The NodeLocal DNSCache DaemonSet's status.desiredNumberScheduled."},
+	{"disabledOn", "list", "ETCD", "The k3s/rke2 server nodes started with --etcd-disable-snapshots (set when every server disables snapshots)."},
+	{"disruptionsAllowed", "int", "DNS", "The DNS pods the PodDisruptionBudget lets be disrupted at once: spec.replicas minus desiredHealthy, at least 0."},
+	{"emptyLimitRanges", "list", "QUOTA", "The sorted names of the namespace's LimitRanges that set no limits."},
+	{"emptyResourceQuotas", "list", "QUOTA", "The sorted names of the namespace's ResourceQuotas that set no hard limits."},
+	{"endpointNode", "string", "CP", "The control-plane node whose name, hostname label or address is the controlPlaneEndpoint's host."},
+	{"error", "string", "DNS", "Why the PodDisruptionBudget's minAvailable or maxUnavailable is invalid (the disruption controller then allows no disruption)."},
+	{"eventsOverrides", "list", "ETCD", "The --etcd-servers-overrides entries for core events found, as objects {group: \"\", resource: \"events\", servers: [etcd server URLs]} (null when none)."},
+	{"flags", "list", "SEC", "The API server's effective anonymous-auth setting per place its flags are visible, each as \"SOURCE: anonymous-auth=VALUE\"."},
+	{"gaps", "list", "QUOTA, DNS, CP, ETCD, RBAC", "What could not be read: on a skip by the runner the snapshot kinds the check needs that are gaps (e.g. \"leases\"); in ETCD-003 the backup sources that could not be read, each as \"KIND (REASON)\"."},
+	{"hard", "string", "QUOTA", "The resource's hard limit (ResourceQuota status.hard) as a Kubernetes quantity string (\"10\", \"16Gi\", \"500m\")."},
+	{"holder", "string", "CP", "The leader Lease's spec.holderIdentity (\"\" when no instance holds it)."},
+	{"includeUnschedulableNodes", "bool", "DNS", "The autoscaler's linear includeUnschedulableNodes parameter: whether cordoned nodes count toward nodes and cores."},
+	{"interval", "string", "ETCD", "The longest gap between consecutive runs of the backup schedule, as a Go duration string (\"0s\" when a k3s/rke2 schedule cannot be parsed)."},
+	{"largeClusterNodes", "int", "DNS", "The node count from which a cluster counts as large (the LargeClusterNodes option, default 500 nodes)."},
+	{"lastBackup", "string", "ETCD", "For a Velero Schedule: the name of its latest finished Backup when that failed (with lastPhase), else, when no Backup completed, the Schedule's status.lastBackup time (RFC 3339, UTC)."},
+	{"lastCompleted", "string", "ETCD", "The name of the Velero Schedule's newest Completed Backup."},
+	{"lastCompletedAt", "string", "ETCD", "When the newest Completed Velero Backup completed (status.completionTimestamp, RFC 3339, UTC)."},
+	{"lastJob", "string", "ETCD", "The name of the newest Job the backup CronJob created."},
+	{"lastJobFailed", "string", "ETCD", "The reason of the newest backup Job's Failed condition (e.g. BackoffLimitExceeded)."},
+	{"lastPhase", "string", "ETCD", "The phase the Velero Schedule's latest finished Backup ended in: Failed, PartiallyFailed or FailedValidation."},
+	{"lastScheduleTime", "string", "ETCD", "The backup CronJob's status.lastScheduleTime (RFC 3339, UTC), set when it has never succeeded."},
+	{"lastSuccessfulTime", "string", "ETCD", "The backup CronJob's status.lastSuccessfulTime (RFC 3339, UTC)."},
+	{"leaderElect", "bool", "CP", "False when the component runs with --leader-elect=false (absent otherwise)."},
+	{"leafSubject", "string", "CERT", "The subject of the API server's own serving (leaf) certificate, in Go's pkix.Name string form."},
+	{"level", "string", "ETCD", "The level a backup mechanism works at: \"resource\" for Velero (Kubernetes objects, not etcd itself)."},
+	{"limitRanges", "list", "QUOTA", "The sorted names of the namespace's LimitRanges that set limits (QUOTA-002), or of those whose Container items supply defaults (QUOTA-004); [] when none."},
+	{"malformedEntries", "list", "ETCD", "The --etcd-servers-overrides entries that are not of the form group/resource#server;server."},
+	{"managed", "bool", "CP, ETCD, SEC, CERT", "True when a managed provider (EKS, GKE, AKS, DOKS, LKE, OKE or hosted OpenShift) runs the control plane: the platform is one of them and no control-plane node or static control-plane pod is visible."},
+	{"max", "int", "DNS", "The autoscaler's linear max replicas (0: no maximum)."},
+	{"maxAge", "string", "CP", "The age past which a leader Lease is stale (the LeaderLeaseMaxAge option, default 1m0s), as a Go duration string."},
+	{"members", "list", "ETCD", "The etcd members counted, as objects {name, object, host, node, zone, detail} (the Pod or endpoint found, the cluster node and zone it runs in, and \"not running\" as detail for a pod that is not)."},
+	{"min", "int", "DNS", "The autoscaler's linear min replicas (1 when unset)."},
+	{"minReplicas", "int", "DNS", "The fewest ready and desired DNS replicas accepted (the DNS MinReplicas option, default 2)."},
+	{"missing", "list", "QUOTA, DNS", "In QUOTA-004 the sorted compute resources a quota constrains that no Container LimitRange defaults; in DNS-005 an object mapping each container name to the settings it lacks (requests.cpu, requests.memory, limits.memory)."},
+	{"modes", "list", "SEC", "The API server's authorization modes in order (from --authorization-mode, or the default when defaulted is true)."},
+	{"namespace", "string", "DNS", "The namespace cluster DNS is looked for in (kube-system)."},
+	{"namespaces", "list", "RBAC", "The sorted namespaces of the ServiceAccounts a ClusterRoleBinding binds."},
+	{"newest", "object", "ETCD", "The newest k3s/rke2 etcd snapshot recorded, as {name, node, created (RFC 3339), ok, s3, message, location}."},
+	{"node", "string", "DNS", "The node every ready DNS pod runs on, when they all run on one."},
+	{"nodeLabels", "string", "DNS", "The autoscaler's --nodelabels selector, when it restricts the nodes it counts."},
+	{"nodes", "int", "DNS, ETCD", "A node count: the nodes DNS replicas are computed over (DNS-002: schedulable nodes, or the autoscaler's selection; all nodes on a skip), else every node in the snapshot (DNS-006, ETCD-002)."},
+	{"nodesPerReplica", "number", "DNS", "The nodes one DNS replica is sized for: the DNS NodesPerReplica option (default 16), or the autoscaler's linear nodesPerReplica (0 when unset)."},
+	{"notAfter", "string", "CERT", "The earliest expiry (NotAfter) in the certificate chain the API server presented (RFC 3339, UTC)."},
+	{"notRunning", "list", "ETCD", "The sorted names of etcd members whose pod is not running or whose etcd-role node is not Ready."},
+	{"over", "list", "QUOTA", "Every resource of the quota at or above the warning ratio, worst first, as objects {resource, used, hard, ratio} (ratio absent when hard is 0)."},
+	{"paramsSource", "string", "DNS", "Where the autoscaler's linear parameters were read from (its ConfigMap, --default-params or seaworthy's defaults), with why when not its ConfigMap."},
+	{"paused", "bool", "ETCD", "True when the Velero Schedule is paused (spec.paused)."},
+	{"pdb", "string", "DNS", "The name of the one PodDisruptionBudget selecting the DNS pods."},
+	{"pdbs", "list", "DNS", "The sorted names of the PodDisruptionBudgets selecting the DNS pods, when more than one does."},
+	{"phase", "string", "ETCD", "The Velero Schedule's status.phase, set when it is FailedValidation."},
+	{"platform", "string", "CP, ETCD, SEC, CERT", "The detected platform: eks, gke, aks, doks, lke, oke, k3s, rke2, openshift, kops, kubeadm or unknown."},
+	{"platformDetail", "string", "CP, ETCD, SEC, CERT", "The fact the platform was detected from, in words (e.g. \"node ip-10-0-1-5 has label eks.amazonaws.com/nodegroup\")."},
+	{"platformSignal", "string", "CP, ETCD, SEC, CERT", "Which detection signal named the platform: server-version, clusterversion, node-provider-id, node-args, node-labels, etcd-manager, kubeadm-config, kubeadm-static-pods, kubeadm-node-annotation, snapshot-platform or none."},
+	{"podNodes", "int", "DNS", "The number of distinct nodes the ready DNS pods run on."},
+	{"podZones", "list", "DNS", "The sorted zones of the nodes the ready DNS pods run on."},
+	{"pods", "int", "CP, ETCD", "A pod count: the component's kube-system pods (CP-002, with leader election off), the etcd-manager-events pods (ETCD-002) or the etcd-manager pods of the cluster (ETCD-003)."},
+	{"podsWithoutZone", "int", "DNS", "The number of ready DNS pods on nodes without a zone label."},
+	{"preventSinglePointFailure", "bool", "DNS", "The autoscaler's linear preventSinglePointFailure parameter: at least 2 replicas when there is more than one node."},
+	{"quorum", "int", "ETCD", "The etcd quorum: members/2 + 1 (integer division), 0 with no members."},
+	{"ratio", "number", "QUOTA", "A ratio truncated to four decimals: in QUOTA-003 used/hard of the resource (cpu in millicores, others in whole units), absent when hard is 0; in QUOTA-005 covered/total."},
+	{"ready", "int", "DNS", "Ready pods: the DNS Deployment's status.readyReplicas (DNS-001), or the NodeLocal DNSCache DaemonSet's status.numberReady (DNS-006)."},
+	{"readyPods", "int", "DNS", "The DNS Deployment's pods in the snapshot that are scheduled, Ready and not terminating and match its selector."},
+	{"readyzOverrides", "list", "ETCD", "The etcd-override-N checks /readyz?verbose lists (null when none)."},
+	{"reason", "string", "QUOTA", "Why the quota was skipped: \"no-status\" when it has no status.hard."},
+	{"renewedAfterSnapshotBy", "string", "CP", "How long after the snapshot time the leader Lease was renewed, as a Go duration string rounded to the second (the snapshot's time is earlier than its data)."},
+	{"resource", "string", "QUOTA", "The quota resource the top-level used, hard and ratio describe: the worst one at or over the warning ratio, else the most used."},
+	{"resourceQuotas", "list", "QUOTA", "The sorted names of the namespace's ResourceQuotas that set hard limits (QUOTA-001), or of those constraining compute (QUOTA-004); [] when none."},
+	{"resources", "int", "QUOTA", "The number of resources in the quota's status.hard whose usage is known."},
+	{"rights", "list", "RBAC", "The sensitive rights the rule grants, each as \"VERB RESOURCE[/SUBRESOURCE][ (GROUP)]\" (e.g. \"get secrets\", \"create pods/exec\")."},
+	{"role", "string", "RBAC", "The role, as \"ClusterRole/NAME\" or \"Role/NAMESPACE/NAME\": the one the binding references, or (RBAC-008) the role aggregated into a default role."},
+	{"rule", "string", "RBAC", "The policy rule that grants the finding, as \"verbs=… apiGroups=… resources=… resourceNames=… nonResourceURLs=…\" (empty fields left out)."},
+	{"rules", "list", "RBAC", "The role's rules that add the rights, each in the rule format."},
+	{"schedulableNodes", "int", "DNS", "The number of nodes without spec.unschedulable."},
+	{"schedule", "string", "ETCD", "The backup mechanism's cron schedule: the CronJob's spec.schedule, the Velero Schedule's spec.schedule, or k3s/rke2's --etcd-snapshot-schedule-cron (default \"0 */12 * * *\")."},
+	{"scope", "string", "RBAC", "Where the grant applies: \"cluster-wide\" or \"namespace NAME\"."},
+	{"selector", "string", "DNS", "The label selector cluster DNS Deployments are found by (k8s-app=kube-dns)."},
+	{"servedBy", "string", "DNS", "The name of the active DNS Deployment that serves cluster DNS instead of one scaled to 0."},
+	{"setting", "string", "DNS", "The PodDisruptionBudget's budget, as \"maxUnavailable VALUE\", \"minAvailable VALUE\" or \"neither minAvailable nor maxUnavailable\"."},
+	{"signal", "string", "CP, ETCD, SEC, CERT", "Which source decided the result, a check-specific name (e.g. identity-leases, static-pods, leader-lease, kubeadm-config, etcd-static-pods, etcdctl-cronjob, velero-schedule, kube-apiserver-pod, anonymous-probe, tls-handshake; in CP-004 the platformSignal), \"platform\" when the platform decided it, or \"none\" when nothing could."},
+	{"snapshots", "int", "ETCD", "The number of k3s/rke2 etcd snapshots recorded (ETCDSnapshotFile objects and snapshot ConfigMap entries)."},
+	{"sources", "list", "ETCD", "Where k3s/rke2 snapshot records were read: \"ETCDSnapshotFile\" and/or \"ConfigMap kube-system/k3s-etcd-snapshots\" (or rke2-etcd-snapshots)."},
+	{"staleLeases", "list", "CP", "API server identity Leases not renewed within APIServerLeaseMaxAge of the snapshot time, as objects like apiServers' (detail says when each was renewed)."},
+	{"stoppedAutoscalers", "list", "DNS", "The cluster-proportional-autoscaler Deployments targeting the DNS Deployment that are scaled to 0, as \"NAMESPACE/NAME\"."},
+	{"subject", "string", "CERT, RBAC", "In CERT-001 the subject of the certificate that expires first in the chain, in Go's pkix.Name string form; in RBAC the subject granted, as \"User/NAME\", \"Group/NAME\" or \"ServiceAccount/NAMESPACE/NAME\"."},
+	{"suspended", "bool", "ETCD", "True when the backup CronJob is suspended (spec.suspend)."},
+	{"tolerates", "int", "ETCD", "How many etcd members can fail without losing quorum: members minus quorum."},
+	{"total", "int", "QUOTA", "The number of user namespaces."},
+	{"uncovered", "list", "QUOTA", "The sorted user namespaces without a ResourceQuota that sets hard limits, at most the first 20."},
+	{"unknown", "list", "QUOTA", "The sorted resources in the quota's status.hard that have no status.used."},
+	{"unschedulableNodes", "int", "DNS", "The number of nodes with spec.unschedulable (cordoned)."},
+	{"used", "string", "QUOTA", "The resource's usage (ResourceQuota status.used) as a Kubernetes quantity string."},
+	{"veleroSchedules", "int", "ETCD", "The number of Velero Schedules, on a managed control plane."},
+	{"wanted", "int", "DNS", "The DNS replicas wanted: max(ceil(cores/coresPerReplica), ceil(nodes/nodesPerReplica)), or what the cluster-proportional-autoscaler's linear parameters give."},
+	{"wildcardRules", "list", "RBAC", "The binding's role rules with '*', each in the rule format, followed by \" -> \" and the resources a group or resource wildcard covers today."},
+	{"wildcards", "list", "RBAC", "The rule fields holding '*': verbs, apiGroups and/or resources."},
+	{"zones", "object", "CP, ETCD", "The number of API servers (CP-001) or etcd members (ETCD-001) per zone, over members on nodes with a zone label."},
+}
+
+// EvidenceDoc returns the documentation of an evidence key.
+func EvidenceDoc(key string) (EvidenceKey, bool) {
+	i := sort.Search(len(EvidenceKeys), func(i int) bool { return EvidenceKeys[i].Key >= key })
+	if i < len(EvidenceKeys) && EvidenceKeys[i].Key == key {
+		return EvidenceKeys[i], true
+	}
+	return EvidenceKey{}, false
+}
+
+// WriteEvidenceDoc writes docs/evidence.md: every documented evidence key
+// in a table.
+func WriteEvidenceDoc(w io.Writer) error {
+	var b strings.Builder
+	b.WriteString("# Evidence reference\n\n")
+	b.WriteString("Generated from `result.EvidenceKeys` by `go test ./result -run TestEvidenceDocUpToDate -update`; do not edit by hand.\n\n")
+	b.WriteString("Every result in a report carries `evidence`: the facts that decided it, as a map from the keys below to JSON values. ")
+	b.WriteString("Policies may read them. Evidence is versioned with the report schema `seaworthy.report/v1`: ")
+	b.WriteString("within a version keys are only ever added, and a key's meaning and type never change. ")
+	b.WriteString("A result carries only the keys that apply to it. ")
+	b.WriteString("Durations are Go duration strings (`1m30s`) and times RFC 3339 in UTC unless stated otherwise.\n\n")
+	b.WriteString("| Key | Type | Checks | Meaning |\n|---|---|---|---|\n")
+	for _, k := range EvidenceKeys {
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", k.Key, k.Type, k.Areas, cell(k.Doc))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// cell escapes text for a Markdown table cell.
+func cell(s string) string {
+	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
+}

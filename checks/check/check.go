@@ -1,6 +1,9 @@
 package check
 
 import (
+	"reflect"
+	"strings"
+
 	"github.com/seaworthy-k8s/seaworthy/cluster"
 	"github.com/seaworthy-k8s/seaworthy/cluster/index"
 	"github.com/seaworthy-k8s/seaworthy/result"
@@ -15,6 +18,9 @@ type Check struct {
 	Needs []cluster.Kind
 	// Eval evaluates the check. Results need not set Check; the runner does.
 	Eval func(in *Input) []result.Result
+	// Package is the area package that defines the check, as a path from
+	// the module root ("checks/dns"); Bind sets it.
+	Package string
 }
 
 // Input is what a check's Eval receives: the snapshot and the index built
@@ -35,12 +41,18 @@ type Def[O any] struct {
 	Eval  func(in *Input, o *O) []result.Result
 }
 
-// Bind turns an area's definitions into Checks that evaluate with o.
+// Bind turns an area's definitions into Checks that evaluate with o. The
+// area is known by the package of its Options type.
 func Bind[O any](o O, defs ...Def[O]) []Check {
+	pkg := strings.TrimPrefix(reflect.TypeFor[O]().PkgPath(), module+"/")
 	out := make([]Check, len(defs))
 	for i, d := range defs {
 		eval := d.Eval
-		out[i] = Check{Meta: d.Meta, Needs: d.Needs, Eval: func(in *Input) []result.Result { return eval(in, &o) }}
+		out[i] = Check{Meta: d.Meta, Needs: d.Needs, Package: pkg,
+			Eval: func(in *Input) []result.Result { return eval(in, &o) }}
 	}
 	return out
 }
+
+// module is seaworthy's module path.
+const module = "github.com/seaworthy-k8s/seaworthy"

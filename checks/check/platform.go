@@ -43,3 +43,16 @@ func ProviderVerify(p cluster.PlatformInfo) string {
 	}
 	return "verify with the provider that the control plane is replicated across zones and covered by an uptime SLA."
 }
+
+// SourceWords says why a live probe (anonymous request, /readyz) is not in
+// the snapshot: the input is manifests, or it was not collected.
+func SourceWords(s *cluster.Snapshot) string {
+	src := s.Source
+	if s.OriginalSource != "" {
+		src = s.OriginalSource
+	}
+	if src == cluster.SourceManifests {
+		return "the input is manifests, not a live cluster"
+	}
+	return "not collected"
+}

@@ -24,8 +24,14 @@ func Capitalize(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// SortedKeys returns a map's keys in order.
-func SortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
+// SortedKeys returns a map's keys in order; an empty map gives an empty,
+// non-nil list (evidence shows [] rather than null).
+func SortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	keys = slices.AppendSeq(keys, maps.Keys(m))
+	slices.Sort(keys)
+	return keys
+}
 
 // HumanDuration rounds d for messages: 45s, 12m, 5h10m, 3d4h.
 func HumanDuration(d time.Duration) string {

@@ -2,7 +2,10 @@ package check
 
 import (
 	"fmt"
+	"sort"
 	"strings"
+
+	corev1 "k8s.io/api/core/v1"
 
 	"github.com/seaworthy-k8s/seaworthy/cluster/index"
 	"github.com/seaworthy-k8s/seaworthy/result"
@@ -31,6 +34,28 @@ func (m *Member) Place(ix *index.Index) {
 	}
 }
 
+// PodMember is the member a control-plane pod stands for: named for the
+// node it runs on (its own name while unscheduled) and placed there.
+func PodMember(ix *index.Index, p *corev1.Pod) Member {
+	m := Member{Name: p.Spec.NodeName, Object: "Pod/" + p.Name, Host: p.Spec.NodeName}
+	if m.Name == "" {
+		m.Name = p.Name
+	}
+	m.Place(ix)
+	return m
+}
+
+// NodeMember is the member a node stands for (a control-plane or
+// etcd-role node).
+func NodeMember(n *corev1.Node) Member {
+	return Member{Name: n.Name, Host: n.Name, Node: n.Name, Zone: index.NodeZone(n)}
+}
+
+// SortMembers orders members by name for stable messages and evidence.
+func SortMembers(ms []Member) {
+	sort.SliceStable(ms, func(i, j int) bool { return ms[i].Name < ms[j].Name })
+}
+
 // Spread judges how members are spread over zones.
 type Spread struct {
 	perZone    map[string]int // labelled zones
@@ -53,6 +78,9 @@ func NewSpread(ms []Member) Spread {
 	}
 	return sp
 }
+
+// Zones returns how many members each labelled zone holds, for evidence.
+func (sp Spread) Zones() map[string]int { return sp.perZone }
 
 // DescribeZones reads "eu-west-1a: 2, eu-west-1b: 1".
 func (sp Spread) DescribeZones() string {

@@ -63,6 +63,13 @@ func readHeader(t *testing.T, path string) fixtureHeader {
 	return h
 }
 
+// FixtureNow is the snapshot time a fixture's "# now:" header sets, else
+// Now.
+func FixtureNow(t *testing.T, path string) time.Time {
+	t.Helper()
+	return readHeader(t, path).now
+}
+
 // LoadFixture loads a fixture file as manifests taken at now.
 func LoadFixture(t *testing.T, path string, now time.Time) *cluster.Snapshot {
 	t.Helper()

@@ -1,4 +1,4 @@
-package checks
+package quota
 
 import (
 	"fmt"
@@ -12,29 +12,17 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/seaworthy-k8s/seaworthy/checks/check"
+	"github.com/seaworthy-k8s/seaworthy/checks/checktest"
 	"github.com/seaworthy-k8s/seaworthy/cluster"
+	"github.com/seaworthy-k8s/seaworthy/cluster/index"
+	"github.com/seaworthy-k8s/seaworthy/result"
 )
 
 // ---- builders ----------------------------------------------------------
 
-// rl builds a ResourceList from name, quantity pairs.
-func rl(kv ...string) corev1.ResourceList {
-	if len(kv) == 0 {
-		return nil
-	}
-	l := corev1.ResourceList{}
-	for i := 0; i+1 < len(kv); i += 2 {
-		l[corev1.ResourceName(kv[i])] = resource.MustParse(kv[i+1])
-	}
-	return l
-}
-
-func testNamespace(name string) corev1.Namespace {
-	return corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}, Status: corev1.NamespaceStatus{Phase: corev1.NamespaceActive}}
-}
-
 func terminatingNamespace(name string) corev1.Namespace {
-	ns := testNamespace(name)
+	ns := checktest.Namespace(name)
 	ns.Status.Phase = corev1.NamespaceTerminating
 	return ns
 }
@@ -61,31 +49,26 @@ func containerItem(def, defReq, minL, maxL corev1.ResourceList) corev1.LimitRang
 	return corev1.LimitRangeItem{Type: corev1.LimitTypeContainer, Default: def, DefaultRequest: defReq, Min: minL, Max: maxL}
 }
 
-func testPod(ns, name string) corev1.Pod {
-	return corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name}}
-}
+func testPod(ns, name string) corev1.Pod { return checktest.Pod(ns, name, nil, nil) }
 
-func runQuotaCheck(t *testing.T, c Check, snap *cluster.Snapshot, opts Options) []Result {
+// runQuotaCheck runs def with opts on snap as the runner does.
+func runQuotaCheck(t *testing.T, def check.Def[Options], snap *cluster.Snapshot, opts Options) []result.Result {
 	t.Helper()
-	if snap.CollectedAt.IsZero() {
-		snap.CollectedAt = fixtureNow
-	}
-	return Run(snap, opts, []Check{c})
+	return checktest.Run(t, check.Bind(opts, def)[0], snap)
 }
 
-// statusesByObject maps Object.String() to status.
-func statusesByObject(rs []Result) map[string]Status {
-	m := make(map[string]Status, len(rs))
-	for _, r := range rs {
-		m[r.Object.String()] = r.Status
-	}
-	return m
+// scopedNamespaces is userNamespaces over a fresh index of snap.
+func scopedNamespaces(snap *cluster.Snapshot, opts *Options) []string {
+	ix := index.New(snap)
+	return userNamespaces(ix, newNSScope(ix, opts))
 }
+
+func TestFixtures(t *testing.T) { checktest.Fixtures(t, Checks(DefaultOptions()), "../testdata") }
 
 // ---- shared: namespaces ------------------------------------------------
 
 // TestQuotaUserNamespacesCoverEveryNamespacedKind fails when cluster gains a
-// namespaced kind that userNamespaces does not look at.
+// namespaced kind that userNamespaces (index.NamespacesInUse) does not look at.
 func TestQuotaUserNamespacesCoverEveryNamespacedKind(t *testing.T) {
 	for _, k := range cluster.Kinds {
 		if !k.Namespaced {
@@ -99,17 +82,17 @@ func TestQuotaUserNamespacesCoverEveryNamespacedKind(t *testing.T) {
 				t.Fatal(err)
 			}
 			opts := DefaultOptions()
-			got := userNamespaces(snap, newNSScope(snap, &opts))
+			got := scopedNamespaces(snap, &opts)
 			if !slices.Equal(got, []string{ns}) {
-				t.Errorf("userNamespaces = %v, want [%s]: add s.%ss to userNamespaces", got, ns, k.Name)
+				t.Errorf("userNamespaces = %v, want [%s]: add s.%ss to addObjectNamespaces in cluster/index/namespaces.go", got, ns, k.Name)
 			}
 		})
 	}
 }
 
 func TestQuotaUserNamespaces(t *testing.T) {
-	deleting := testNamespace("leaving")
-	deleting.DeletionTimestamp = &metav1.Time{Time: fixtureNow.Add(-time.Minute)}
+	deleting := checktest.Namespace("leaving")
+	deleting.DeletionTimestamp = &metav1.Time{Time: checktest.Now.Add(-time.Minute)}
 	tests := []struct {
 		name    string
 		snap    *cluster.Snapshot
@@ -119,7 +102,7 @@ func TestQuotaUserNamespaces(t *testing.T) {
 		{
 			name: "namespace objects and object namespaces are unioned",
 			snap: &cluster.Snapshot{
-				Namespaces: []corev1.Namespace{testNamespace("team-a"), testNamespace("empty")},
+				Namespaces: []corev1.Namespace{checktest.Namespace("team-a"), checktest.Namespace("empty")},
 				Pods:       []corev1.Pod{testPod("team-b", "p1"), testPod("team-b", "p2"), testPod("team-a", "p3")},
 			},
 			want: []string{"empty", "team-a", "team-b"},
@@ -127,29 +110,32 @@ func TestQuotaUserNamespaces(t *testing.T) {
 		{
 			name: "system namespaces are not user namespaces",
 			snap: &cluster.Snapshot{
-				Namespaces: []corev1.Namespace{testNamespace("kube-system"), testNamespace("kube-public"), testNamespace("kube-node-lease"), testNamespace("apps")},
+				Namespaces: []corev1.Namespace{checktest.Namespace("kube-system"), checktest.Namespace("kube-public"), checktest.Namespace("kube-node-lease"), checktest.Namespace("apps")},
 				Pods:       []corev1.Pod{testPod("kube-system", "coredns")},
 			},
 			want: []string{"apps"},
 		},
 		{
 			name:    "ExcludeNamespaces are dropped",
-			snap:    &cluster.Snapshot{Namespaces: []corev1.Namespace{testNamespace("apps"), testNamespace("monitoring")}},
+			snap:    &cluster.Snapshot{Namespaces: []corev1.Namespace{checktest.Namespace("apps"), checktest.Namespace("monitoring")}},
 			exclude: []string{"monitoring"},
 			want:    []string{"apps"},
 		},
 		{
 			name: "terminating namespaces are dropped, by phase or deletionTimestamp",
 			snap: &cluster.Snapshot{
-				Namespaces: []corev1.Namespace{testNamespace("apps"), terminatingNamespace("old"), deleting},
+				Namespaces: []corev1.Namespace{checktest.Namespace("apps"), terminatingNamespace("old"), deleting},
 				Pods:       []corev1.Pod{testPod("old", "straggler"), testPod("leaving", "straggler")},
 			},
 			want: []string{"apps"},
 		},
 		{
-			name: "an object without namespace lands in default",
+			// The sources' finishing step gives such objects their
+			// namespace ("default" or -n); an object that reaches the
+			// index without one names no namespace.
+			name: "an object without namespace names none",
 			snap: &cluster.Snapshot{Pods: []corev1.Pod{testPod("", "hello")}},
-			want: []string{"default"},
+			want: []string{},
 		},
 		{
 			name: "nothing",
@@ -161,7 +147,7 @@ func TestQuotaUserNamespaces(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			opts := DefaultOptions()
 			opts.ExcludeNamespaces = tt.exclude
-			got := userNamespaces(tt.snap, newNSScope(tt.snap, &opts))
+			got := scopedNamespaces(tt.snap, &opts)
 			if !slices.Equal(got, tt.want) {
 				t.Errorf("userNamespaces = %v, want %v", got, tt.want)
 			}
@@ -176,43 +162,43 @@ func TestQuota001(t *testing.T) {
 		name    string
 		snap    *cluster.Snapshot
 		exclude []string
-		want    map[string]Status
+		want    map[string]result.Status
 	}{
 		{
 			name: "quota per namespace passes, missing one warns",
 			snap: &cluster.Snapshot{
-				Namespaces:     []corev1.Namespace{testNamespace("team-a"), testNamespace("team-b"), testNamespace("kube-system")},
-				ResourceQuotas: []corev1.ResourceQuota{testQuota("team-a", "compute", rl("pods", "10"), nil, nil)},
+				Namespaces:     []corev1.Namespace{checktest.Namespace("team-a"), checktest.Namespace("team-b"), checktest.Namespace("kube-system")},
+				ResourceQuotas: []corev1.ResourceQuota{testQuota("team-a", "compute", checktest.Resources("pods", "10"), nil, nil)},
 			},
-			want: map[string]Status{"Namespace/team-a": StatusPass, "Namespace/team-b": StatusWarn},
+			want: map[string]result.Status{"Namespace/team-a": result.StatusPass, "Namespace/team-b": result.StatusWarn},
 		},
 		{
 			name: "a quota with status.hard only counts",
 			snap: &cluster.Snapshot{
-				ResourceQuotas: []corev1.ResourceQuota{testQuota("team-a", "compute", nil, rl("pods", "10"), rl("pods", "1"))},
+				ResourceQuotas: []corev1.ResourceQuota{testQuota("team-a", "compute", nil, checktest.Resources("pods", "10"), checktest.Resources("pods", "1"))},
 			},
-			want: map[string]Status{"Namespace/team-a": StatusPass},
+			want: map[string]result.Status{"Namespace/team-a": result.StatusPass},
 		},
 		{
 			name: "a quota with no hard limits does not count",
 			snap: &cluster.Snapshot{
-				Namespaces:     []corev1.Namespace{testNamespace("team-a")},
+				Namespaces:     []corev1.Namespace{checktest.Namespace("team-a")},
 				ResourceQuotas: []corev1.ResourceQuota{testQuota("team-a", "empty", nil, nil, nil)},
 			},
-			want: map[string]Status{"Namespace/team-a": StatusWarn},
+			want: map[string]result.Status{"Namespace/team-a": result.StatusWarn},
 		},
 		{
 			name: "excluded and terminating namespaces are not reported",
 			snap: &cluster.Snapshot{
-				Namespaces: []corev1.Namespace{testNamespace("team-a"), testNamespace("sandbox"), terminatingNamespace("old")},
+				Namespaces: []corev1.Namespace{checktest.Namespace("team-a"), checktest.Namespace("sandbox"), terminatingNamespace("old")},
 			},
 			exclude: []string{"sandbox"},
-			want:    map[string]Status{"Namespace/team-a": StatusWarn},
+			want:    map[string]result.Status{"Namespace/team-a": result.StatusWarn},
 		},
 		{
 			name: "no user namespaces is na",
-			snap: &cluster.Snapshot{Namespaces: []corev1.Namespace{testNamespace("kube-system")}},
-			want: map[string]Status{"(cluster)": StatusNA},
+			snap: &cluster.Snapshot{Namespaces: []corev1.Namespace{checktest.Namespace("kube-system")}},
+			want: map[string]result.Status{"(cluster)": result.StatusNA},
 		},
 		{
 			name: "namespaces gap skips",
@@ -220,14 +206,14 @@ func TestQuota001(t *testing.T) {
 				Pods: []corev1.Pod{testPod("team-a", "p")},
 				Gaps: []cluster.Gap{{Kind: cluster.KindNamespaces, Reason: cluster.GapForbidden, Message: "namespaces is forbidden"}},
 			},
-			want: map[string]Status{"(cluster)": StatusSkip},
+			want: map[string]result.Status{"(cluster)": result.StatusSkip},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			opts := DefaultOptions()
 			opts.ExcludeNamespaces = tt.exclude
-			got := statusesByObject(runQuotaCheck(t, quota001, tt.snap, opts))
+			got := checktest.StatusesByObject(runQuotaCheck(t, quota001, tt.snap, opts))
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("got %v, want %v", got, tt.want)
 			}
@@ -239,33 +225,33 @@ func TestQuota002(t *testing.T) {
 	tests := []struct {
 		name string
 		snap *cluster.Snapshot
-		want map[string]Status
+		want map[string]result.Status
 	}{
 		{
 			name: "any LimitRange with limits passes, none warns",
 			snap: &cluster.Snapshot{
-				Namespaces: []corev1.Namespace{testNamespace("team-a"), testNamespace("team-b"), testNamespace("team-c")},
+				Namespaces: []corev1.Namespace{checktest.Namespace("team-a"), checktest.Namespace("team-b"), checktest.Namespace("team-c")},
 				LimitRanges: []corev1.LimitRange{
-					testLimitRange("team-a", "defaults", containerItem(nil, rl("cpu", "100m"), nil, nil)),
-					testLimitRange("team-b", "pvc", corev1.LimitRangeItem{Type: corev1.LimitTypePersistentVolumeClaim, Max: rl("storage", "10Gi")}),
+					testLimitRange("team-a", "defaults", containerItem(nil, checktest.Resources("cpu", "100m"), nil, nil)),
+					testLimitRange("team-b", "pvc", corev1.LimitRangeItem{Type: corev1.LimitTypePersistentVolumeClaim, Max: checktest.Resources("storage", "10Gi")}),
 				},
 			},
-			want: map[string]Status{"Namespace/team-a": StatusPass, "Namespace/team-b": StatusPass, "Namespace/team-c": StatusWarn},
+			want: map[string]result.Status{"Namespace/team-a": result.StatusPass, "Namespace/team-b": result.StatusPass, "Namespace/team-c": result.StatusWarn},
 		},
 		{
 			name: "an empty LimitRange does not count",
 			snap: &cluster.Snapshot{LimitRanges: []corev1.LimitRange{testLimitRange("team-a", "todo")}},
-			want: map[string]Status{"Namespace/team-a": StatusWarn},
+			want: map[string]result.Status{"Namespace/team-a": result.StatusWarn},
 		},
 		{
 			name: "no user namespaces is na",
 			snap: &cluster.Snapshot{LimitRanges: []corev1.LimitRange{testLimitRange("kube-system", "x")}},
-			want: map[string]Status{"(cluster)": StatusNA},
+			want: map[string]result.Status{"(cluster)": result.StatusNA},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := statusesByObject(runQuotaCheck(t, quota002, tt.snap, DefaultOptions()))
+			got := checktest.StatusesByObject(runQuotaCheck(t, quota002, tt.snap, DefaultOptions()))
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("got %v, want %v", got, tt.want)
 			}
@@ -317,102 +303,102 @@ func TestQuota003(t *testing.T) {
 		name    string
 		quota   corev1.ResourceQuota
 		opts    func(*Options)
-		status  Status
+		status  result.Status
 		over    []over // evidence "over", worst first
 		message string // substring of the message
 	}{
 		{
 			name:    "all below 80% passes and names the highest",
-			quota:   liveQuota("team-a", "compute", rl("requests.cpu", "2", "requests.memory", "1Gi", "pods", "20"), rl("requests.cpu", "1500m", "requests.memory", "600Mi", "pods", "7")),
-			status:  StatusPass,
+			quota:   liveQuota("team-a", "compute", checktest.Resources("requests.cpu", "2", "requests.memory", "1Gi", "pods", "20"), checktest.Resources("requests.cpu", "1500m", "requests.memory", "600Mi", "pods", "7")),
+			status:  result.StatusPass,
 			message: "highest: requests.cpu used 1500m of 2 (75%)", // 1500/2000 = 0.75 > 600/1024 = 0.5859 > 7/20 = 0.35
 		},
 		{
 			name:    "brief example warns",
-			quota:   liveQuota("team-a", "compute", rl("requests.memory", "2Gi"), rl("requests.memory", "1900Mi")),
-			status:  StatusWarn,
+			quota:   liveQuota("team-a", "compute", checktest.Resources("requests.memory", "2Gi"), checktest.Resources("requests.memory", "1900Mi")),
+			status:  result.StatusWarn,
 			over:    []over{{"requests.memory", 0.9277}}, // 1900/2048 = 0.92773…, truncated
 			message: "ResourceQuota team-a/compute: requests.memory used 1900Mi of 2Gi (92.7%)",
 		},
 		{
 			name:   "exactly 80% warns",
-			quota:  liveQuota("team-a", "q", rl("requests.cpu", "1"), rl("requests.cpu", "800m")),
-			status: StatusWarn,
+			quota:  liveQuota("team-a", "q", checktest.Resources("requests.cpu", "1"), checktest.Resources("requests.cpu", "800m")),
+			status: result.StatusWarn,
 			over:   []over{{"requests.cpu", 0.8}}, // 800/1000
 		},
 		{
 			name:   "just under 80% passes",
-			quota:  liveQuota("team-a", "q", rl("requests.cpu", "1", "pods", "5"), rl("requests.cpu", "799m", "pods", "3")),
-			status: StatusPass, // 799/1000 = 0.799
+			quota:  liveQuota("team-a", "q", checktest.Resources("requests.cpu", "1", "pods", "5"), checktest.Resources("requests.cpu", "799m", "pods", "3")),
+			status: result.StatusPass, // 799/1000 = 0.799
 		},
 		{
 			name:    "exactly 100% fails",
-			quota:   liveQuota("team-a", "q", rl("pods", "10"), rl("pods", "10")),
-			status:  StatusFail,
+			quota:   liveQuota("team-a", "q", checktest.Resources("pods", "10"), checktest.Resources("pods", "10")),
+			status:  result.StatusFail,
 			over:    []over{{"pods", 1.0}}, // 10/10
 			message: "pods used 10 of 10 (100%)",
 		},
 		{
 			name:   "over the limit fails",
-			quota:  liveQuota("team-a", "q", rl("limits.memory", "2Gi"), rl("limits.memory", "3Gi")),
-			status: StatusFail,
+			quota:  liveQuota("team-a", "q", checktest.Resources("limits.memory", "2Gi"), checktest.Resources("limits.memory", "3Gi")),
+			status: result.StatusFail,
 			over:   []over{{"limits.memory", 1.5}}, // 3/2
 		},
 		{
 			name:   "hard 0 with used 0 is a forbidden resource, fine",
-			quota:  liveQuota("team-a", "q", rl("services.loadbalancers", "0", "pods", "10"), rl("services.loadbalancers", "0", "pods", "1")),
-			status: StatusPass,
+			quota:  liveQuota("team-a", "q", checktest.Resources("services.loadbalancers", "0", "pods", "10"), checktest.Resources("services.loadbalancers", "0", "pods", "1")),
+			status: result.StatusPass,
 		},
 		{
 			name:    "hard 0 with used > 0 fails",
-			quota:   liveQuota("team-a", "q", rl("services.loadbalancers", "0"), rl("services.loadbalancers", "1")),
-			status:  StatusFail,
+			quota:   liveQuota("team-a", "q", checktest.Resources("services.loadbalancers", "0"), checktest.Resources("services.loadbalancers", "1")),
+			status:  result.StatusFail,
 			over:    []over{{"services.loadbalancers", nil}},
 			message: "services.loadbalancers used 1 although hard is 0",
 		},
 		{
 			name:  "worst resource decides, every hot one is listed worst first",
-			quota: liveQuota("team-a", "q", rl("requests.cpu", "4", "requests.memory", "1Gi", "pods", "10", "services", "10"), rl("requests.cpu", "3500m", "requests.memory", "1Gi", "pods", "2", "services", "9")),
+			quota: liveQuota("team-a", "q", checktest.Resources("requests.cpu", "4", "requests.memory", "1Gi", "pods", "10", "services", "10"), checktest.Resources("requests.cpu", "3500m", "requests.memory", "1Gi", "pods", "2", "services", "9")),
 			// 1Gi/1Gi = 1.0 fail; 9/10 = 0.9 warn; 3500/4000 = 0.875 warn; 2/10 = 0.2 ok
-			status:  StatusFail,
+			status:  result.StatusFail,
 			over:    []over{{"requests.memory", 1.0}, {"services", 0.9}, {"requests.cpu", 0.875}},
 			message: "requests.memory used 1Gi of 1Gi (100%), services used 9 of 10 (90%), requests.cpu used 3500m of 4 (87.5%)",
 		},
 		{
 			name:    "no status is skip, never pass",
-			quota:   testQuota("team-a", "q", rl("pods", "10"), nil, nil),
-			status:  StatusSkip,
+			quota:   testQuota("team-a", "q", checktest.Resources("pods", "10"), nil, nil),
+			status:  result.StatusSkip,
 			message: "usage is unknown",
 		},
 		{
 			name:    "used missing for a resource while others are low is skip",
-			quota:   liveQuota("team-a", "q", rl("pods", "10", "services", "5"), rl("pods", "1")),
-			status:  StatusSkip,
+			quota:   liveQuota("team-a", "q", checktest.Resources("pods", "10", "services", "5"), checktest.Resources("pods", "1")),
+			status:  result.StatusSkip,
 			message: "no status.used for services",
 		},
 		{
 			name:   "used missing does not hide a hot resource",
-			quota:  liveQuota("team-a", "q", rl("pods", "10", "services", "5"), rl("pods", "9")),
-			status: StatusWarn,
+			quota:  liveQuota("team-a", "q", checktest.Resources("pods", "10", "services", "5"), checktest.Resources("pods", "9")),
+			status: result.StatusWarn,
 			over:   []over{{"pods", 0.9}},
 		},
 		{
 			name:   "thresholds come from Options",
-			quota:  liveQuota("team-a", "q", rl("pods", "10"), rl("pods", "6")),
-			opts:   func(o *Options) { o.QuotaWarnRatio, o.QuotaFailRatio = 0.5, 0.6 },
-			status: StatusFail, // 6/10 = 0.6 ≥ 0.6
+			quota:  liveQuota("team-a", "q", checktest.Resources("pods", "10"), checktest.Resources("pods", "6")),
+			opts:   func(o *Options) { o.WarnRatio, o.FailRatio = 0.5, 0.6 },
+			status: result.StatusFail, // 6/10 = 0.6 ≥ 0.6
 			over:   []over{{"pods", 0.6}},
 		},
 		{
 			name:   "a system namespace's quota is not evaluated",
-			quota:  liveQuota("kube-system", "q", rl("pods", "10"), rl("pods", "10")),
-			status: StatusNA,
+			quota:  liveQuota("kube-system", "q", checktest.Resources("pods", "10"), checktest.Resources("pods", "10")),
+			status: result.StatusNA,
 		},
 		{
 			name:   "an excluded namespace's quota is not evaluated",
-			quota:  liveQuota("ci", "q", rl("pods", "10"), rl("pods", "10")),
+			quota:  liveQuota("ci", "q", checktest.Resources("pods", "10"), checktest.Resources("pods", "10")),
 			opts:   func(o *Options) { o.ExcludeNamespaces = []string{"ci"} },
-			status: StatusNA,
+			status: result.StatusNA,
 		},
 	}
 	for _, tt := range tests {
@@ -423,7 +409,7 @@ func TestQuota003(t *testing.T) {
 			}
 			rs := runQuotaCheck(t, quota003, &cluster.Snapshot{ResourceQuotas: []corev1.ResourceQuota{tt.quota}}, opts)
 			if len(rs) != 1 {
-				t.Fatalf("got %d results, want 1:\n%s", len(rs), formatResults(rs))
+				t.Fatalf("got %d results, want 1:\n%s", len(rs), checktest.Format(rs))
 			}
 			r := rs[0]
 			if r.Status != tt.status {
@@ -432,10 +418,10 @@ func TestQuota003(t *testing.T) {
 			if tt.message != "" && !strings.Contains(r.Message, tt.message) {
 				t.Errorf("message %q does not contain %q", r.Message, tt.message)
 			}
-			if r.Status == StatusNA {
+			if r.Status == result.StatusNA {
 				return
 			}
-			if tt.status == StatusWarn || tt.status == StatusFail {
+			if tt.status == result.StatusWarn || tt.status == result.StatusFail {
 				if r.Object.Kind != "ResourceQuota" || r.Object.Namespace != tt.quota.Namespace || r.Object.Name != tt.quota.Name {
 					t.Errorf("object = %v", r.Object)
 				}
@@ -463,14 +449,14 @@ func TestQuota003(t *testing.T) {
 
 func TestQuota003TerminatingNamespace(t *testing.T) {
 	snap := &cluster.Snapshot{
-		Namespaces: []corev1.Namespace{terminatingNamespace("old"), testNamespace("team-a")},
+		Namespaces: []corev1.Namespace{terminatingNamespace("old"), checktest.Namespace("team-a")},
 		ResourceQuotas: []corev1.ResourceQuota{
-			liveQuota("old", "q", rl("pods", "10"), rl("pods", "10")),
-			liveQuota("team-a", "q", rl("pods", "10"), rl("pods", "1")),
+			liveQuota("old", "q", checktest.Resources("pods", "10"), checktest.Resources("pods", "10")),
+			liveQuota("team-a", "q", checktest.Resources("pods", "10"), checktest.Resources("pods", "1")),
 		},
 	}
-	got := statusesByObject(runQuotaCheck(t, quota003, snap, DefaultOptions()))
-	want := map[string]Status{"ResourceQuota/team-a/q": StatusPass}
+	got := checktest.StatusesByObject(runQuotaCheck(t, quota003, snap, DefaultOptions()))
+	want := map[string]result.Status{"ResourceQuota/team-a/q": result.StatusPass}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %v, want %v", got, want)
 	}
@@ -499,95 +485,95 @@ func TestQuotaPercent(t *testing.T) {
 // ---- QUOTA-004 ---------------------------------------------------------
 
 func TestQuota004(t *testing.T) {
-	compute := rl("requests.cpu", "4", "requests.memory", "8Gi", "limits.cpu", "8", "limits.memory", "16Gi")
+	compute := checktest.Resources("requests.cpu", "4", "requests.memory", "8Gi", "limits.cpu", "8", "limits.memory", "16Gi")
 	tests := []struct {
 		name        string
 		quotas      []corev1.ResourceQuota
 		limitRanges []corev1.LimitRange
-		status      Status
+		status      result.Status
 		missing     []string
 	}{
 		{
 			name:        "defaultRequest and default cover everything",
 			quotas:      []corev1.ResourceQuota{testQuota("team-a", "q", compute, nil, nil)},
-			limitRanges: []corev1.LimitRange{testLimitRange("team-a", "lr", containerItem(rl("cpu", "1", "memory", "1Gi"), rl("cpu", "100m", "memory", "128Mi"), nil, nil))},
-			status:      StatusPass,
+			limitRanges: []corev1.LimitRange{testLimitRange("team-a", "lr", containerItem(checktest.Resources("cpu", "1", "memory", "1Gi"), checktest.Resources("cpu", "100m", "memory", "128Mi"), nil, nil))},
+			status:      result.StatusPass,
 		},
 		{
 			name:        "default alone also serves as defaultRequest",
 			quotas:      []corev1.ResourceQuota{testQuota("team-a", "q", compute, nil, nil)},
-			limitRanges: []corev1.LimitRange{testLimitRange("team-a", "lr", containerItem(rl("cpu", "1", "memory", "1Gi"), nil, nil, nil))},
-			status:      StatusPass,
+			limitRanges: []corev1.LimitRange{testLimitRange("team-a", "lr", containerItem(checktest.Resources("cpu", "1", "memory", "1Gi"), nil, nil, nil))},
+			status:      result.StatusPass,
 		},
 		{
 			name:        "defaultRequest alone leaves limits undefaulted",
 			quotas:      []corev1.ResourceQuota{testQuota("team-a", "q", compute, nil, nil)},
-			limitRanges: []corev1.LimitRange{testLimitRange("team-a", "lr", containerItem(nil, rl("cpu", "100m", "memory", "128Mi"), nil, nil))},
-			status:      StatusWarn,
+			limitRanges: []corev1.LimitRange{testLimitRange("team-a", "lr", containerItem(nil, checktest.Resources("cpu", "100m", "memory", "128Mi"), nil, nil))},
+			status:      result.StatusWarn,
 			missing:     []string{"limits.cpu", "limits.memory"},
 		},
 		{
 			name:        "max becomes default (and so defaultRequest), min becomes defaultRequest only",
 			quotas:      []corev1.ResourceQuota{testQuota("team-a", "q", compute, nil, nil)},
-			limitRanges: []corev1.LimitRange{testLimitRange("team-a", "lr", containerItem(nil, nil, rl("memory", "64Mi"), rl("cpu", "2")))},
-			status:      StatusWarn,
+			limitRanges: []corev1.LimitRange{testLimitRange("team-a", "lr", containerItem(nil, nil, checktest.Resources("memory", "64Mi"), checktest.Resources("cpu", "2")))},
+			status:      result.StatusWarn,
 			missing:     []string{"limits.memory"},
 		},
 		{
 			name:    "plain cpu and memory mean requests",
-			quotas:  []corev1.ResourceQuota{testQuota("team-a", "q", rl("cpu", "4", "memory", "8Gi"), nil, nil)},
-			status:  StatusWarn,
+			quotas:  []corev1.ResourceQuota{testQuota("team-a", "q", checktest.Resources("cpu", "4", "memory", "8Gi"), nil, nil)},
+			status:  result.StatusWarn,
 			missing: []string{"cpu", "memory"},
 		},
 		{
 			name:   "Pod and PVC LimitRange items default nothing for containers",
-			quotas: []corev1.ResourceQuota{testQuota("team-a", "q", rl("limits.memory", "8Gi"), nil, nil)},
+			quotas: []corev1.ResourceQuota{testQuota("team-a", "q", checktest.Resources("limits.memory", "8Gi"), nil, nil)},
 			limitRanges: []corev1.LimitRange{testLimitRange("team-a", "lr",
-				corev1.LimitRangeItem{Type: corev1.LimitTypePod, Max: rl("memory", "4Gi")},
-				corev1.LimitRangeItem{Type: corev1.LimitTypePersistentVolumeClaim, Max: rl("storage", "10Gi")})},
-			status:  StatusWarn,
+				corev1.LimitRangeItem{Type: corev1.LimitTypePod, Max: checktest.Resources("memory", "4Gi")},
+				corev1.LimitRangeItem{Type: corev1.LimitTypePersistentVolumeClaim, Max: checktest.Resources("storage", "10Gi")})},
+			status:  result.StatusWarn,
 			missing: []string{"limits.memory"},
 		},
 		{
 			name:   "several LimitRanges combine",
-			quotas: []corev1.ResourceQuota{testQuota("team-a", "q", rl("requests.cpu", "4", "limits.memory", "8Gi"), nil, nil)},
+			quotas: []corev1.ResourceQuota{testQuota("team-a", "q", checktest.Resources("requests.cpu", "4", "limits.memory", "8Gi"), nil, nil)},
 			limitRanges: []corev1.LimitRange{
-				testLimitRange("team-a", "cpu", containerItem(nil, rl("cpu", "100m"), nil, nil)),
-				testLimitRange("team-a", "mem", containerItem(rl("memory", "512Mi"), nil, nil, nil)),
+				testLimitRange("team-a", "cpu", containerItem(nil, checktest.Resources("cpu", "100m"), nil, nil)),
+				testLimitRange("team-a", "mem", containerItem(checktest.Resources("memory", "512Mi"), nil, nil, nil)),
 			},
-			status: StatusPass,
+			status: result.StatusPass,
 		},
 		{
 			name:        "a LimitRange in another namespace does not help",
-			quotas:      []corev1.ResourceQuota{testQuota("team-a", "q", rl("requests.cpu", "4"), nil, nil)},
-			limitRanges: []corev1.LimitRange{testLimitRange("team-b", "lr", containerItem(nil, rl("cpu", "100m"), nil, nil))},
-			status:      StatusWarn,
+			quotas:      []corev1.ResourceQuota{testQuota("team-a", "q", checktest.Resources("requests.cpu", "4"), nil, nil)},
+			limitRanges: []corev1.LimitRange{testLimitRange("team-b", "lr", containerItem(nil, checktest.Resources("cpu", "100m"), nil, nil))},
+			status:      result.StatusWarn,
 			missing:     []string{"requests.cpu"},
 		},
 		{
 			name:    "status.hard alone (spec lost in transit) still counts",
-			quotas:  []corev1.ResourceQuota{testQuota("team-a", "q", nil, rl("limits.cpu", "4"), rl("limits.cpu", "1"))},
-			status:  StatusWarn,
+			quotas:  []corev1.ResourceQuota{testQuota("team-a", "q", nil, checktest.Resources("limits.cpu", "4"), checktest.Resources("limits.cpu", "1"))},
+			status:  result.StatusWarn,
 			missing: []string{"limits.cpu"},
 		},
 		{
 			name:   "constraints from several quotas add up",
-			quotas: []corev1.ResourceQuota{testQuota("team-a", "cpu", rl("requests.cpu", "4"), nil, nil), testQuota("team-a", "mem", rl("limits.memory", "8Gi"), nil, nil)},
+			quotas: []corev1.ResourceQuota{testQuota("team-a", "cpu", checktest.Resources("requests.cpu", "4"), nil, nil), testQuota("team-a", "mem", checktest.Resources("limits.memory", "8Gi"), nil, nil)},
 			limitRanges: []corev1.LimitRange{
-				testLimitRange("team-a", "lr", containerItem(nil, rl("cpu", "100m"), nil, nil)),
+				testLimitRange("team-a", "lr", containerItem(nil, checktest.Resources("cpu", "100m"), nil, nil)),
 			},
-			status:  StatusWarn,
+			status:  result.StatusWarn,
 			missing: []string{"limits.memory"},
 		},
 		{
 			name:   "ephemeral-storage and object counts are not compute quotas",
-			quotas: []corev1.ResourceQuota{testQuota("team-a", "q", rl("requests.ephemeral-storage", "10Gi", "pods", "10"), nil, nil)},
-			status: StatusNA,
+			quotas: []corev1.ResourceQuota{testQuota("team-a", "q", checktest.Resources("requests.ephemeral-storage", "10Gi", "pods", "10"), nil, nil)},
+			status: result.StatusNA,
 		},
 		{
 			name:   "system namespaces are not evaluated",
 			quotas: []corev1.ResourceQuota{testQuota("kube-system", "q", compute, nil, nil)},
-			status: StatusNA,
+			status: result.StatusNA,
 		},
 	}
 	for _, tt := range tests {
@@ -595,13 +581,13 @@ func TestQuota004(t *testing.T) {
 			snap := &cluster.Snapshot{ResourceQuotas: tt.quotas, LimitRanges: tt.limitRanges}
 			rs := runQuotaCheck(t, quota004, snap, DefaultOptions())
 			if len(rs) != 1 {
-				t.Fatalf("got %d results, want 1:\n%s", len(rs), formatResults(rs))
+				t.Fatalf("got %d results, want 1:\n%s", len(rs), checktest.Format(rs))
 			}
 			r := rs[0]
 			if r.Status != tt.status {
 				t.Fatalf("status = %s, want %s: %s", r.Status, tt.status, r.Message)
 			}
-			if r.Status == StatusNA {
+			if r.Status == result.StatusNA {
 				return
 			}
 			if want := namespaceRef("team-a"); r.Object != want {
@@ -622,14 +608,14 @@ func TestQuota004(t *testing.T) {
 
 func TestQuota004OnlyNamespacesWithComputeQuotas(t *testing.T) {
 	snap := &cluster.Snapshot{
-		Namespaces: []corev1.Namespace{testNamespace("team-a"), testNamespace("team-b"), testNamespace("team-c")},
+		Namespaces: []corev1.Namespace{checktest.Namespace("team-a"), checktest.Namespace("team-b"), checktest.Namespace("team-c")},
 		ResourceQuotas: []corev1.ResourceQuota{
-			testQuota("team-a", "compute", rl("requests.cpu", "4"), nil, nil),
-			testQuota("team-b", "objects", rl("pods", "10"), nil, nil),
+			testQuota("team-a", "compute", checktest.Resources("requests.cpu", "4"), nil, nil),
+			testQuota("team-b", "objects", checktest.Resources("pods", "10"), nil, nil),
 		},
 	}
-	got := statusesByObject(runQuotaCheck(t, quota004, snap, DefaultOptions()))
-	want := map[string]Status{"Namespace/team-a": StatusWarn} // team-b: counts only; team-c: no quota
+	got := checktest.StatusesByObject(runQuotaCheck(t, quota004, snap, DefaultOptions()))
+	want := map[string]result.Status{"Namespace/team-a": result.StatusWarn} // team-b: counts only; team-c: no quota
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %v, want %v", got, want)
 	}
@@ -642,36 +628,36 @@ func TestQuota005(t *testing.T) {
 		name              string
 		covered, total    int
 		opts              func(*Options)
-		status            Status
+		status            result.Status
 		ratio             float64
 		uncoveredListed   int
 		messageContaining string
 	}{
-		{name: "none covered", covered: 0, total: 3, status: StatusFail, ratio: 0, uncoveredListed: 3},              // 0/3
-		{name: "a quarter", covered: 1, total: 4, status: StatusFail, ratio: 0.25, uncoveredListed: 3},              // 1/4
-		{name: "exactly half warns", covered: 2, total: 4, status: StatusWarn, ratio: 0.5, uncoveredListed: 2},      // 2/4, not < 0.5
-		{name: "80% warns", covered: 8, total: 10, status: StatusWarn, ratio: 0.8, uncoveredListed: 2},              // 8/10 < 0.9
-		{name: "exactly 90% passes", covered: 9, total: 10, status: StatusPass, ratio: 0.9, uncoveredListed: 1},     // 9/10, not < 0.9
-		{name: "all covered", covered: 5, total: 5, status: StatusPass, ratio: 1, uncoveredListed: 0},               // 5/5
-		{name: "two thirds truncated", covered: 2, total: 3, status: StatusWarn, ratio: 0.6666, uncoveredListed: 1}, // 2/3 = 0.66666…
+		{name: "none covered", covered: 0, total: 3, status: result.StatusFail, ratio: 0, uncoveredListed: 3},              // 0/3
+		{name: "a quarter", covered: 1, total: 4, status: result.StatusFail, ratio: 0.25, uncoveredListed: 3},              // 1/4
+		{name: "exactly half warns", covered: 2, total: 4, status: result.StatusWarn, ratio: 0.5, uncoveredListed: 2},      // 2/4, not < 0.5
+		{name: "80% warns", covered: 8, total: 10, status: result.StatusWarn, ratio: 0.8, uncoveredListed: 2},              // 8/10 < 0.9
+		{name: "exactly 90% passes", covered: 9, total: 10, status: result.StatusPass, ratio: 0.9, uncoveredListed: 1},     // 9/10, not < 0.9
+		{name: "all covered", covered: 5, total: 5, status: result.StatusPass, ratio: 1, uncoveredListed: 0},               // 5/5
+		{name: "two thirds truncated", covered: 2, total: 3, status: result.StatusWarn, ratio: 0.6666, uncoveredListed: 1}, // 2/3 = 0.66666…
 		{
-			name: "uncovered list is capped", covered: 5, total: 30, status: StatusFail, ratio: 0.1666, // 5/30
+			name: "uncovered list is capped", covered: 5, total: 30, status: result.StatusFail, ratio: 0.1666, // 5/30
 			uncoveredListed: uncoveredCap, messageContaining: "and 5 more", // 25 uncovered, 20 listed
 		},
 		{
-			name: "thresholds come from Options", covered: 6, total: 10, status: StatusPass, ratio: 0.6, uncoveredListed: 4,
-			opts: func(o *Options) { o.QuotaCoverageFail, o.QuotaCoverageWarn = 0.3, 0.6 },
+			name: "thresholds come from Options", covered: 6, total: 10, status: result.StatusPass, ratio: 0.6, uncoveredListed: 4,
+			opts: func(o *Options) { o.CoverageFail, o.CoverageWarn = 0.3, 0.6 },
 		},
-		{name: "no user namespaces", total: 0, status: StatusNA},
+		{name: "no user namespaces", total: 0, status: result.StatusNA},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			snap := &cluster.Snapshot{Namespaces: []corev1.Namespace{testNamespace("kube-system")}}
+			snap := &cluster.Snapshot{Namespaces: []corev1.Namespace{checktest.Namespace("kube-system")}}
 			for i := range tt.total {
 				ns := fmt.Sprintf("ns-%02d", i)
-				snap.Namespaces = append(snap.Namespaces, testNamespace(ns))
+				snap.Namespaces = append(snap.Namespaces, checktest.Namespace(ns))
 				if i < tt.covered {
-					snap.ResourceQuotas = append(snap.ResourceQuotas, testQuota(ns, "q", rl("pods", "10"), nil, nil))
+					snap.ResourceQuotas = append(snap.ResourceQuotas, testQuota(ns, "q", checktest.Resources("pods", "10"), nil, nil))
 				}
 			}
 			opts := DefaultOptions()
@@ -686,10 +672,10 @@ func TestQuota005(t *testing.T) {
 			if r.Status != tt.status {
 				t.Fatalf("status = %s, want %s: %s", r.Status, tt.status, r.Message)
 			}
-			if r.Object != (ObjectRef{}) {
+			if r.Object != result.Cluster {
 				t.Errorf("object = %v, want cluster-wide", r.Object)
 			}
-			if tt.status == StatusNA {
+			if tt.status == result.StatusNA {
 				return
 			}
 			if r.Evidence["covered"] != tt.covered || r.Evidence["total"] != tt.total || r.Evidence["ratio"] != tt.ratio {
@@ -712,20 +698,20 @@ func TestQuota005(t *testing.T) {
 // care: 5,000 namespaces, 150,000 pods, a quota and a LimitRange in most.
 func largeQuotaSnapshot() *cluster.Snapshot {
 	const namespaces, podsPer = 5000, 30
-	snap := &cluster.Snapshot{CollectedAt: fixtureNow}
+	snap := &cluster.Snapshot{CollectedAt: checktest.Now}
 	for i := range namespaces {
 		ns := fmt.Sprintf("team-%04d", i)
-		snap.Namespaces = append(snap.Namespaces, testNamespace(ns))
+		snap.Namespaces = append(snap.Namespaces, checktest.Namespace(ns))
 		for j := range podsPer {
 			snap.Pods = append(snap.Pods, testPod(ns, fmt.Sprintf("p-%d", j)))
 		}
 		if i%10 != 0 {
 			snap.ResourceQuotas = append(snap.ResourceQuotas, liveQuota(ns, "compute",
-				rl("requests.cpu", "8", "requests.memory", "16Gi", "limits.memory", "32Gi", "pods", "50"),
-				rl("requests.cpu", fmt.Sprintf("%dm", 100*(i%90)), "requests.memory", "9Gi", "limits.memory", "20Gi", "pods", "30")))
+				checktest.Resources("requests.cpu", "8", "requests.memory", "16Gi", "limits.memory", "32Gi", "pods", "50"),
+				checktest.Resources("requests.cpu", fmt.Sprintf("%dm", 100*(i%90)), "requests.memory", "9Gi", "limits.memory", "20Gi", "pods", "30")))
 		}
 		if i%7 != 0 {
-			snap.LimitRanges = append(snap.LimitRanges, testLimitRange(ns, "defaults", containerItem(rl("memory", "512Mi"), rl("cpu", "100m"), nil, nil)))
+			snap.LimitRanges = append(snap.LimitRanges, testLimitRange(ns, "defaults", containerItem(checktest.Resources("memory", "512Mi"), checktest.Resources("cpu", "100m"), nil, nil)))
 		}
 	}
 	return snap
@@ -736,7 +722,7 @@ func TestQuotaChecksAtScale(t *testing.T) {
 		t.Skip("builds a 150,000-pod snapshot")
 	}
 	snap := largeQuotaSnapshot()
-	rs := Run(snap, DefaultOptions(), []Check{quota001, quota002, quota003, quota004, quota005})
+	rs := check.Run(snap, Checks(DefaultOptions()))
 	counts := map[string]int{}
 	for _, r := range rs {
 		counts[r.Check]++
@@ -751,9 +737,9 @@ func TestQuotaChecksAtScale(t *testing.T) {
 
 func BenchmarkQuotaChecks(b *testing.B) {
 	snap := largeQuotaSnapshot()
-	checks := []Check{quota001, quota002, quota003, quota004, quota005}
+	checks := Checks(DefaultOptions())
 	b.ResetTimer()
 	for b.Loop() {
-		Run(snap, DefaultOptions(), checks)
+		check.Run(snap, checks)
 	}
 }

@@ -1,4 +1,4 @@
-package checks
+package rbac
 
 import (
 	"bufio"
@@ -10,24 +10,30 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seaworthy-k8s/seaworthy/checks/check"
+	"github.com/seaworthy-k8s/seaworthy/checks/checktest"
 	"github.com/seaworthy-k8s/seaworthy/cluster"
 	"github.com/seaworthy-k8s/seaworthy/cluster/manifests"
+	"github.com/seaworthy-k8s/seaworthy/result"
 )
 
-// rbacChecks returns the registered RBAC checks.
-func rbacChecks(t *testing.T) []Check {
+// rbacChecks returns the RBAC checks with the default options.
+func rbacChecks(t *testing.T) []check.Check {
 	t.Helper()
-	var out []Check
-	for _, c := range All() {
-		if strings.HasPrefix(c.ID, "RBAC-") {
-			out = append(out, c)
-		}
-	}
+	out := Checks(DefaultOptions())
 	if len(out) != 10 {
 		t.Fatalf("%d RBAC checks registered, want 10", len(out))
 	}
 	return out
 }
+
+// runFixture runs def with the default options on the fixture at path.
+func runFixture(t *testing.T, def check.Def[Options], path string, now time.Time) []result.Result {
+	t.Helper()
+	return check.Run(checktest.LoadFixture(t, path, now), check.Bind(DefaultOptions(), def))
+}
+
+func TestFixtures(t *testing.T) { checktest.Fixtures(t, Checks(DefaultOptions()), "../testdata") }
 
 // alsoFires reads the "# also-fires: RBAC-00X ..." header of a fixture: the
 // other checks that warn or fail on it by design.
@@ -53,10 +59,10 @@ func alsoFires(t *testing.T, path string) []string {
 }
 
 // gating returns the IDs of the checks with a warn or fail result, sorted.
-func gating(rs []Result) []string {
+func gating(rs []result.Result) []string {
 	var ids []string
 	for _, r := range rs {
-		if r.Status == StatusWarn || r.Status == StatusFail {
+		if r.Status == result.StatusWarn || r.Status == result.StatusFail {
 			ids = append(ids, r.Check)
 		}
 	}
@@ -69,7 +75,7 @@ func gating(rs []Result) []string {
 // "# also-fires:" header names, and none on pass fixtures.
 func TestRBACFixturesFireOnlyIntendedChecks(t *testing.T) {
 	all := rbacChecks(t)
-	files, _ := filepath.Glob(filepath.Join("testdata", "RBAC-*", "*.yaml"))
+	files, _ := filepath.Glob(filepath.Join("..", "testdata", "RBAC-*", "*.yaml"))
 	if len(files) < 20 {
 		t.Fatalf("only %d RBAC fixtures", len(files))
 	}
@@ -81,14 +87,13 @@ func TestRBACFixturesFireOnlyIntendedChecks(t *testing.T) {
 				want = append(want, id)
 			}
 			sort.Strings(want)
-			h := readHeader(t, path)
-			snap, err := manifests.Load([]string{path}, manifests.Options{Now: h.now, Warn: func(m string) { t.Error(m) }})
+			snap, err := manifests.Load([]string{path}, manifests.Options{Now: checktest.FixtureNow(t, path), Warn: func(m string) { t.Error(m) }})
 			if err != nil {
 				t.Fatal(err)
 			}
-			rs := Run(snap, DefaultOptions(), all)
+			rs := check.Run(snap, all)
 			if got := gating(rs); !slices.Equal(got, want) {
-				t.Errorf("checks that warn or fail: %v, want %v:\n%s", got, want, formatResults(rs))
+				t.Errorf("checks that warn or fail: %v, want %v:\n%s", got, want, checktest.Format(rs))
 			}
 		})
 	}
@@ -100,7 +105,7 @@ func TestRBACFixturesFireOnlyIntendedChecks(t *testing.T) {
 // ValidatingWebhookConfigurations, and metrics-server is clean.
 func TestRBACRealWorld(t *testing.T) {
 	// ../shared/realworld beside the repository.
-	dir := filepath.Join("..", "..", "shared", "realworld")
+	dir := filepath.Join("..", "..", "..", "shared", "realworld")
 	if _, err := os.Stat(dir); err != nil {
 		t.Skipf("real-world manifests not found beside the repository (%v)", err)
 	}
@@ -108,14 +113,14 @@ func TestRBACRealWorld(t *testing.T) {
 	for _, f := range []string{"metrics-server-rbac.yaml", "kube-state-metrics-clusterrole.yaml", "ingress-nginx-rbac.yaml"} {
 		paths = append(paths, filepath.Join(dir, f))
 	}
-	snap, err := manifests.Load(paths, manifests.Options{Now: fixtureNow, Warn: func(string) {}})
+	snap, err := manifests.Load(paths, manifests.Options{Now: checktest.Now, Warn: func(string) {}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	rs := Run(snap, DefaultOptions(), rbacChecks(t))
+	rs := check.Run(snap, rbacChecks(t))
 	var got []string
 	for _, r := range rs {
-		if r.Status == StatusWarn || r.Status == StatusFail {
+		if r.Status == result.StatusWarn || r.Status == result.StatusFail {
 			got = append(got, r.Check+" "+string(r.Status)+" "+r.Object.String()+" "+r.Evidence["subject"].(string))
 		}
 	}
@@ -126,18 +131,18 @@ func TestRBACRealWorld(t *testing.T) {
 	}
 	sort.Strings(got)
 	if !slices.Equal(got, want) {
-		t.Errorf("got:\n%s\nwant:\n%s\nall results:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"), formatResults(rs))
+		t.Errorf("got:\n%s\nwant:\n%s\nall results:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"), checktest.Format(rs))
 	}
 }
 
 // The API server's own defaults (collected from kube-apiserver v1.37.2)
 // plus kubeadm's platform objects give no warn or fail.
 func TestRBACNoFindingsOnDefaults(t *testing.T) {
-	defaults, err := manifests.Load([]string{"../fixtures/rbac/apiserver-v1.37.2-defaults.snapshot.json"}, manifests.Options{Now: fixtureNow})
+	defaults, err := manifests.Load([]string{"../../fixtures/rbac/apiserver-v1.37.2-defaults.snapshot.json"}, manifests.Options{Now: checktest.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	kubeadm, err := manifests.Load([]string{"../fixtures/rbac/kubeadm-platform.yaml"}, manifests.Options{Now: fixtureNow, Warn: func(m string) { t.Error(m) }})
+	kubeadm, err := manifests.Load([]string{"../../fixtures/rbac/kubeadm-platform.yaml"}, manifests.Options{Now: checktest.Now, Warn: func(m string) { t.Error(m) }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,35 +154,35 @@ func TestRBACNoFindingsOnDefaults(t *testing.T) {
 	snap.ClusterRoles = append(snap.ClusterRoles, kubeadm.ClusterRoles...)
 	snap.RoleBindings = append(snap.RoleBindings, kubeadm.RoleBindings...)
 	snap.ClusterRoleBindings = append(snap.ClusterRoleBindings, kubeadm.ClusterRoleBindings...)
-	rs := Run(snap, DefaultOptions(), rbacChecks(t))
+	rs := check.Run(snap, rbacChecks(t))
 	for _, r := range rs {
-		if r.Status != StatusPass {
-			t.Errorf("defaults: %s", formatResult(r))
+		if r.Status != result.StatusPass {
+			t.Errorf("defaults: %s", checktest.FormatResult(r))
 		}
 	}
 	// The control: the same input with one cluster-admin grant added
 	// fails RBAC-001.
 	snap.ClusterRoleBindings = append(snap.ClusterRoleBindings, kubeadm.ClusterRoleBindings[0])
 	snap.ClusterRoleBindings[len(snap.ClusterRoleBindings)-1].Name = "someone-admin"
-	rs = Run(snap, DefaultOptions(), rbacChecks(t))
+	rs = check.Run(snap, rbacChecks(t))
 	if got := gating(rs); !slices.Equal(got, []string{"RBAC-001"}) {
 		t.Errorf("with an extra cluster-admin binding: %v, want [RBAC-001]", got)
 	}
 }
 
-// Options.RBACExemptBindings silences the named binding only.
+// Options.ExemptBindings silences the named binding only.
 func TestRBACExemptBindings(t *testing.T) {
-	snap, err := manifests.Load([]string{"testdata/RBAC-004/fail-cluster-wide-secret-watch.yaml"}, manifests.Options{Now: time.Now()})
+	snap, err := manifests.Load([]string{"../testdata/RBAC-004/fail-cluster-wide-secret-watch.yaml"}, manifests.Options{Now: time.Now()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	opts := DefaultOptions()
-	opts.RBACExemptBindings = []string{"ClusterRoleBinding/exporter"}
-	if got := gating(Run(snap, opts, rbacChecks(t))); len(got) != 0 {
+	opts.ExemptBindings = []string{"ClusterRoleBinding/exporter"}
+	if got := gating(check.Run(snap, Checks(opts))); len(got) != 0 {
 		t.Errorf("exempt binding still reported by %v", got)
 	}
-	opts.RBACExemptBindings = []string{"ClusterRoleBinding/other"}
-	if got := gating(Run(snap, opts, rbacChecks(t))); !slices.Equal(got, []string{"RBAC-004"}) {
+	opts.ExemptBindings = []string{"ClusterRoleBinding/other"}
+	if got := gating(check.Run(snap, Checks(opts))); !slices.Equal(got, []string{"RBAC-004"}) {
 		t.Errorf("another exemption: %v, want [RBAC-004]", got)
 	}
 }
@@ -185,9 +190,9 @@ func TestRBACExemptBindings(t *testing.T) {
 // Findings carry the evidence a reviewer needs, including the aggregation
 // path, and name the contributing role.
 func TestRBACEvidence(t *testing.T) {
-	rs := runFixture(t, rbac001, "testdata/RBAC-001/fail-equivalent-through-aggregation.yaml", fixtureNow)
+	rs := runFixture(t, rbac001, "../testdata/RBAC-001/fail-equivalent-through-aggregation.yaml", checktest.Now)
 	if len(rs) != 1 {
-		t.Fatalf("results: %s", formatResults(rs))
+		t.Fatalf("results: %s", checktest.Format(rs))
 	}
 	ev := rs[0].Evidence
 	for k, want := range map[string]string{
@@ -210,17 +215,17 @@ func TestRBACEvidence(t *testing.T) {
 // A wildcard finding lists what the wildcard covers when discovery is
 // present, and says it cannot when it is not.
 func TestRBACWildcardCoverage(t *testing.T) {
-	path := "testdata/RBAC-009/pass-read-only-suggestion-and-dangling.yaml"
-	snap, err := manifests.Load([]string{path}, manifests.Options{Now: fixtureNow})
+	path := "../testdata/RBAC-009/pass-read-only-suggestion-and-dangling.yaml"
+	snap, err := manifests.Load([]string{path}, manifests.Options{Now: checktest.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	rs := Run(snap, DefaultOptions(), []Check{rbac009, rbac005})
-	msgs := formatResults(rs)
+	rs := check.Run(snap, check.Bind(DefaultOptions(), rbac009, rbac005))
+	msgs := checktest.Format(rs)
 	if !strings.Contains(msgs, "no API discovery") {
 		t.Errorf("without discovery the messages must say so:\n%s", msgs)
 	}
-	snap, _ = manifests.Load([]string{path}, manifests.Options{Now: fixtureNow})
+	snap, _ = manifests.Load([]string{path}, manifests.Options{Now: checktest.Now})
 	snap.APIResources = []cluster.APIResource{
 		{Group: "apps", Version: "v1", Resource: "deployments", Namespaced: true},
 		{Group: "apps", Version: "v1", Resource: "deployments/scale", Namespaced: true},
@@ -229,11 +234,40 @@ func TestRBACWildcardCoverage(t *testing.T) {
 		{Version: "v1", Resource: "pods/log", Namespaced: true},
 		{Version: "v1", Resource: "nodes"},
 	}
-	rs = Run(snap, DefaultOptions(), []Check{rbac009, rbac005})
-	msgs = formatResults(rs)
+	rs = check.Run(snap, check.Bind(DefaultOptions(), rbac009, rbac005))
+	msgs = checktest.Format(rs)
 	for _, want := range []string{"deployments.apps,deployments.apps/scale,statefulsets.apps", "today it covers deployments.apps, deployments.apps/scale, statefulsets.apps", "RoleBinding to ClusterRole/pod-watcher in tools"} {
 		if !strings.Contains(msgs, want) {
 			t.Errorf("with discovery, want %q in:\n%s", want, msgs)
 		}
+	}
+}
+
+// Argo CD's pattern, ServiceAccount subjects without a namespace in
+// RoleBindings of argocd: every finding names the subject in argocd and the
+// scope argocd, never cluster-wide and never "ServiceAccount//…".
+func TestRBACSubjectInBindingNamespace(t *testing.T) {
+	path := "../testdata/RBAC-005/fail-argocd-namespaced-install.yaml"
+	rs := check.Run(checktest.LoadFixture(t, path, checktest.Now), rbacChecks(t))
+	findings := 0
+	for _, r := range rs {
+		if strings.Contains(r.Message, "ServiceAccount//") {
+			t.Errorf("message: %s", checktest.FormatResult(r))
+		}
+		if r.Status != result.StatusWarn && r.Status != result.StatusFail {
+			continue
+		}
+		if strings.Contains(r.Message, "cluster-wide") || strings.Contains(r.Message, "every namespace") {
+			t.Errorf("finding is not confined to argocd: %s", checktest.FormatResult(r))
+		}
+		findings++
+		checktest.WantEvidence(t, r, map[string]any{
+			"subject": "ServiceAccount/argocd/argocd-application-controller",
+			"binding": "RoleBinding/argocd/argocd-application-controller",
+			"scope":   "namespace argocd",
+		})
+	}
+	if findings == 0 {
+		t.Fatalf("no findings:\n%s", checktest.Format(rs))
 	}
 }

@@ -44,9 +44,15 @@ type Subject struct {
 }
 
 // String renders the subject as "User/alice", "Group/ops" or
-// "ServiceAccount/ns/name".
+// "ServiceAccount/ns/name". A ServiceAccount without a namespace (only a
+// ClusterRoleBinding can leave it unresolved, and the API server rejects
+// that) renders as "ServiceAccount/name (no namespace)", never with an
+// empty namespace segment.
 func (s Subject) String() string {
 	if s.Kind == KindServiceAccount {
+		if s.Namespace == "" {
+			return s.Kind + "/" + s.Name + " (no namespace)"
+		}
 		return s.Kind + "/" + s.Namespace + "/" + s.Name
 	}
 	return s.Kind + "/" + s.Name
@@ -207,6 +213,8 @@ type Grant struct {
 	RuleIndex int
 	// Namespace is the scope: the RoleBinding's namespace, or "" for a
 	// ClusterRoleBinding (every namespace and cluster-scoped resources).
+	// Whether the grant is cluster-wide is the binding's kind (see
+	// ClusterWide), never an empty Namespace.
 	Namespace string
 }
 
@@ -241,8 +249,16 @@ func (g Grant) PathString() string {
 	return strings.Join(parts, " <- ")
 }
 
-// ClusterWide reports whether the grant applies in every namespace.
-func (g Grant) ClusterWide() bool { return g.Namespace == "" }
+// ClusterWide reports whether the grant applies in every namespace: it
+// comes through a ClusterRoleBinding. A RoleBinding's grant is confined to
+// the binding's namespace even when the binding carries none (a manifest
+// that relies on kubectl apply -n before the source gives it one).
+func (g Grant) ClusterWide() bool {
+	if g.Binding != nil {
+		return g.Binding.ClusterWide()
+	}
+	return g.Namespace == ""
+}
 
 // Platform reports whether the grant is the platform's own (see
 // Binding.PlatformGrant).
@@ -372,6 +388,10 @@ func subjectKey(s Subject) string {
 	return ""
 }
 
+// subjects converts a binding's subjects. A ServiceAccount subject without
+// a namespace is in namespace, the RoleBinding's own, as the RBAC
+// authorizer reads it; for a ClusterRoleBinding (namespace "") it stays
+// without one and matches nobody.
 func subjects(in []rbacv1.Subject, namespace string) []Subject {
 	out := make([]Subject, 0, len(in))
 	for _, s := range in {

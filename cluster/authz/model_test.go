@@ -333,3 +333,81 @@ subjects:
 		t.Error("a live snapshot without view got the built-in role anyway")
 	}
 }
+
+// Argo CD's install.yaml pattern: a Role and RoleBinding in the namespace
+// the manifest is applied to, a ServiceAccount subject without a
+// namespace. The authorizer reads that subject in the binding's namespace;
+// a ClusterRoleBinding's cannot be resolved. No subject ever renders as
+// "ServiceAccount//name", and a RoleBinding is never cluster-wide, even
+// one read without a namespace at all.
+func TestServiceAccountSubjectNamespace(t *testing.T) {
+	m := Build(load(t, `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: argocd-server, namespace: argocd}
+rules:
+- {apiGroups: [""], resources: [secrets], verbs: [get]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: argocd-server, namespace: argocd}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: argocd-server}
+subjects:
+- {kind: ServiceAccount, name: argocd-server}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: reader}
+rules:
+- {apiGroups: [""], resources: [configmaps], verbs: [get]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: no-namespace}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: reader}
+subjects:
+- {kind: ServiceAccount, name: app}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: unresolved}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: reader}
+subjects:
+- {kind: ServiceAccount, name: nons}
+`))
+	subjects := map[string][]string{}
+	m.Grants(func(g Grant) bool {
+		subjects[g.Binding.Name] = append(subjects[g.Binding.Name], g.Subject.String())
+		if strings.Contains(g.Subject.String(), "//") {
+			t.Errorf("%s: subject renders as %s", g.Binding.Ref(), g.Subject)
+		}
+		if g.Binding.Kind == KindRoleBinding && g.ClusterWide() {
+			t.Errorf("%s: grant to %s is cluster-wide", g.Binding.Ref(), g.Subject)
+		}
+		return true
+	})
+	if got := subjects["argocd-server"]; len(got) != 1 || got[0] != "ServiceAccount/argocd/argocd-server" {
+		t.Errorf("argocd-server subjects = %v, want [ServiceAccount/argocd/argocd-server]", got)
+	}
+	if got := subjects["unresolved"]; len(got) != 1 || got[0] != "ServiceAccount/nons (no namespace)" {
+		t.Errorf("unresolved subjects = %v, want [ServiceAccount/nons (no namespace)]", got)
+	}
+	sa := Subject{Kind: KindServiceAccount, Namespace: "argocd", Name: "argocd-server"}
+	if !m.Allows(sa.Username(), sa.Groups(), Attributes{Verb: "get", Resource: "secrets", Namespace: "argocd"}) {
+		t.Error("argocd-server may not get secrets in argocd")
+	}
+	if m.Allows(sa.Username(), sa.Groups(), Attributes{Verb: "get", Resource: "secrets", Namespace: "default"}) {
+		t.Error("argocd-server may get secrets outside argocd")
+	}
+	// The namespace-less RoleBinding grants nothing cluster-wide.
+	app := Subject{Kind: KindServiceAccount, Namespace: "default", Name: "app"}
+	if m.Allows(app.Username(), app.Groups(), Attributes{Verb: "get", Resource: "configmaps"}) {
+		t.Error("a RoleBinding without a namespace grants in every namespace")
+	}
+	// The unresolvable subject matches nobody, in who-can too.
+	for _, g := range m.WhoCan(Attributes{Verb: "get", Resource: "configmaps", Namespace: "x"}) {
+		if g.Subject.Name == "nons" {
+			t.Errorf("who-can names %s", g.Subject)
+		}
+	}
+}

@@ -213,15 +213,10 @@ func (ix *Index) apiServerConfigs() (configs []APIServerConfig, looked []string)
 			looked = append(looked, "no kubeadm-config")
 		}
 	}
-	for i := range s.Nodes {
-		n := &s.Nodes[i]
-		args, anno, ok := cluster.NodeArgs(n)
-		if !ok || len(args) == 0 || args[0] != "server" {
-			continue
-		}
-		configs = append(configs, APIServerConfig{Ref: NodeRef(n.Name), Signal: SignalK3sNodeArgs,
-			Flags: ComponentArgs(args, "kube-apiserver-arg"), Defaults: k3sAPIServerDefaults,
-			Source: "server " + n.Name + " (" + anno + ")"})
+	for _, sv := range ix.ServerNodes() {
+		configs = append(configs, APIServerConfig{Ref: NodeRef(sv.Node.Name), Signal: SignalK3sNodeArgs,
+			Flags: ComponentArgs(sv.Args, "kube-apiserver-arg"), Defaults: k3sAPIServerDefaults,
+			Source: "server " + sv.Node.Name + " (" + sv.Annotation + ")"})
 	}
 	if len(configs) == 0 {
 		looked = append(looked, "no k3s/rke2 server node-args")

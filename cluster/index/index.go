@@ -52,6 +52,14 @@ type Index struct {
 
 	// Facts added for one check area go below, each block commented with
 	// the area that added it.
+
+	// controlplane, etcd: nodes by address, k3s/rke2 servers (controlplane_facts.go).
+	controlPlaneOnce sync.Once
+	controlPlane     controlPlaneFacts
+
+	// quota: the namespaces in use (namespaces.go).
+	namespacesOnce sync.Once
+	namespaces     []string
 }
 
 // New returns the index of s. It does no work until asked.

@@ -1,0 +1,9 @@
+package apiaccess
+
+import (
+	"testing"
+
+	"github.com/seaworthy-k8s/seaworthy/checks/checktest"
+)
+
+func TestFixtures(t *testing.T) { checktest.Fixtures(t, Checks(DefaultOptions()), "../testdata") }

@@ -1,0 +1,75 @@
+package quota
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/seaworthy-k8s/seaworthy/checks/check"
+	"github.com/seaworthy-k8s/seaworthy/cluster"
+	"github.com/seaworthy-k8s/seaworthy/result"
+)
+
+// uncoveredCap is the most uncovered namespace names QUOTA-005 lists in its
+// evidence and message.
+const uncoveredCap = 20
+
+var quota005 = check.Def[Options]{
+	Meta: result.Meta{
+		ID:       "QUOTA-005",
+		Title:    "Cluster-wide ResourceQuota coverage",
+		Category: Category,
+		Rule: "coverage = user namespaces with a ResourceQuota (as in QUOTA-001) / user namespaces. " +
+			"coverage < QuotaCoverageFail (default 0.5) → fail; < QuotaCoverageWarn (default 0.9) → warn; otherwise pass. " +
+			"No user namespaces → na.",
+		Rationale: "Quotas protect a shared cluster only when (nearly) every tenant has one: a single unbounded namespace " +
+			"can still exhaust nodes and starve the rest. Low coverage usually means namespaces are created without a standard template.",
+		Remediation: "Create namespaces from a template that includes a ResourceQuota and a LimitRange (a Helm chart, a Kustomize base, " +
+			"Capsule or HNC, or a Kyverno generate rule), and add quotas to the namespaces listed in the evidence.",
+	},
+	Needs: []cluster.Kind{cluster.KindNamespaces, cluster.KindResourceQuotas},
+	Eval:  evalQuota005,
+}
+
+func evalQuota005(in *check.Input, o *Options) []result.Result {
+	s := in.Snapshot
+	sc := newNSScope(in.Index, o)
+	namespaces := userNamespaces(in.Index, sc)
+	if len(namespaces) == 0 {
+		return []result.Result{result.New(result.StatusNA, result.Cluster,
+			"no user namespaces (only system or excluded ones), so quota coverage does not apply", nil)}
+	}
+	limiting, _ := quotasByNamespace(s)
+	uncovered := []string{}
+	for _, ns := range namespaces {
+		if len(limiting[ns]) == 0 {
+			uncovered = append(uncovered, ns)
+		}
+	}
+	total := len(namespaces)
+	covered := total - len(uncovered)
+	ratio := float64(covered) / float64(total)
+
+	listed := uncovered
+	if len(listed) > uncoveredCap {
+		listed = listed[:uncoveredCap]
+	}
+	ev := map[string]any{"covered": covered, "total": total, "ratio": ratio4(ratio), "uncovered": listed}
+
+	summary := fmt.Sprintf("%d of %d user namespaces (%s) have a ResourceQuota", covered, total, percent(ratio))
+	var status result.Status
+	var threshold float64
+	switch {
+	case ratio < o.CoverageFail:
+		status, threshold = result.StatusFail, o.CoverageFail
+	case ratio < o.CoverageWarn:
+		status, threshold = result.StatusWarn, o.CoverageWarn
+	default:
+		return []result.Result{result.New(result.StatusPass, result.Cluster, summary+".", ev)}
+	}
+	names := strings.Join(listed, ", ")
+	if more := len(uncovered) - len(listed); more > 0 {
+		names += fmt.Sprintf(" and %d more", more)
+	}
+	return []result.Result{result.New(status, result.Cluster,
+		fmt.Sprintf("%s, below the %s target; add quotas to %s.", summary, percent(threshold), names), ev)}
+}
