@@ -52,8 +52,8 @@ var cp001 = check.Def[Options]{
 			"else running kube-system pods labelled component=kube-apiserver (or k8s-app=kube-apiserver), on their node; " +
 			"else Ready nodes labelled node-role.kubernetes.io/control-plane (or the legacy master labels). " +
 			"A node's zone is topology.kubernetes.io/zone, else failure-domain.beta.kubernetes.io/zone. " +
-			"1 API server → fail; 2 → warn; 3 or more in fewer than ControlPlaneMinZones (default 3) zones, on nodes without a zone label, " +
-			"or more than ControlPlaneMaxPerZone (default 2) in one zone → warn; API server hosts that are not nodes of the cluster → info " +
+			"1 API server → fail; 2 → warn; 3 or more in fewer than MinZones (default 3) zones, on nodes without a zone label, " +
+			"or more than MaxPerZone (default 2) in one zone → warn; API server hosts that are not nodes of the cluster → info " +
 			"(their zones are not visible); otherwise pass. Identity leases that exist but are all stale with no other signal → skip " +
 			"(the input's time is probably not when it was collected). Managed control plane (EKS, GKE, AKS, …) → na.",
 		Rationale: "Every kubectl call, controller, kubelet and admission webhook goes through the API servers. With one, a reboot or " +

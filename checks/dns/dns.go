@@ -48,7 +48,7 @@ var dns001 = check.Def[Options]{
 		Title:    "Cluster DNS has enough ready replicas",
 		Category: Category,
 		Rule: "Cluster DNS is the kube-system Deployment labelled k8s-app=kube-dns (CoreDNS or kube-dns). " +
-			"Fail when there is none, or when it has fewer than DNSMinReplicas (default 2) ready replicas (status.readyReplicas) " +
+			"Fail when there is none, or when it has fewer than MinReplicas (default 2) ready replicas (status.readyReplicas) " +
 			"or desired replicas (spec.replicas, default 1); pass otherwise. " +
 			"A DNS Deployment scaled to 0 while another one has replicas is na (a finished migration). " +
 			"On OpenShift, whose DNS is the operator-managed dns-default DaemonSet, a missing Deployment is na.",
@@ -68,7 +68,7 @@ var dns002 = check.Def[Options]{
 		ID:       "DNS-002",
 		Title:    "Cluster DNS replicas follow the cluster's size",
 		Category: Category,
-		Rule: "wanted = max(ceil(cores/DNSCoresPerReplica), ceil(nodes/DNSNodesPerReplica)) with defaults 256 and 16, " +
+		Rule: "wanted = max(ceil(cores/CoresPerReplica), ceil(nodes/NodesPerReplica)) with defaults 256 and 16, " +
 			"over schedulable (not cordoned) nodes and their allocatable cpu. " +
 			"Warn when the DNS Deployment's spec.replicas is below wanted and no autoscaler targets it. " +
 			"An autoscaler is an HPA in the same namespace whose scaleTargetRef is the Deployment, " +

@@ -74,8 +74,8 @@ var etcd001 = check.Def[Options]{
 			"openshift-etcd pods labelled app=etcd; kops etcd-manager-main pods; kubeadm-config etcd.external.endpoints; " +
 			"the kube-apiserver's non-loopback --etcd-servers; nodes labelled node-role.kubernetes.io/etcd (k3s). " +
 			"quorum = members/2 + 1, failures tolerated = members − quorum. 1 or 2 members → fail; an even number → warn; " +
-			"members not running → warn; members placed as in CP-001 (fewer than ControlPlaneMinZones zones, more than " +
-			"ControlPlaneMaxPerZone per zone, unlabelled nodes → warn; hosts outside the cluster → info); 3, 5 or 7 across 3 zones → pass. " +
+			"members not running → warn; members placed as in CP-001 (fewer than MinZones zones, more than " +
+			"MaxPerZone per zone, unlabelled nodes → warn; hosts outside the cluster → info); 3, 5 or 7 across 3 zones → pass. " +
 			"A k3s server with no etcd node and no --datastore-endpoint keeps its state in SQLite on one machine → fail. " +
 			"Managed control plane → na.",
 		Rationale: "etcd holds the whole cluster state and stops accepting writes when it loses quorum. One member is a single point of failure; " +

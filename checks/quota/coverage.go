@@ -19,7 +19,7 @@ var quota005 = check.Def[Options]{
 		Title:    "Cluster-wide ResourceQuota coverage",
 		Category: Category,
 		Rule: "coverage = user namespaces with a ResourceQuota (as in QUOTA-001) / user namespaces. " +
-			"coverage < QuotaCoverageFail (default 0.5) → fail; < QuotaCoverageWarn (default 0.9) → warn; otherwise pass. " +
+			"coverage < CoverageFail (default 0.5) → fail; < CoverageWarn (default 0.9) → warn; otherwise pass. " +
 			"No user namespaces → na.",
 		Rationale: "Quotas protect a shared cluster only when (nearly) every tenant has one: a single unbounded namespace " +
 			"can still exhaust nodes and starve the rest. Low coverage usually means namespaces are created without a standard template.",

@@ -84,7 +84,7 @@ func TestQuotaUserNamespacesCoverEveryNamespacedKind(t *testing.T) {
 			opts := DefaultOptions()
 			got := scopedNamespaces(snap, &opts)
 			if !slices.Equal(got, []string{ns}) {
-				t.Errorf("userNamespaces = %v, want [%s]: add s.%ss to addObjectNamespaces in cluster/index/namespaces.go", got, ns, k.Name)
+				t.Errorf("userNamespaces = %v, want [%s]: the kind table's Each must walk %s", got, ns, k.Kind)
 			}
 		})
 	}

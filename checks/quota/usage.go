@@ -21,8 +21,8 @@ var quota003 = check.Def[Options]{
 		Title:    "ResourceQuota usage below its hard limits",
 		Category: Category,
 		Rule: "For each ResourceQuota in a user namespace and each resource in status.hard, ratio = status.used / status.hard " +
-			"(cpu in millicores, other resources in whole units: bytes or counts). Any ratio ≥ QuotaWarnRatio (default 0.8) → warn; " +
-			"≥ QuotaFailRatio (default 1.0) → fail; the worst resource decides and the message names every resource at or over the warning threshold. " +
+			"(cpu in millicores, other resources in whole units: bytes or counts). Any ratio ≥ WarnRatio (default 0.8) → warn; " +
+			"≥ FailRatio (default 1.0) → fail; the worst resource decides and the message names every resource at or over the warning threshold. " +
 			"A hard limit of 0 forbids the resource: used > 0 → fail, used 0 → ok. A quota with no status.hard (not yet admitted, " +
 			"or read from manifests) → skip, as is one whose status.used lacks a resource while the others are below the threshold.",
 		Rationale: "At its hard limit a quota rejects new pods, Services or volumes outright: deployments stall mid-rollout, " +

@@ -16,7 +16,7 @@ var rbac001 = check.Def[Options]{
 		Rule: "Fail for each subject of a ClusterRoleBinding whose role has a rule granting every verb ('*') on every resource ('*') " +
 			"in every API group ('*') without resourceNames (cluster-admin or an equivalent), including such a rule aggregated into the role, " +
 			"unless the grant is a platform grant (an API server default, an allow-listed platform binding such as kubeadm:cluster-admins, " +
-			"or a binding in RBACExemptBindings). Grants to system:anonymous and system:unauthenticated are RBAC-002's. " +
+			"or a binding in ExemptBindings). Grants to system:anonymous and system:unauthenticated are RBAC-002's. " +
 			"Pass when there is none.",
 		Rationale: "cluster-admin can read every Secret, run anything on any node and grant itself or anyone else any right: " +
 			"a leaked credential or a compromised workload holding it owns the cluster. " +

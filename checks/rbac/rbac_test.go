@@ -171,7 +171,7 @@ func TestRBACNoFindingsOnDefaults(t *testing.T) {
 }
 
 // Options.ExemptBindings silences the named binding only.
-func TestRBACExemptBindings(t *testing.T) {
+func TestExemptBindings(t *testing.T) {
 	snap, err := manifests.Load([]string{"../testdata/RBAC-004/fail-cluster-wide-secret-watch.yaml"}, manifests.Options{Now: time.Now()})
 	if err != nil {
 		t.Fatal(err)

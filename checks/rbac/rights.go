@@ -36,7 +36,7 @@ var rbac004 = check.Def[Options]{
 			"for any name (rules restricted by resourceNames are not reported).",
 		Rationale: "Reading Secrets in every namespace yields every ServiceAccount token, registry credential and TLS key in the cluster.",
 		Remediation: "Bind the role with RoleBindings in the namespaces whose Secrets are needed, or restrict the rule with resourceNames; " +
-			"controllers that must watch Secrets cluster-wide (ingress controllers, secret syncers) can be exempted knowingly with RBACExemptBindings.",
+			"controllers that must watch Secrets cluster-wide (ingress controllers, secret syncers) can be exempted knowingly with ExemptBindings.",
 	},
 	Needs: needs,
 	Eval:  evalRBAC004,

@@ -4,6 +4,7 @@ import (
 	"sort"
 
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/seaworthy-k8s/seaworthy/cluster"
 )
@@ -39,47 +40,21 @@ func NamespaceTerminating(ns *corev1.Namespace) bool {
 	return ns.Status.Phase == corev1.NamespaceTerminating || ns.DeletionTimestamp != nil
 }
 
-// namespaced is satisfied by a pointer to every namespaced API type.
-type namespaced interface{ GetNamespace() string }
-
-// addNamespaces adds the namespace of every object in objs to set.
-func addNamespaces[T any, P interface {
-	*T
-	namespaced
-}](set map[string]struct{}, objs []T) {
-	last := "\x00"
-	for i := range objs {
-		ns := P(&objs[i]).GetNamespace()
-		if ns == last { // objects usually arrive grouped by namespace
+// addObjectNamespaces adds the namespace of every namespaced object of s to
+// set, walking the kind table, so a new kind is counted without a change
+// here.
+func addObjectNamespaces(set map[string]struct{}, s *cluster.Snapshot) {
+	for i := range cluster.Kinds {
+		k := &cluster.Kinds[i]
+		if !k.Namespaced {
 			continue
 		}
-		last = ns
-		set[ns] = struct{}{}
+		last := "\x00"
+		k.Each(s, func(obj metav1.Object) {
+			if ns := obj.GetNamespace(); ns != last { // objects arrive grouped by namespace
+				last = ns
+				set[ns] = struct{}{}
+			}
+		})
 	}
-}
-
-// addObjectNamespaces adds the namespace of every namespaced object of s to
-// set (TestQuotaUserNamespacesCoverEveryNamespacedKind in checks/quota fails
-// when a namespaced kind is missing here).
-func addObjectNamespaces(set map[string]struct{}, s *cluster.Snapshot) {
-	// one entry per namespaced kind; replaced by the kind table's walk
-	addNamespaces(set, s.Pods)
-	addNamespaces(set, s.Services)
-	addNamespaces(set, s.ServiceAccounts)
-	addNamespaces(set, s.ResourceQuotas)
-	addNamespaces(set, s.LimitRanges)
-	addNamespaces(set, s.ConfigMaps)
-	addNamespaces(set, s.Deployments)
-	addNamespaces(set, s.StatefulSets)
-	addNamespaces(set, s.DaemonSets)
-	addNamespaces(set, s.Jobs)
-	addNamespaces(set, s.CronJobs)
-	addNamespaces(set, s.HPAs)
-	addNamespaces(set, s.PDBs)
-	addNamespaces(set, s.Roles)
-	addNamespaces(set, s.RoleBindings)
-	addNamespaces(set, s.Leases)
-	addNamespaces(set, s.Ingresses)
-	addNamespaces(set, s.VeleroSchedules)
-	addNamespaces(set, s.VeleroBackups)
 }

@@ -95,11 +95,13 @@ func read(t *testing.T, data []byte) *cluster.Snapshot {
 	return s
 }
 
-// replayed is what reading s back from a file must give.
+// replayed is what reading s back from a file must give: the same objects,
+// the snapshot source, and the platform the finishing step detects.
 func replayed(s *cluster.Snapshot) *cluster.Snapshot {
 	c := *s
 	c.OriginalSource = s.Source
 	c.Source = cluster.SourceSnapshot
+	c.SetPlatform()
 	return &c
 }
 
@@ -125,6 +127,7 @@ func TestSnapshotRoundTrip(t *testing.T) {
 func TestSnapshotRoundTripLarge(t *testing.T) {
 	orig := synth.Generate(synth.Spec{Nodes: 20, Pods: 1000, Seed: 7}, snapNow)
 	orig.Normalize() // as every source leaves it: trimmed pods (the reader trims too)
+	orig.SetPlatform()
 	data := write(t, orig)
 	for _, procs := range []int{1, 2, 4} {
 		old := runtime.GOMAXPROCS(procs)

@@ -254,13 +254,13 @@ func TestChecksCommand(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
-	for _, c := range checks.All() {
+	for _, c := range checks.Catalog() {
 		if !strings.Contains(r.stdout, c.ID) || !strings.Contains(r.stdout, "docs/checks.md#"+strings.ToLower(c.ID)) {
 			t.Errorf("checks output lacks %s or its doc anchor", c.ID)
 		}
 	}
 	var list []map[string]any
-	if err := json.Unmarshal([]byte(execute(t, "", "checks", "-o", "json").stdout), &list); err != nil || len(list) != len(checks.All()) {
+	if err := json.Unmarshal([]byte(execute(t, "", "checks", "-o", "json").stdout), &list); err != nil || len(list) != len(checks.Catalog()) {
 		t.Errorf("checks -o json: %v, %d entries", err, len(list))
 	}
 }

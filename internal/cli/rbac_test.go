@@ -8,7 +8,7 @@ import (
 
 const rbacFixture = "../../checks/testdata/RBAC-003/fail-edit-in-kube-system.yaml"
 
-type whoCanAnswer struct {
+type whoCanJSON struct {
 	Query  map[string]string `json:"query"`
 	Grants []struct {
 		Subject struct {
@@ -27,7 +27,7 @@ func TestRBACWhoCanJSON(t *testing.T) {
 	if r.code != 0 || r.stderr != "" {
 		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
 	}
-	var ans whoCanAnswer
+	var ans whoCanJSON
 	if err := json.Unmarshal([]byte(r.stdout), &ans); err != nil {
 		t.Fatalf("stdout is not JSON: %v\n%s", err, r.stdout)
 	}
@@ -45,7 +45,7 @@ func TestRBACWhoCanJSON(t *testing.T) {
 	// In another namespace nobody may; cluster-wide neither.
 	for _, args := range [][]string{{"-n", "team-a"}, {}} {
 		r := execute(t, "", append([]string{"rbac", "who-can", "create", "pods/exec", "-f", rbacFixture, "-o", "json"}, args...)...)
-		var ans whoCanAnswer
+		var ans whoCanJSON
 		if err := json.Unmarshal([]byte(r.stdout), &ans); err != nil || r.code != 0 {
 			t.Fatalf("%v: exit %d, %v", args, r.code, err)
 		}
@@ -103,7 +103,7 @@ func TestRBACBadArguments(t *testing.T) {
 		want string
 	}{
 		{[]string{"who-can", "get"}, "accepts between 2 and 3 arg(s)"},
-		{[]string{"who-can", "get", "pods", "-o", "yaml", "-f", rbacFixture}, `unknown output format "yaml"`},
+		{[]string{"who-can", "get", "pods", "-o", "xml", "-f", rbacFixture}, `unknown output format "xml"`},
 		{[]string{"who-can", "get", "/metrics", "-n", "x", "-f", rbacFixture}, "non-resource URL takes no NAME, -n or -A"},
 		{[]string{"who-can", "get", "pods", "-n", "x", "-A", "-f", rbacFixture}, "-n and -A cannot be used together"},
 		{[]string{"subject", "Robot", "x", "-f", rbacFixture}, `invalid KIND "Robot"`},

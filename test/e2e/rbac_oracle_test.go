@@ -18,8 +18,6 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/client-go/kubernetes"
 
-	"github.com/seaworthy-k8s/seaworthy/checks"
-	"github.com/seaworthy-k8s/seaworthy/cluster"
 	"github.com/seaworthy-k8s/seaworthy/cluster/authz"
 	"github.com/seaworthy-k8s/seaworthy/cluster/live"
 	"github.com/seaworthy-k8s/seaworthy/result"
