@@ -50,9 +50,10 @@ lint:
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
 
-## docs: regenerate docs/checks.md from the check registry
+## docs: regenerate docs/checks.md from the check registry and docs/evidence.md from the evidence keys
 docs:
 	$(GO) test ./checks -run TestCatalogDocUpToDate -update
+	$(GO) test ./result -run TestEvidenceDocUpToDate -update
 
 clean:
 	rm -rf bin
