@@ -54,10 +54,10 @@ func evalSec002(in *check.Input, _ *Options) []result.Result {
 		}
 		switch a.StatusCode {
 		case 200:
-			return []result.Result{result.New(result.StatusFail, result.ObjectRef{}, fmt.Sprintf(
+			return []result.Result{result.New(result.StatusFail, result.Cluster, fmt.Sprintf(
 				"An anonymous request to %s was authorized (200): unauthenticated clients can use the API beyond health and version endpoints; remove grants to system:anonymous and system:unauthenticated (see RBAC-002) or AlwaysAllow.", a.Path), ev)}
 		case 401:
-			return []result.Result{result.New(result.StatusPass, result.ObjectRef{}, fmt.Sprintf(
+			return []result.Result{result.New(result.StatusPass, result.Cluster, fmt.Sprintf(
 				"An anonymous request to %s was rejected as unauthenticated (401): anonymous auth is off, or limited to other paths.", a.Path), ev)}
 		case 403:
 			msg := fmt.Sprintf("An anonymous request to %s was authenticated as system:anonymous and only refused by authorization (403): anonymous auth is on for every path, so a single RBAC grant to system:anonymous or system:unauthenticated would open the API.", a.Path)
@@ -69,7 +69,7 @@ func evalSec002(in *check.Input, _ *Options) []result.Result {
 			default:
 				msg += " Set --anonymous-auth=false, or on 1.32+ limit it to health paths with an AuthenticationConfiguration."
 			}
-			return []result.Result{result.New(onStatus, result.ObjectRef{}, msg, ev)}
+			return []result.Result{result.New(onStatus, result.Cluster, msg, ev)}
 		}
 		looked = append(looked, fmt.Sprintf("the anonymous probe of %s answered %d", a.Path, a.StatusCode))
 	}
@@ -113,7 +113,7 @@ func evalSec002(in *check.Input, _ *Options) []result.Result {
 	ev := check.WithEvidence(p, map[string]any{"signal": check.SignalNone})
 	if p.Managed {
 		ev["signal"] = check.SignalPlatform
-		return []result.Result{result.New(result.StatusNA, result.ObjectRef{}, p.Label()+": the provider sets anonymous authentication; keep RBAC grants to system:anonymous and system:unauthenticated at the defaults.", ev)}
+		return []result.Result{result.New(result.StatusNA, result.Cluster, p.Label()+": the provider sets anonymous authentication; keep RBAC grants to system:anonymous and system:unauthenticated at the defaults.", ev)}
 	}
-	return []result.Result{result.New(result.StatusSkip, result.ObjectRef{}, "Cannot see whether anonymous requests are allowed: "+strings.Join(append(looked, anonymousMissing(s)), "; ")+".", ev)}
+	return []result.Result{result.New(result.StatusSkip, result.Cluster, "Cannot see whether anonymous requests are allowed: "+strings.Join(append(looked, anonymousMissing(s)), "; ")+".", ev)}
 }

@@ -97,14 +97,14 @@ func evalSec001(in *check.Input, _ *Options) []result.Result {
 	switch {
 	case a != nil && a.StatusCode == 200:
 		ev["anonymousProbe"] = probeEvidence(s)
-		return []result.Result{result.New(result.StatusFail, result.ObjectRef{}, fmt.Sprintf(
+		return []result.Result{result.New(result.StatusFail, result.Cluster, fmt.Sprintf(
 			"An anonymous request to %s was authorized (200): either the API server runs with AlwaysAllow or system:anonymous has been granted API access; find which and remove it.", a.Path), ev)}
 	case p.Managed:
 		ev["signal"] = check.SignalPlatform
-		return []result.Result{result.New(result.StatusNA, result.ObjectRef{}, p.Label()+": the provider configures the API server's authorizers (Node and RBAC, plus its own webhook); manage access with RBAC.", ev)}
+		return []result.Result{result.New(result.StatusNA, result.Cluster, p.Label()+": the provider configures the API server's authorizers (Node and RBAC, plus its own webhook); manage access with RBAC.", ev)}
 	case a != nil && a.StatusCode == 403:
 		ev["anonymousProbe"] = probeEvidence(s)
-		return []result.Result{result.New(result.StatusInfo, result.ObjectRef{}, fmt.Sprintf(
+		return []result.Result{result.New(result.StatusInfo, result.Cluster, fmt.Sprintf(
 			"The API server's flags are not visible (%s); an anonymous request to %s was refused (403), so AlwaysAllow is not in effect, but the authorization modes cannot be read.",
 			strings.Join(looked, "; "), a.Path), ev)}
 	}
@@ -113,5 +113,5 @@ func evalSec001(in *check.Input, _ *Options) []result.Result {
 	if a != nil {
 		why = fmt.Sprintf("the anonymous probe got %d, which does not show the authorizers", a.StatusCode)
 	}
-	return []result.Result{result.New(result.StatusSkip, result.ObjectRef{}, "Cannot see the authorization mode: "+strings.Join(slices.Concat(looked, []string{why}), "; ")+".", ev)}
+	return []result.Result{result.New(result.StatusSkip, result.Cluster, "Cannot see the authorization mode: "+strings.Join(slices.Concat(looked, []string{why}), "; ")+".", ev)}
 }

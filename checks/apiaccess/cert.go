@@ -20,7 +20,7 @@ func evalCert001(in *check.Input, o *Options) []result.Result {
 		} else if s.Source != cluster.SourceManifests && s.OriginalSource != cluster.SourceManifests {
 			why = "the serving certificate was not recorded"
 		}
-		return []result.Result{result.New(result.StatusSkip, result.ObjectRef{}, "Cannot check the API server certificate: "+why+".",
+		return []result.Result{result.New(result.StatusSkip, result.Cluster, "Cannot check the API server certificate: "+why+".",
 			check.WithEvidence(p, map[string]any{"signal": check.SignalNone}))}
 	}
 	left := c.NotAfter.Sub(s.CollectedAt)
@@ -58,5 +58,5 @@ func evalCert001(in *check.Input, o *Options) []result.Result {
 		st = result.StatusInfo
 		msg += " " + p.Label() + " rotates it; raise it with the provider if it does not change soon."
 	}
-	return []result.Result{result.New(st, result.ObjectRef{}, msg, ev)}
+	return []result.Result{result.New(st, result.Cluster, msg, ev)}
 }

@@ -91,7 +91,7 @@ func evalCP001(in *check.Input, o *Options) []result.Result {
 	s := in.Snapshot
 	p := in.Index.Platform()
 	if p.Managed {
-		return []result.Result{check.ManagedNA(p, result.ObjectRef{}, "the API servers", check.ProviderVerify(p))}
+		return []result.Result{check.ManagedNA(p, result.Cluster, "the API servers", check.ProviderVerify(p))}
 	}
 	c := findAPIServers(in, o)
 	ev := check.WithEvidence(p, map[string]any{"signal": c.signal, "apiServers": c.members, "count": len(c.members)})
@@ -109,7 +109,7 @@ func evalCP001(in *check.Input, o *Options) []result.Result {
 			why += fmt.Sprintf(" (if the input was exported earlier, pass --now with the time it was read; snapshot time %s)",
 				s.CollectedAt.Format(time.RFC3339))
 		}
-		return []result.Result{result.New(result.StatusSkip, result.ObjectRef{}, "Cannot count the API servers: "+why+".", ev)}
+		return []result.Result{result.New(result.StatusSkip, result.Cluster, "Cannot count the API servers: "+why+".", ev)}
 	}
 	from := map[string]string{
 		signalIdentityLeases:    "identity leases",
@@ -136,12 +136,12 @@ func evalCP001(in *check.Input, o *Options) []result.Result {
 	}
 	switch {
 	case n == 1:
-		return []result.Result{result.New(result.StatusFail, result.ObjectRef{}, head+": a single API server is a single point of failure for the whole cluster; run at least 3 across 3 zones."+staleNote, ev)}
+		return []result.Result{result.New(result.StatusFail, result.Cluster, head+": a single API server is a single point of failure for the whole cluster; run at least 3 across 3 zones."+staleNote, ev)}
 	case n == 2:
-		return []result.Result{result.New(result.StatusWarn, result.ObjectRef{}, head+": losing either one halves capacity and leaves no spare; run at least 3 across 3 zones."+staleNote, ev)}
+		return []result.Result{result.New(result.StatusWarn, result.Cluster, head+": losing either one halves capacity and leaves no spare; run at least 3 across 3 zones."+staleNote, ev)}
 	}
 	st, why := sp.Verdict("API servers", o.MinZones, o.MaxPerZone)
-	return []result.Result{result.New(st, result.ObjectRef{}, head+"; "+why+staleNote, ev)}
+	return []result.Result{result.New(st, result.Cluster, head+"; "+why+staleNote, ev)}
 }
 
 // memberNames reads "cp-a, renewed 5m ago; cp-b, never renewed".

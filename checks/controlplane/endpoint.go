@@ -14,12 +14,12 @@ import (
 func evalCP003(in *check.Input, o *Options) []result.Result {
 	p := in.Index.Platform()
 	if p.Managed {
-		return []result.Result{check.ManagedNA(p, result.ObjectRef{}, "the API endpoint", "its load balancing is part of the service.")}
+		return []result.Result{check.ManagedNA(p, result.Cluster, "the API endpoint", "its load balancing is part of the service.")}
 	}
 	c := findAPIServers(in, o)
 	n := len(c.members)
 	if p.Name == cluster.PlatformK3s || p.Name == cluster.PlatformRKE2 {
-		return []result.Result{result.New(result.StatusNA, result.ObjectRef{}, fmt.Sprintf(
+		return []result.Result{result.New(result.StatusNA, result.Cluster, fmt.Sprintf(
 			"%s agents run a client-side load balancer over every server (%d found); give kubeconfigs a fixed registration address (DNS name or VIP, in --tls-san) rather than one server's address.",
 			cluster.PlatformTitle(p.Name), n), check.WithEvidence(p, map[string]any{"signal": check.SignalPlatform, "apiServers": n}))}
 	}
@@ -34,7 +34,7 @@ func evalCP003(in *check.Input, o *Options) []result.Result {
 			why = "kube-system/kubeadm-config could not be read (" + g.Reason + ")"
 		}
 		ev["signal"] = check.SignalNone
-		return []result.Result{result.New(result.StatusSkip, result.ObjectRef{}, fmt.Sprintf(
+		return []result.Result{result.New(result.StatusSkip, result.Cluster, fmt.Sprintf(
 			"Cannot see the control plane endpoint: %s, and nothing else in the cluster records it; make sure clients reach the %d API %s through a load balancer or DNS name.",
 			why, n, check.Plural(n, "server", "servers")), ev)}
 	}

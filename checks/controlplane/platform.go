@@ -27,5 +27,5 @@ func evalCP004(in *check.Input, _ *Options) []result.Result {
 			msg += " A control plane is visible (" + p.ControlPlaneEvidence + "), so it is treated as self-managed."
 		}
 	}
-	return []result.Result{result.New(result.StatusInfo, result.ObjectRef{}, msg, ev)}
+	return []result.Result{result.New(result.StatusInfo, result.Cluster, msg, ev)}
 }

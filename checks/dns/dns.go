@@ -173,6 +173,6 @@ func dnsEvidence() result.Evidence {
 // noDNSResult is the cluster-wide result of DNS-002..005 when there is no
 // DNS Deployment to look at.
 func noDNSResult(status result.Status) result.Result {
-	return result.New(status, result.ObjectRef{},
+	return result.New(status, result.Cluster,
 		"No cluster DNS Deployment (kube-system, k8s-app=kube-dns) was found; DNS-001 reports it.", dnsEvidence())
 }

@@ -262,7 +262,7 @@ func TestDNS001(t *testing.T) {
 		s.ClusterVersions = []unstructured.Unstructured{{Object: map[string]any{
 			"apiVersion": "config.openshift.io/v1", "kind": "ClusterVersion", "metadata": map[string]any{"name": "version"}}}}
 		r := checktest.RunOne(t, checktest.ByID(t, Checks(DefaultOptions()), "DNS-001"), s)
-		if r.Status != result.StatusNA || r.Object != (result.ObjectRef{}) {
+		if r.Status != result.StatusNA || r.Object != (result.Cluster) {
 			t.Errorf("got %s, want na (cluster)", checktest.FormatResult(r))
 		}
 		checktest.WantEvidence(t, r, map[string]any{"namespace": "kube-system", "selector": "k8s-app=kube-dns"})
@@ -386,7 +386,7 @@ func TestDNS002(t *testing.T) {
 	t.Run("no DNS deployment", func(t *testing.T) {
 		s := checktest.Snapshot()
 		s.Nodes = checktest.Nodes(3, "4", "a")
-		if r := checktest.RunOne(t, checktest.ByID(t, Checks(DefaultOptions()), "DNS-002"), s); r.Status != result.StatusNA || r.Object != (result.ObjectRef{}) {
+		if r := checktest.RunOne(t, checktest.ByID(t, Checks(DefaultOptions()), "DNS-002"), s); r.Status != result.StatusNA || r.Object != (result.Cluster) {
 			t.Errorf("got %s, want na (cluster)", checktest.FormatResult(r))
 		}
 	})

@@ -23,7 +23,7 @@ func isNodeLocalDNS(w *index.Workload) bool {
 // evalDNS006 looks for NodeLocal DNSCache, and weighs its absence by the
 // cluster's size.
 func evalDNS006(in *check.Input, o *Options) []result.Result {
-	ref := result.ObjectRef{}
+	ref := result.Cluster
 	if active, _ := in.Index.DNS(); len(active) > 0 {
 		ref = active[0].Ref()
 	}

@@ -17,10 +17,10 @@ func evalDNS001(in *check.Input, o *Options) []result.Result {
 	active, idle := in.Index.DNS()
 	if len(active) == 0 {
 		if in.Index.Platform().Name == cluster.PlatformOpenShift {
-			return []result.Result{result.New(result.StatusNA, result.ObjectRef{},
+			return []result.Result{result.New(result.StatusNA, result.Cluster,
 				"OpenShift runs cluster DNS as the operator-managed dns-default DaemonSet, not a kube-dns Deployment.", dnsEvidence())}
 		}
-		return []result.Result{result.New(result.StatusFail, result.ObjectRef{}, fmt.Sprintf(
+		return []result.Result{result.New(result.StatusFail, result.Cluster, fmt.Sprintf(
 			"No Deployment labelled k8s-app=kube-dns exists in kube-system, so the cluster has no recognisable DNS; deploy CoreDNS with at least %d replicas.",
 			minReplicas), dnsEvidence())}
 	}

@@ -87,7 +87,7 @@ func evalEtcd003(in *check.Input, o *Options) []result.Result {
 	if p.Managed {
 		msg := "etcd and its backups"
 		verify := "confirm the provider's recovery guarantees; back up your own resources (Velero, GitOps) for namespace-level restores."
-		r := check.ManagedNA(p, result.ObjectRef{}, msg, verify)
+		r := check.ManagedNA(p, result.Cluster, msg, verify)
 		if n := len(s.VeleroSchedules); n > 0 {
 			r.Evidence["veleroSchedules"] = n
 		}
@@ -144,18 +144,18 @@ func evalEtcd003(in *check.Input, o *Options) []result.Result {
 	}
 	if len(gaps) > 0 {
 		ev["gaps"] = gaps
-		return []result.Result{result.New(result.StatusSkip, result.ObjectRef{}, "No etcd backup found, but the search was incomplete: "+strings.Join(gaps, ", ")+" could not be read.", ev)}
+		return []result.Result{result.New(result.StatusSkip, result.Cluster, "No etcd backup found, but the search was incomplete: "+strings.Join(gaps, ", ")+" could not be read.", ev)}
 	}
 	if !p.ControlPlaneVisible && p.Name == cluster.PlatformUnknown {
-		return []result.Result{result.New(result.StatusSkip, result.ObjectRef{}, "No etcd backup found, and no control plane is visible, so who runs etcd (and backs it up) cannot be told.", ev)}
+		return []result.Result{result.New(result.StatusSkip, result.Cluster, "No etcd backup found, and no control plane is visible, so who runs etcd (and backs it up) cannot be told.", ev)}
 	}
 	e := findEtcdMembers(in)
 	if e.sqlite != "" {
-		return []result.Result{result.New(result.StatusFail, result.ObjectRef{}, fmt.Sprintf(
+		return []result.Result{result.New(result.StatusFail, result.Cluster, fmt.Sprintf(
 			"No backup found: k3s server %s keeps the cluster state in SQLite (/var/lib/rancher/k3s/server/db) and nothing backs it up; copy it off the machine on a schedule, or move to embedded etcd with snapshots.",
 			e.sqlite), ev)}
 	}
-	return []result.Result{result.New(result.StatusFail, result.ObjectRef{}, "No etcd backup found: no CronJob runs etcdctl/etcdutl snapshot save, no k3s/rke2 snapshot is recorded, "+
+	return []result.Result{result.New(result.StatusFail, result.Cluster, "No etcd backup found: no CronJob runs etcdctl/etcdutl snapshot save, no k3s/rke2 snapshot is recorded, "+
 		"no etcd-manager backup store and no Velero schedule exists. If snapshots are taken on the hosts (systemd timer, cron), this check cannot see them; "+
 		"otherwise schedule etcd snapshots to durable storage.", ev)}
 }

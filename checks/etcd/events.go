@@ -117,20 +117,20 @@ func evalEtcd002(in *check.Input, o *Options) []result.Result {
 		}
 		switch {
 		case len(without) == 0:
-			return []result.Result{result.New(result.StatusPass, result.ObjectRef{}, fmt.Sprintf("Events are stored in a separate etcd (%s), set on %s.",
+			return []result.Result{result.New(result.StatusPass, result.Cluster, fmt.Sprintf("Events are stored in a separate etcd (%s), set on %s.",
 				strings.Join(found[0].Servers, ";"), strings.Join(with, ", ")), ev)}
 		case len(with) > 0:
-			return []result.Result{result.New(result.StatusWarn, result.ObjectRef{}, fmt.Sprintf(
+			return []result.Result{result.New(result.StatusWarn, result.Cluster, fmt.Sprintf(
 				"Only some API servers store Events separately: %s %s the /events override, %s %s not, so Events written through them land in the main etcd; give every API server the same --etcd-servers-overrides.",
 				strings.Join(with, ", "), check.Plural(len(with), "has", "have"), strings.Join(without, ", "), check.Plural(len(without), "does", "do")), ev)}
 		}
-		return []result.Result{result.New(notFound, result.ObjectRef{}, fmt.Sprintf(
+		return []result.Result{result.New(notFound, result.Cluster, fmt.Sprintf(
 			"Events share the main etcd: no --etcd-servers-overrides entry for /events in %s (%s). %s",
 			strings.Join(without, ", "), size, eventsAdvice(large)), ev)}
 	}
 	// Without the flags, kops' events etcd-manager shows a separate store.
 	if pods := in.Index.PodsLabelled(index.KubeSystem, "k8s-app", "etcd-manager-events"); len(pods) > 0 && !p.Managed {
-		return []result.Result{result.New(result.StatusPass, result.ObjectRef{}, fmt.Sprintf("Events have their own etcd cluster run by etcd-manager-events (%d pods).", len(pods)),
+		return []result.Result{result.New(result.StatusPass, result.Cluster, fmt.Sprintf("Events have their own etcd cluster run by etcd-manager-events (%d pods).", len(pods)),
 			check.WithEvidence(p, map[string]any{"signal": signalEtcdManager, "pods": len(pods)}))}
 	}
 	checks := s.Server.ReadyzChecks
@@ -138,18 +138,18 @@ func evalEtcd002(in *check.Input, o *Options) []result.Result {
 	ev := check.WithEvidence(p, map[string]any{"signal": signalReadyz, "readyzOverrides": ovs, "nodes": nodes})
 	switch {
 	case len(ovs) > 0:
-		return []result.Result{result.New(result.StatusPass, result.ObjectRef{}, fmt.Sprintf(
+		return []result.Result{result.New(result.StatusPass, result.Cluster, fmt.Sprintf(
 			"/readyz lists %s: the API server keeps some resources (normally Events) in a separate etcd.", strings.Join(ovs, ", ")), ev)}
 	case p.Managed:
 		ev["signal"] = check.SignalPlatform
-		return []result.Result{result.New(result.StatusNA, result.ObjectRef{}, fmt.Sprintf("%s: the provider runs etcd and decides where Events are stored.", p.Label()), ev)}
+		return []result.Result{result.New(result.StatusNA, result.Cluster, fmt.Sprintf("%s: the provider runs etcd and decides where Events are stored.", p.Label()), ev)}
 	case checks != nil && readyzListsOverrides(s.Server.GitVersion):
-		return []result.Result{result.New(notFound, result.ObjectRef{}, fmt.Sprintf(
+		return []result.Result{result.New(notFound, result.Cluster, fmt.Sprintf(
 			"Events share the main etcd: /readyz on %s lists no etcd-override check (%s). %s", s.Server.GitVersion, size, eventsAdvice(large)), ev)}
 	}
 	ev["signal"] = check.SignalNone
 	missing := slices.Concat(looked, readyzMissing(s))
-	return []result.Result{result.New(result.StatusSkip, result.ObjectRef{}, "Cannot tell where Events are stored: "+strings.Join(missing, "; ")+".", ev)}
+	return []result.Result{result.New(result.StatusSkip, result.Cluster, "Cannot tell where Events are stored: "+strings.Join(missing, "; ")+".", ev)}
 }
 
 // readyzMissing says why /readyz does not show the etcd overrides.

@@ -126,7 +126,7 @@ func k3sBackup(in *check.Input, o *Options) (backupFinding, bool) {
 	f := backupFinding{etcdLevel: true}
 	ev := map[string]any{"signal": signalK3sSnapshots, "sources": sources, "schedule": schedule, "snapshots": len(snaps)}
 	done := func(st result.Status, msg string) (backupFinding, bool) {
-		f.res = result.New(st, result.ObjectRef{}, cluster.PlatformTitle(cmp.Or(p.Name, cluster.PlatformK3s))+" etcd snapshots: "+msg, ev)
+		f.res = result.New(st, result.Cluster, cluster.PlatformTitle(cmp.Or(p.Name, cluster.PlatformK3s))+" etcd snapshots: "+msg, ev)
 		return f, true
 	}
 	if servers > 0 && len(disabled) == servers {

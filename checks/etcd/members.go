@@ -180,7 +180,7 @@ func evalEtcd001(in *check.Input, o *Options) []result.Result {
 	s := in.Snapshot
 	p := in.Index.Platform()
 	if p.Managed {
-		return []result.Result{check.ManagedNA(p, result.ObjectRef{}, "etcd", check.ProviderVerify(p))}
+		return []result.Result{check.ManagedNA(p, result.Cluster, "etcd", check.ProviderVerify(p))}
 	}
 	e := findEtcdMembers(in)
 	n := len(e.members)
@@ -193,12 +193,12 @@ func evalEtcd001(in *check.Input, o *Options) []result.Result {
 		if g, ok := s.GapFor(cluster.KindPods); ok {
 			why += " (pods could not be read: " + g.Reason + ")"
 		}
-		return []result.Result{result.New(result.StatusSkip, result.ObjectRef{}, "Cannot count the etcd members: "+why+".", ev)}
+		return []result.Result{result.New(result.StatusSkip, result.Cluster, "Cannot count the etcd members: "+why+".", ev)}
 	case e.external != "":
-		return []result.Result{result.New(result.StatusSkip, result.ObjectRef{}, fmt.Sprintf(
+		return []result.Result{result.New(result.StatusSkip, result.Cluster, fmt.Sprintf(
 			"k3s server %s keeps its state in an external datastore (--datastore-endpoint); check that datastore's own replication.", e.external), ev)}
 	case e.sqlite != "":
-		return []result.Result{result.New(result.StatusFail, result.ObjectRef{}, fmt.Sprintf(
+		return []result.Result{result.New(result.StatusFail, result.Cluster, fmt.Sprintf(
 			"k3s server %s runs without etcd (no etcd-role node, no --datastore-endpoint), so the cluster state is a SQLite file on that one machine; "+
 				"for production start servers with --cluster-init (embedded etcd) and run 3 of them.", e.sqlite), ev)}
 	}
@@ -217,20 +217,20 @@ func evalEtcd001(in *check.Input, o *Options) []result.Result {
 	head := fmt.Sprintf("etcd has %s (%s, from %s)", quorumText(n), strings.Join(names, ", "), from)
 	switch {
 	case n <= 1:
-		return []result.Result{result.New(result.StatusFail, result.ObjectRef{}, head+": losing it loses the cluster state and stops the API; run 3 members across 3 zones.", ev)}
+		return []result.Result{result.New(result.StatusFail, result.Cluster, head+": losing it loses the cluster state and stops the API; run 3 members across 3 zones.", ev)}
 	case n == 2:
-		return []result.Result{result.New(result.StatusFail, result.ObjectRef{}, head+": both are needed for quorum, so it is less available than one; run 3 members across 3 zones.", ev)}
+		return []result.Result{result.New(result.StatusFail, result.Cluster, head+": both are needed for quorum, so it is less available than one; run 3 members across 3 zones.", ev)}
 	case n%2 == 0:
-		return []result.Result{result.New(result.StatusWarn, result.ObjectRef{}, fmt.Sprintf(
+		return []result.Result{result.New(result.StatusWarn, result.Cluster, fmt.Sprintf(
 			"%s: an even count tolerates no more failures than %d members but has one more machine that can fail; run %d or %d.",
 			head, n-1, n-1, n+1), ev)}
 	}
 	if len(e.notRunning) > 0 {
-		return []result.Result{result.New(result.StatusWarn, result.ObjectRef{}, fmt.Sprintf("%s, but %s %s not running, which uses up its failure tolerance.",
+		return []result.Result{result.New(result.StatusWarn, result.Cluster, fmt.Sprintf("%s, but %s %s not running, which uses up its failure tolerance.",
 			head, strings.Join(e.notRunning, ", "), check.Plural(len(e.notRunning), "is", "are")), ev)}
 	}
 	sp := check.NewSpread(e.members)
 	ev["zones"] = sp.Zones()
 	st, why := sp.Verdict("etcd members", o.MinZones, o.MaxPerZone)
-	return []result.Result{result.New(st, result.ObjectRef{}, head+"; "+why, ev)}
+	return []result.Result{result.New(st, result.Cluster, head+"; "+why, ev)}
 }

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"maps"
 	"slices"
 	"strings"
 
@@ -34,7 +35,8 @@ func (ix *Index) nodeFacts() *nodeFacts {
 				}
 			}
 		}
-		f.schedulableZones = sortedKeys(zones)
+		f.schedulableZones = slices.AppendSeq(make([]string, 0, len(zones)), maps.Keys(zones))
+		slices.Sort(f.schedulableZones)
 	})
 	return &ix.nodes
 }
@@ -141,13 +143,4 @@ func (ix *Index) CountNodes(sel labels.Selector) NodeCounts {
 		}
 	}
 	return c
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
