@@ -1,0 +1,209 @@
+package manifests
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/seaworthy-k8s/seaworthy/cluster"
+	"github.com/seaworthy-k8s/seaworthy/fixtures/synth"
+)
+
+// loadSerial is Load as it was before decoding went parallel: every file
+// decoded by decodeManifests, the reference reader, and finished untidied.
+func loadSerial(t testing.TB, paths []string, opts Options) (*cluster.Snapshot, []string, error) {
+	t.Helper()
+	var warnings []string
+	opts.Warn = func(m string) { warnings = append(warnings, m) }
+	files, err := expandPaths(paths)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &cluster.Snapshot{SchemaVersion: cluster.SchemaVersion, CollectedAt: opts.Now.UTC(), Source: cluster.SourceManifests}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := decodeManifests(s, f, data, &opts); err != nil {
+			return nil, warnings, err
+		}
+	}
+	if len(s.Nodes) == 0 {
+		s.Gaps = append(s.Gaps, cluster.Gap{Kind: cluster.KindNodes, Reason: cluster.GapNotInInput,
+			Message: "the manifests hold no Node objects, so there is no whole-cluster context"})
+	}
+	cluster.Finish(s, cluster.FinishOptions{DefaultNamespace: opts.DefaultNamespace})
+	return s, warnings, nil
+}
+
+func loadParallel(paths []string, opts Options) (*cluster.Snapshot, []string, error) {
+	var warnings []string
+	opts.Warn = func(m string) { warnings = append(warnings, m) }
+	s, err := Load(paths, opts)
+	return s, warnings, err
+}
+
+// withBatchBytes runs fn with batches of about n bytes (1: a batch per
+// document), so that tests cross batch boundaries everywhere.
+func withBatchBytes(t *testing.T, n int, fn func()) {
+	t.Helper()
+	old := batchBytes
+	batchBytes = n
+	defer func() { batchBytes = old }()
+	fn()
+}
+
+func sameSnapshot(t *testing.T, got, want *cluster.Snapshot) {
+	t.Helper()
+	if reflect.DeepEqual(got, want) {
+		return
+	}
+	g, _ := json.Marshal(got)
+	w, _ := json.Marshal(want)
+	if !bytes.Equal(g, w) {
+		t.Fatalf("parallel snapshot differs from the serial one (JSON %d vs %d bytes); counts %v vs %v", len(g), len(w), got.Counts(), want.Counts())
+	}
+	// Equal JSON, but not DeepEqual: shared resource lists keep one of
+	// several equal quantities' forms. Say so, but it is the same data.
+	t.Logf("snapshots encode equally but are not DeepEqual")
+}
+
+// The parallel reader gives the serial reader's snapshot and warnings for
+// a generated cluster, as one stream, as files, and with a batch per
+// document.
+func TestParallelMatchesSerial(t *testing.T) {
+	dir := t.TempDir()
+	s := synth.Generate(synth.Spec{Nodes: 60, Pods: 1500, Seed: 3}, testNow)
+	if err := synth.WriteManifests(dir, s, synth.ManifestOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	files, err := synth.ManifestFiles(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all bytes.Buffer
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all.Write(b)
+		// Kinds the reader skips, with warnings, between the documents.
+		all.WriteString("---\napiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n")
+	}
+	one := filepath.Join(t.TempDir(), "all.yaml")
+	if err := os.WriteFile(one, all.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range [][]string{{one}, {dir}} {
+		want, wantWarn, err := loadSerial(t, in, Options{Now: testNow})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, bb := range []int{batchBytes, 1 << 12, 1} {
+			withBatchBytes(t, bb, func() {
+				got, gotWarn, err := loadParallel(in, Options{Now: testNow})
+				if err != nil {
+					t.Fatal(err)
+				}
+				sameSnapshot(t, got, want)
+				if !reflect.DeepEqual(gotWarn, wantWarn) {
+					t.Fatalf("batch %d: warnings %q, want %q", bb, gotWarn, wantWarn)
+				}
+			})
+		}
+	}
+}
+
+// Bad input anywhere in a stream is the serial reader's error, at the
+// right line, and the warnings before it are the same.
+func TestParallelErrorsMatchSerial(t *testing.T) {
+	doc := func(name string) string {
+		return "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + name + "\n  labels: {a: b}\n"
+	}
+	widget := "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n"
+	good := doc("a") + "---\n" + widget + "---\n"
+	cases := []struct {
+		name, content, want string
+	}{
+		{"bad field in the third document", doc("a") + "---\n" + doc("b") + "---\n" + "apiVersion: v1\nkind: Namespace\nmetadata: {name: c}\nspec:\n  finalizers: 3\n", "bad.yaml:13: decode v1 Namespace"},
+		{"unknown field in the third document", doc("a") + "---\n" + doc("b") + "---\n" + "apiVersion: v1\nkind: Namespace\nmetadata: {name: c, nope: 1}\n", ""},
+		{"unclosed quote before a document start", good + "apiVersion: v1\nkind: Namespace\nmetadata: {name: \"c}\n---\n" + doc("d"), "bad.yaml:"},
+		{"unclosed flow before a document start", good + "apiVersion: v1\nkind: Namespace\nmetadata: {name: c\n---\n" + doc("d"), "bad.yaml:"},
+		{"duplicate key late", good + good + doc("x") + "metadata: {}\n", "already defined at line"},
+		{"tab late", good + good + "apiVersion: v1\n\tkind: x\n", "bad.yaml:"},
+		{"scalar document late", good + good + "just text\n", "document is not an object"},
+		{"alias across documents", "a: &x {b: 1}\n---\n" + widget + "---\n" + good + "apiVersion: v1\nkind: Namespace\nmetadata: *x\n", ""},
+		{"merge key", good + "apiVersion: v1\nkind: Namespace\nbase: &b {name: m}\nmetadata:\n  <<: *b\n", ""},
+		{"directive", good + "...\n%YAML 1.1\n---\n" + doc("d"), ""},
+		{"document end and comments", good + "...\n# c\n---\n" + doc("d") + "...\n", ""},
+		{"CR line breaks", strings.ReplaceAll(good+doc("d"), "\n", "\r"), ""},
+		{"CRLF line breaks", strings.ReplaceAll(good+doc("d")+"---\nkind: x\n", "\n", "\r\n"), "bad.yaml:17:"},
+		{"infinity in a skipped kind", good + widget + "spec: {x: .inf}\n", ""},
+		{"infinity", good + doc("d") + "spec: {x: .inf}\n", "unsupported value"},
+		{"List items keep their lines", good + "apiVersion: v1\nkind: List\nitems:\n- " + strings.ReplaceAll(doc("l1"), "\n", "\n  ") + "- apiVersion: v1\n  kind: Namespace\n  metadata: {name: l2, x: 1}\n", ""},
+		{"List item without kind", good + "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  metadata: {name: l2}\n", "bad.yaml:14: document has no apiVersion or kind"},
+	}
+	dir := t.TempDir()
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			p := writeFile(t, dir, "bad.yaml", tt.content)
+			want, wantWarn, wantErr := loadSerial(t, []string{p}, Options{Now: testNow})
+			if tt.want != "" && (wantErr == nil || !strings.Contains(wantErr.Error(), tt.want)) {
+				t.Fatalf("serial reader: error %v, want %q", wantErr, tt.want)
+			}
+			for _, bb := range []int{batchBytes, 1} {
+				withBatchBytes(t, bb, func() {
+					got, gotWarn, err := loadParallel([]string{p}, Options{Now: testNow})
+					if (err == nil) != (wantErr == nil) || err != nil && err.Error() != wantErr.Error() {
+						t.Fatalf("batch %d: error %v, want %v", bb, err, wantErr)
+					}
+					if err != nil {
+						var ie *cluster.InputError
+						if !errors.As(err, &ie) {
+							t.Errorf("want an *InputError, got %T", err)
+						}
+					} else {
+						sameSnapshot(t, got, want)
+					}
+					if !reflect.DeepEqual(gotWarn, wantWarn) {
+						t.Fatalf("batch %d: warnings %q, want %q", bb, gotWarn, wantWarn)
+					}
+				})
+			}
+		})
+	}
+}
+
+// A bad field in the third document of a file names its line.
+func TestLoadErrorLineInThirdDocument(t *testing.T) {
+	p := writeFile(t, t.TempDir(), "three.yaml", `apiVersion: v1
+kind: Namespace
+metadata: {name: a}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: b}
+---
+# the third
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: c
+  labels: [not, a, map]
+`)
+	for _, bb := range []int{batchBytes, 1} {
+		withBatchBytes(t, bb, func() {
+			_, err := Load([]string{p}, Options{Now: testNow})
+			if err == nil || !strings.HasPrefix(err.Error(), p+":10: decode v1 Namespace") {
+				t.Fatalf("batch %d: err = %v, want %s:10: decode v1 Namespace ...", bb, err, p)
+			}
+		})
+	}
+}
