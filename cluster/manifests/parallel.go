@@ -64,8 +64,11 @@ type batch struct {
 	data  []byte // data[0] is a blank line for all batches but the first
 	first bool
 	delta int // input line = line in data + delta
-	done  chan struct{}
-	res   batchResult
+	// docs are the offsets in data of the lines that start documents
+	// ("---"), and lines their input line numbers.
+	docs, lines []int
+	done        chan struct{}
+	res         batchResult
 }
 
 // batchResult is what a worker made of a batch.
@@ -238,11 +241,15 @@ func split(r io.Reader, emit func(*batch) bool) error {
 		piece, err := br.ReadSlice('\n')
 		if len(piece) > 0 {
 			if atLineStart {
-				if isDocStart(piece) && len(cur.data) >= batchBytes && !directive {
-					if !emit(cur) {
-						return nil
+				if isDocStart(piece) {
+					if len(cur.data) >= batchBytes && !directive {
+						if !emit(cur) {
+							return nil
+						}
+						cur = newBatch()
 					}
-					cur = newBatch()
+					cur.docs = append(cur.docs, len(cur.data))
+					cur.lines = append(cur.lines, line)
 				}
 				switch t := bytes.TrimLeft(piece, " \t"); {
 				case piece[0] == '%':
@@ -321,6 +328,8 @@ type worker struct {
 	sharer *share.Sharer
 	buf    []byte
 	keys   []int // keysort scratch, a stack shared by nested mappings
+	block  blockParser
+	strs   map[string]string // see intern
 }
 
 // decode decodes one batch: fast, or if that fails as the serial reader.
@@ -343,9 +352,65 @@ func (w *worker) decode(b *batch) batchResult {
 }
 
 // fast decodes b into res, reporting false for anything it does not
-// decode exactly as the serial reader would.
+// decode exactly as the serial reader would. Each document is parsed by
+// blockParser if it can, else by yaml.v3.
 func (w *worker) fast(b *batch, res *batchResult) bool {
-	dec := yaml.NewDecoder(bytes.NewReader(b.data))
+	start, line := 0, 1
+	if !b.first {
+		start, line = 1, b.delta+2
+	}
+	for i := -1; i < len(b.docs); i++ {
+		end := len(b.data)
+		if i+1 < len(b.docs) {
+			end = b.docs[i+1]
+		}
+		off, first, marker := start, line, false
+		if i >= 0 {
+			off, first, marker = b.docs[i], b.lines[i], true
+		}
+		if off == end {
+			continue
+		}
+		if !w.segment(b.data, off, end, first, marker, res) {
+			return false
+		}
+	}
+	return true
+}
+
+// segment decodes data[off:end], which starts at input line first with a
+// document start ("---") if marker.
+func (w *worker) segment(data []byte, off, end, first int, marker bool, res *batchResult) bool {
+	body, bodyLine := data[off:end], first
+	plain := true
+	if marker {
+		nl := bytes.IndexByte(body, '\n')
+		if nl < 0 {
+			nl = len(body)
+		}
+		plain = len(bytes.TrimRight(body[3:nl], " ")) == 0
+		body, bodyLine = body[min(nl+1, len(body)):], first+1
+	}
+	if plain {
+		if root, ok := w.block.parse(body, bodyLine); ok {
+			if root < 0 {
+				return true
+			}
+			var ok bool
+			w.keys = w.keys[:0]
+			if w.buf, ok = w.block.appendJSON(w, w.buf[:0], root); !ok {
+				return false
+			}
+			return w.blockDocument(res, root, true)
+		}
+	}
+	// yaml.v3, on a stream of its own that starts with a blank line, so
+	// that its line numbers are the input's less a fixed delta.
+	mini, delta := data[:end], first-1
+	if off > 0 {
+		mini, delta = data[off-1:end], first-2
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(mini))
 	for {
 		var doc yaml.Node
 		err := dec.Decode(&doc)
@@ -364,10 +429,58 @@ func (w *worker) fast(b *batch, res *batchResult) bool {
 		if w.buf, ok = w.appendJSON(w.buf[:0], root); !ok {
 			return false // let the serial reader find what is wrong
 		}
-		if !w.document(res, root, b.delta, true) {
+		if !w.document(res, root, delta, true) {
 			return false
 		}
 	}
+}
+
+// blockDocument is document for node i of w.block's document.
+func (w *worker) blockDocument(res *batchResult, i int32, encoded bool) bool {
+	p := &w.block
+	n := &p.nodes[i]
+	if n.kind != yaml.MappingNode {
+		return false
+	}
+	apiVersion, kind := p.str(p.value(i, "apiVersion")), p.str(p.value(i, "kind"))
+	if apiVersion == "" || kind == "" {
+		return false
+	}
+	if strings.HasSuffix(kind, "List") {
+		if items := p.value(i, "items"); items >= 0 && p.nodes[items].kind == yaml.SequenceNode {
+			for _, item := range p.nodes[items].kids {
+				if !w.blockDocument(res, item, false) {
+					return false
+				}
+			}
+			return true
+		}
+	}
+	md := p.value(i, "metadata")
+	name := p.str(p.value(md, "name"))
+	info, ok := cluster.LookupKind(apiVersion, kind)
+	if !ok {
+		res.warnings = append(res.warnings, fmt.Sprintf("%s:%d: skipping %s %s %q: not a kind seaworthy reads", w.path, n.line, apiVersion, kind, name))
+		return true
+	}
+	if !encoded {
+		w.keys = w.keys[:0]
+		if w.buf, ok = p.appendJSON(w, w.buf[:0], i); !ok {
+			return false
+		}
+	}
+	if err := res.snap.AddObjectWith(apiVersion, kind, w.buf, strictDecode); err != nil {
+		return false
+	}
+	ns := ""
+	if info.Namespaced {
+		if ns = p.str(p.value(md, "namespace")); ns == "" {
+			ns = cluster.FinishOptions{DefaultNamespace: w.opts.DefaultNamespace}.EffectiveNamespace()
+		}
+	}
+	// Views of the input: copy what is kept.
+	res.snap.Origins = append(res.snap.Origins, cluster.Origin{Kind: info.Kind, Namespace: w.intern(ns), Name: strings.Clone(name), File: w.path, Line: n.line})
+	return true
 }
 
 // document adds the object n, whose JSON is in w.buf if encoded, or each
@@ -415,6 +528,20 @@ func (w *worker) document(res *batchResult, n *yaml.Node, delta int, encoded boo
 	}
 	res.snap.Origins = append(res.snap.Origins, cluster.Origin{Kind: info.Kind, Namespace: ns, Name: name, File: w.path, Line: line})
 	return true
+}
+
+// intern returns a copy of s (which may be a view of the input) that
+// this worker may have made before: namespaces repeat.
+func (w *worker) intern(s string) string {
+	if v, ok := w.strs[s]; ok {
+		return v
+	}
+	if w.strs == nil {
+		w.strs = map[string]string{}
+	}
+	v := strings.Clone(s)
+	w.strs[v] = v
+	return v
 }
 
 // stringValue is the string the serial reader makes of n (nil: none),
