@@ -226,10 +226,36 @@ func (p *blockParser) scalar(s []byte, num int) (int32, bool) {
 	s = bytes.TrimRight(s, " ")
 	switch s[0] {
 	case '"':
-		if len(s) < 2 || s[len(s)-1] != '"' || bytes.IndexByte(s[1:len(s)-1], '"') >= 0 || bytes.IndexByte(s, '\\') >= 0 {
+		if len(s) < 2 || s[len(s)-1] != '"' {
 			return -1, false
 		}
-		return p.node(bnode{kind: yaml.ScalarNode, style: yaml.DoubleQuotedStyle, line: num, text: view(s[1 : len(s)-1])}), true
+		in := s[1 : len(s)-1]
+		escapes := false
+		for i := 0; i < len(in); i++ {
+			switch in[i] {
+			case '"':
+				return -1, false
+			case '\\':
+				// Only \" and \\; other escapes are left to yaml.v3.
+				if i+1 >= len(in) || (in[i+1] != '"' && in[i+1] != '\\') {
+					return -1, false
+				}
+				escapes = true
+				i++
+			}
+		}
+		text := view(in)
+		if escapes {
+			b := make([]byte, 0, len(in))
+			for i := 0; i < len(in); i++ {
+				if in[i] == '\\' {
+					i++
+				}
+				b = append(b, in[i])
+			}
+			text = view(b)
+		}
+		return p.node(bnode{kind: yaml.ScalarNode, style: yaml.DoubleQuotedStyle, line: num, text: text}), true
 	case '\'':
 		if len(s) < 2 || s[len(s)-1] != '\'' {
 			return -1, false

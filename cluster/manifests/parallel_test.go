@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/seaworthy-k8s/seaworthy/cluster"
 	"github.com/seaworthy-k8s/seaworthy/fixtures/synth"
 )
@@ -205,5 +207,59 @@ metadata:
 				t.Fatalf("batch %d: err = %v, want %s:10: decode v1 Namespace ...", bb, err, p)
 			}
 		})
+	}
+}
+
+// Whatever the block parser accepts, it encodes as yaml.v3's nodes are
+// encoded, with the same line numbers for the document and List items.
+func TestBlockParserMatchesYAML(t *testing.T) {
+	docs := []string{
+		"a: 1\nb: -1\nc: 0x1F\nd: 1.5\ne: 1e3\nf: 007\ng: +1\nh: 12345678901234567890\ni: -0\n",
+		"t: 2025-06-01T10:00:00Z\nu: 2025-06-01\nv: True\nw: yes\nx: on\ny: ~\nz: null\nn: NULL\nempty:\nf: .inf\ng: .nan\n",
+		"s: \"q\\\"uote\\\\d\"\nt: 'it''s'\nu: it's\nv: a:b\nw: http://x/y?z=1\nx: a, b [c] {d}\ny: \"\"\nz: ''\ntrail: x   \n",
+		"m:\n  a: 1\n  b:\n  - x\n  - y: 1\n    z: 2\n  -   w: 3\n  c: {}\n  d: []\nl:\n- 1\n- two\n# comment\n\nk: v\n",
+		"apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Namespace\n  metadata:\n    name: a\n\n- apiVersion: v1\n  kind: Namespace\n  metadata: {}\n",
+		"b: 1\na: 2\nA: 3\n_: 4\n0: 5\nk.io/x-y: 6\n",
+		"nested:\n  deep:\n    deeper:\n      list:\n      - a\n      - b\n    back: 1\n  up: 2\n",
+		"dup: 1\ndup: 2\n",
+		"a: b: c\n", "a: x #c\n", "a: |\n  x\n", "a: &x 1\n", "a: !!str 1\n", "a:\n- - x\n", "a: \"\\n\"\n", "a: [1]\n", "\ta: 1\n",
+		"a: 1\n  b: 2\n", "- a\n", "a:\n   b: 1\n  c: 2\n", "a: -\n", "a: -x\n", "a: é\n", "a: 'x\n", "a: \"x\n", "<<: {}\n",
+		"a: multi\n  line\n",
+	}
+	w := &worker{}
+	accepted := 0
+	defer func() {
+		if accepted < 8 {
+			t.Errorf("the block parser accepted %d of the documents, want the first 8", accepted)
+		}
+	}()
+	for _, doc := range docs {
+		var yn yaml.Node
+		yerr := yaml.Unmarshal([]byte(doc), &yn)
+		root, ok := w.block.parse([]byte(doc), 1)
+		if !ok {
+			continue // yaml.v3 decodes it
+		}
+		accepted++
+		if yerr != nil {
+			t.Errorf("%q: the block parser accepts what yaml.v3 refuses (%v)", doc, yerr)
+			continue
+		}
+		got, gotOK := w.block.appendJSON(w, nil, root)
+		want, wantOK := w.appendJSON(nil, yn.Content[0])
+		if gotOK != wantOK || gotOK && string(got) != string(want) {
+			t.Errorf("%q: block %s (%v), yaml.v3 %s (%v)", doc, got, gotOK, want, wantOK)
+		}
+		if gotOK && w.block.nodes[root].line != yn.Content[0].Line {
+			t.Errorf("%q: root line %d, yaml.v3 %d", doc, w.block.nodes[root].line, yn.Content[0].Line)
+		}
+		if items := w.block.value(root, "items"); items >= 0 && w.block.nodes[items].kind == yaml.SequenceNode {
+			yitems := mappingValue(yn.Content[0], "items")
+			for i, it := range w.block.nodes[items].kids {
+				if w.block.nodes[it].line != yitems.Content[i].Line {
+					t.Errorf("%q: item %d line %d, yaml.v3 %d", doc, i, w.block.nodes[it].line, yitems.Content[i].Line)
+				}
+			}
+		}
 	}
 }
