@@ -3,6 +3,7 @@ package manifests
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"runtime/metrics"
 	"sync"
@@ -141,4 +142,31 @@ func startHeapPeak() *heapPeak {
 func (p *heapPeak) stop() float64 {
 	close(p.quit)
 	return float64(<-p.done) / (1 << 20)
+}
+
+// TestLoadMatchesSerialFile holds the parallel reader to the serial one on
+// a large input: set SEAWORTHY_COMPARE_MANIFESTS to a manifests file or
+// directory (the serial reader takes about a gigabyte and twenty seconds
+// for 30,000 pods).
+func TestLoadMatchesSerialFile(t *testing.T) {
+	path := os.Getenv("SEAWORTHY_COMPARE_MANIFESTS")
+	if path == "" {
+		t.Skip("SEAWORTHY_COMPARE_MANIFESTS is not set")
+	}
+	start := time.Now()
+	got, gotWarn, err := loadParallel([]string{path}, Options{Now: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("parallel: %v, %v", time.Since(start), got.Counts())
+	start = time.Now()
+	want, wantWarn, err := loadSerial(t, []string{path}, Options{Now: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("serial: %v", time.Since(start))
+	sameSnapshot(t, got, want)
+	if !reflect.DeepEqual(gotWarn, wantWarn) {
+		t.Fatalf("warnings %d, want %d", len(gotWarn), len(wantWarn))
+	}
 }
