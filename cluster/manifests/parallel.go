@@ -96,7 +96,7 @@ func decodeFile(s *cluster.Snapshot, path string, opts *Options) error {
 func decodeParallel(s *cluster.Snapshot, path string, r io.Reader, reread func() ([]byte, error), opts *Options) error {
 	fileSnap := &cluster.Snapshot{}
 	var warnings []string
-	err, serial := runPipeline(fileSnap, &warnings, path, r, opts)
+	serial, err := runPipeline(fileSnap, &warnings, path, r, opts)
 	if serial {
 		data, rerr := reread()
 		if rerr != nil {
@@ -124,7 +124,7 @@ func decodeParallel(s *cluster.Snapshot, path string, r io.Reader, reread func()
 
 // runPipeline splits, decodes and merges; serial reports that the input
 // must be read by the serial reader instead.
-func runPipeline(dst *cluster.Snapshot, warnings *[]string, path string, r io.Reader, opts *Options) (err error, serial bool) {
+func runPipeline(dst *cluster.Snapshot, warnings *[]string, path string, r io.Reader, opts *Options) (serial bool, err error) {
 	workers := max(1, runtime.GOMAXPROCS(0))
 	pending := make(chan *batch, 2*workers) // in input order, for the merger
 	work := make(chan *batch, workers)
@@ -179,45 +179,45 @@ func runPipeline(dst *cluster.Snapshot, warnings *[]string, path string, r io.Re
 		<-b.done
 		res := b.res
 		if res.serial {
-			return nil, true
+			return true, nil
 		}
 		if res.err != nil {
 			if res.syntax {
 				return confirmSyntaxError(b, pending, warnings, path, opts)
 			}
 			*warnings = append(*warnings, res.warnings...)
-			return res.err, false
+			return false, res.err
 		}
 		*warnings = append(*warnings, res.warnings...)
 		appendSnapshot(dst, res.snap)
 	}
 	// The splitter has finished (pending is closed).
-	return readErr, false
+	return false, readErr
 }
 
 // confirmSyntaxError decodes the batch b, which ended in a YAML syntax
 // error, together with the batch after it, so that the error is the one
 // the whole stream gives.
-func confirmSyntaxError(b *batch, pending chan *batch, warnings *[]string, path string, opts *Options) (error, bool) {
+func confirmSyntaxError(b *batch, pending chan *batch, warnings *[]string, path string, opts *Options) (serial bool, err error) {
 	if strings.Contains(b.res.err.Error(), "unknown anchor") {
-		return nil, true // an alias of an anchor in an earlier batch
+		return true, nil // an alias of an anchor in an earlier batch
 	}
 	next, ok := <-pending
 	if !ok {
 		*warnings = append(*warnings, b.res.warnings...)
-		return b.res.err, false
+		return false, b.res.err
 	}
 	joined := make([]byte, 0, len(b.data)+len(next.data))
 	joined = append(append(joined, b.data...), next.data[1:]...)
 	var ws []string
 	o := *opts
 	o.Warn = func(m string) { ws = append(ws, m) }
-	_, err := decodeSerial(&cluster.Snapshot{}, path, joined, b.delta, &o)
+	_, err = decodeSerial(&cluster.Snapshot{}, path, joined, b.delta, &o)
 	if err == nil || strings.Contains(err.Error(), "unknown anchor") {
-		return nil, true
+		return true, nil
 	}
 	*warnings = append(*warnings, ws...)
-	return err, false
+	return false, err
 }
 
 // split reads r and calls emit with each batch; emit reports false to stop.

@@ -77,11 +77,17 @@ func sameSnapshot(t *testing.T, got, want *cluster.Snapshot) {
 }
 
 // The parallel reader gives the serial reader's snapshot and warnings for
-// a generated cluster, as one stream, as files, and with a batch per
-// document.
+// a generated cluster of 200 nodes, as one stream and as files, in batches
+// of the usual size and of 4 KiB (with -short: a smaller cluster, and a
+// batch per document too).
 func TestParallelMatchesSerial(t *testing.T) {
 	dir := t.TempDir()
-	s := synth.Generate(synth.Spec{Nodes: 60, Pods: 1500, Seed: 3}, testNow)
+	spec := synth.Spec{Nodes: 200, Pods: 6000, Seed: 3}
+	sizes := []int{batchBytes, 1 << 12}
+	if testing.Short() {
+		spec, sizes = synth.Spec{Nodes: 30, Pods: 600, Seed: 3}, []int{batchBytes, 1 << 12, 1}
+	}
+	s := synth.Generate(spec, testNow)
 	if err := synth.WriteManifests(dir, s, synth.ManifestOptions{}); err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +114,7 @@ func TestParallelMatchesSerial(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, bb := range []int{batchBytes, 1 << 12, 1} {
+		for _, bb := range sizes {
 			withBatchBytes(t, bb, func() {
 				got, gotWarn, err := loadParallel(in, Options{Now: testNow})
 				if err != nil {
