@@ -269,3 +269,35 @@ func TestBlockParserMatchesYAML(t *testing.T) {
 		}
 	}
 }
+
+// strictDecode, when it succeeds, decodes as cluster.StrictDecode does,
+// on the values YAML commonly gives: nulls in maps, lists and fields,
+// numbers where quantities and int-or-strings go, empty times.
+func TestStrictDecodeMatchesEncodingJSON(t *testing.T) {
+	docs := []struct{ apiVersion, kind, json string }{
+		{"v1", "Pod", `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","labels":{"a":null,"b":"c"},"annotations":null,"creationTimestamp":null,"ownerReferences":null},"spec":{"containers":[{"name":"c","image":"i","resources":{"limits":{"cpu":1,"memory":"1Gi"},"requests":null},"ports":[{"containerPort":80}],"env":null,"livenessProbe":{"httpGet":{"port":"http","path":"/"}},"readinessProbe":{"httpGet":{"port":8080}}}],"nodeSelector":{},"tolerations":[null],"priority":-1,"terminationGracePeriodSeconds":30},"status":{"startTime":"","conditions":[],"phase":"Running"}}`},
+		{"v1", "Node", `{"apiVersion":"v1","kind":"Node","metadata":{"name":"n"},"status":{"capacity":{"cpu":"4","pods":110},"allocatable":{"cpu":3.5},"conditions":[{"type":"Ready","status":"True","lastHeartbeatTime":null}]}}`},
+		{"apps/v1", "Deployment", `{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"d"},"spec":{"replicas":null,"strategy":{"rollingUpdate":{"maxSurge":1,"maxUnavailable":"25%"}},"template":{"spec":{"containers":null}}}}`},
+		{"v1", "ConfigMap", `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"},"data":{"k":""},"binaryData":{"b":"aGk="}}`},
+	}
+	for _, d := range docs {
+		var fast, std cluster.Snapshot
+		ferr := fast.AddObjectWith(d.apiVersion, d.kind, []byte(d.json), strictDecode)
+		serr := std.AddObject(d.apiVersion, d.kind, []byte(d.json), true)
+		if ferr != nil {
+			if serr == nil {
+				t.Logf("%s: json-iterator refuses (%v), so the serial reader decodes it", d.kind, ferr)
+			}
+			continue
+		}
+		if serr != nil {
+			t.Errorf("%s: json-iterator accepts what encoding/json refuses: %v", d.kind, serr)
+			continue
+		}
+		if !reflect.DeepEqual(fast, std) {
+			g, _ := json.Marshal(fast)
+			w, _ := json.Marshal(std)
+			t.Errorf("%s: decoded differently:\n%s\n%s", d.kind, g, w)
+		}
+	}
+}
