@@ -156,6 +156,17 @@ func TestParallelErrorsMatchSerial(t *testing.T) {
 		{"infinity in a skipped kind", good + widget + "spec: {x: .inf}\n", ""},
 		{"infinity", good + doc("d") + "spec: {x: .inf}\n", "unsupported value"},
 		{"List items keep their lines", good + "apiVersion: v1\nkind: List\nitems:\n- " + strings.ReplaceAll(doc("l1"), "\n", "\n  ") + "- apiVersion: v1\n  kind: Namespace\n  metadata: {name: l2, x: 1}\n", ""},
+		{"byte order mark", "\ufeff" + good + doc("d"), ""},
+		{"no leading document start", doc("a") + "---\n" + doc("b"), ""},
+		{"content on the document start line", good + "--- {apiVersion: v1, kind: Namespace, metadata: {name: f}}\n---\n" + doc("d"), ""},
+		{"directive first", "%YAML 1.2\n---\n" + good + doc("d"), ""},
+		{"no final line break", good + strings.TrimSuffix(doc("d"), "\n"), ""},
+		{"a line longer than the read buffer", good + "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big, namespace: a}\ndata:\n  k: " + strings.Repeat("x", 3<<20) + "\n---\n" + doc("d"), ""},
+		{"empty", "", ""},
+		{"only comments", "# a\n---\n# b\n", ""},
+		{"JSON", `{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"j"}}`, ""},
+		{"pretty JSON List", "{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"List\",\n  \"items\": [\n    {\"apiVersion\": \"v1\", \"kind\": \"Namespace\", \"metadata\": {\"name\": \"j\"}},\n    {\"apiVersion\": \"x/v1\", \"kind\": \"W\", \"metadata\": {\"name\": \"w\"}}\n  ]\n}\n", ""},
+		{"CRLF with a bad document", strings.ReplaceAll(good+good+"apiVersion: v1\nkind: Namespace\nmetadata: {name: [x]}\n", "\n", "\r\n"), "decode v1 Namespace"},
 		{"List item without kind", good + "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  metadata: {name: l2}\n", "bad.yaml:14: document has no apiVersion or kind"},
 	}
 	dir := t.TempDir()
