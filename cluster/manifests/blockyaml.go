@@ -35,6 +35,7 @@ type bline struct {
 	text   []byte // without the line break
 	indent int
 	num    int
+	skip   bool // blank, or a comment
 }
 
 // blockParser is one worker's parsing state, reused document after
@@ -71,25 +72,74 @@ func (p *blockParser) parse(data []byte, first int) (int32, bool) {
 				return -1, false // tabs, CR, control and non-ASCII bytes
 			}
 		}
-		if ind < len(l) && l[ind] != '#' {
-			if ind == 0 && (l[0] == '%' || bytes.HasPrefix(l, []byte("---")) || bytes.HasPrefix(l, []byte("..."))) {
-				return -1, false
-			}
-			p.lines = append(p.lines, bline{text: l, indent: ind, num: num})
+		skip := ind == len(l) || l[ind] == '#'
+		if ind == 0 && len(l) > 0 && (l[0] == '%' || bytes.HasPrefix(l, []byte("---")) || bytes.HasPrefix(l, []byte("..."))) {
+			return -1, false
 		}
+		p.lines = append(p.lines, bline{text: l, indent: ind, num: num, skip: skip})
 		num++
 	}
-	if len(p.lines) == 0 {
+	p.skip()
+	if p.at == len(p.lines) {
 		return -1, true
 	}
-	if p.lines[0].indent != 0 {
+	if p.lines[p.at].indent != 0 {
 		return -1, false
 	}
 	root, ok := p.mapping(0)
-	if !ok || p.at != len(p.lines) {
+	if !ok {
+		return -1, false
+	}
+	if p.skip(); p.at != len(p.lines) {
 		return -1, false
 	}
 	return root, true
+}
+
+// skip moves past blank and comment lines.
+func (p *blockParser) skip() {
+	for p.at < len(p.lines) && p.lines[p.at].skip {
+		p.at++
+	}
+}
+
+// literal parses the content of a literal block scalar ("|" or "|-")
+// whose parent node is at column ind, from the next line on.
+func (p *blockParser) literal(ind int, strip bool, num int) (int32, bool) {
+	if p.at >= len(p.lines) || p.lines[p.at].skip && len(p.lines[p.at].text) == p.lines[p.at].indent {
+		return -1, false // empty, or leading blank lines: left to yaml.v3
+	}
+	n := p.lines[p.at].indent
+	if n <= ind {
+		return -1, false
+	}
+	var b []byte
+	for p.at < len(p.lines) {
+		l := p.lines[p.at]
+		blank := l.indent == len(l.text)
+		if !blank && l.indent < n {
+			break
+		}
+		if blank && len(l.text) > n {
+			return -1, false // spaces that are content: left to yaml.v3
+		}
+		if len(l.text) > n {
+			b = append(b, l.text[n:]...)
+		}
+		b = append(b, '\n')
+		p.at++
+	}
+	// Trailing blank lines are not content; clip keeps one line break.
+	end := len(b)
+	for end > 0 && b[end-1] == '\n' {
+		end--
+	}
+	text := view(b[:end])
+	if !strip && end > 0 {
+		text = view(b[:end+1])
+	}
+	// Lines after the scalar that were blank belong to no node.
+	return p.node(bnode{kind: yaml.ScalarNode, style: yaml.LiteralStyle, line: num, text: text}), true
 }
 
 func (p *blockParser) node(n bnode) int32 {
@@ -111,7 +161,7 @@ func (p *blockParser) kids(base int) []int32 {
 func (p *blockParser) mapping(ind int) (int32, bool) {
 	line := p.lines[p.at].num
 	base := len(p.stack)
-	for p.at < len(p.lines) {
+	for p.skip(); p.at < len(p.lines); p.skip() {
 		l := p.lines[p.at]
 		if l.indent < ind {
 			break
@@ -137,7 +187,7 @@ func (p *blockParser) mapping(ind int) (int32, bool) {
 		var v int32
 		var ok bool
 		if len(rest) > 0 {
-			v, ok = p.scalar(rest, l.num)
+			v, ok = p.scalarOrLiteral(rest, ind, l.num)
 		} else {
 			v, ok = p.nested(ind, l.num)
 		}
@@ -152,7 +202,7 @@ func (p *blockParser) mapping(ind int) (int32, bool) {
 // nested parses the value of a key at column ind that has nothing after
 // its colon: a block below it, an indentless sequence, or null.
 func (p *blockParser) nested(ind, keyLine int) (int32, bool) {
-	if p.at < len(p.lines) {
+	if p.skip(); p.at < len(p.lines) {
 		l := p.lines[p.at]
 		c := l.text[l.indent:]
 		item := c[0] == '-' && (len(c) == 1 || c[1] == ' ')
@@ -171,7 +221,7 @@ func (p *blockParser) nested(ind, keyLine int) (int32, bool) {
 func (p *blockParser) sequence(ind int) (int32, bool) {
 	line := p.lines[p.at].num
 	base := len(p.stack)
-	for p.at < len(p.lines) {
+	for p.skip(); p.at < len(p.lines); p.skip() {
 		l := p.lines[p.at]
 		if l.indent < ind {
 			break
@@ -196,7 +246,7 @@ func (p *blockParser) sequence(ind int) (int32, bool) {
 			v, ok = p.mapping(col)
 		} else {
 			p.at++
-			v, ok = p.scalar(rest, l.num)
+			v, ok = p.scalarOrLiteral(rest, ind, l.num)
 		}
 		if !ok {
 			return -1, false
@@ -219,6 +269,19 @@ func isKeyLine(c []byte) bool {
 // keyByte reports the bytes of plain keys the subset accepts.
 func keyByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_' || c == '/'
+}
+
+// scalarOrLiteral parses the value s (trimmed on the left) at line num of
+// a node whose parent is at column ind: a literal block scalar, whose
+// content is on the lines that follow, or a scalar on the line.
+func (p *blockParser) scalarOrLiteral(s []byte, ind, num int) (int32, bool) {
+	switch string(bytes.TrimRight(s, " ")) {
+	case "|":
+		return p.literal(ind, false, num)
+	case "|-":
+		return p.literal(ind, true, num)
+	}
+	return p.scalar(s, num)
 }
 
 // scalar parses the value s (trimmed on the left) at line num.

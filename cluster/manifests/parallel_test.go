@@ -242,11 +242,14 @@ func TestBlockParserMatchesYAML(t *testing.T) {
 		"a: b: c\n", "a: x #c\n", "a: |\n  x\n", "a: &x 1\n", "a: !!str 1\n", "a:\n- - x\n", "a: \"\\n\"\n", "a: [1]\n", "\ta: 1\n",
 		"a: 1\n  b: 2\n", "- a\n", "a:\n   b: 1\n  c: 2\n", "a: -\n", "a: -x\n", "a: é\n", "a: 'x\n", "a: \"x\n", "<<: {}\n",
 		"a: multi\n  line\n",
+		"a: |\n  x\n  y\nb: 1\n", "a: |-\n  x\n\n  y\n\n\nb: 1\n", "a: |\n    x\n      # not a comment\n  # a comment\nb: |\n  z\n",
+		"l:\n- |\n  one\n- |-\n  two\n- k: |\n    three\n  j: 1\n", "a: |\n  x\n", "a: |\n  x\n\n", "a: |\nb: 1\n", "a: |\n\n  x\n", "a: |+\n  x\n",
+		"a: |2\n   x\n", "a: >\n  x\n", "a: |\n  x\n   \n  y\n", "a: |\n  x\n \n  y\n", "a: | # c\n  x\n", "a:\n  b: |\n   x\n  c: 1\n",
 	}
 	w := &worker{}
 	accepted := 0
 	defer func() {
-		if accepted < 8 {
+		if accepted < 15 {
 			t.Errorf("the block parser accepted %d of the documents, want the first 8", accepted)
 		}
 	}()
