@@ -390,6 +390,14 @@ func (p *blockParser) value(i int32, key string) int32 {
 	return -1
 }
 
+// isList reports whether node i is a List whose items are a sequence, as
+// document reads it.
+func (p *blockParser) isList(i int32) bool {
+	items := p.value(i, "items")
+	return p.str(p.value(i, "apiVersion")) != "" && strings.HasSuffix(p.str(p.value(i, "kind")), "List") &&
+		items >= 0 && p.nodes[items].kind == yaml.SequenceNode
+}
+
 // str is stringValue for node i (-1: none).
 func (p *blockParser) str(i int32) string {
 	if i < 0 {
@@ -403,7 +411,9 @@ func (p *blockParser) str(i int32) string {
 	return n.text
 }
 
-// appendJSON is worker.appendJSON for node i of the parsed document.
+// appendJSON is worker.appendJSON for node i of the parsed document. With
+// w.discard set it only checks that the node can be encoded, keeping no
+// more than a scalar's bytes in dst.
 func (p *blockParser) appendJSON(w *worker, dst []byte, i int32) ([]byte, bool) {
 	n := &p.nodes[i]
 	switch n.kind {
@@ -434,6 +444,9 @@ func (p *blockParser) appendJSON(w *worker, dst []byte, i int32) ([]byte, bool) 
 			if dst, ok = p.appendJSON(w, dst, n.kids[ki+1]); !ok {
 				return dst, false
 			}
+			if w.discard {
+				dst = dst[:0]
+			}
 		}
 		w.keys = w.keys[:base]
 		return append(dst, '}'), true
@@ -446,6 +459,9 @@ func (p *blockParser) appendJSON(w *worker, dst []byte, i int32) ([]byte, bool) 
 			var ok bool
 			if dst, ok = p.appendJSON(w, dst, c); !ok {
 				return dst, false
+			}
+			if w.discard {
+				dst = dst[:0]
 			}
 		}
 		return append(dst, ']'), true

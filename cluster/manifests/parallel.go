@@ -329,7 +329,9 @@ type worker struct {
 	buf    []byte
 	keys   []int // keysort scratch, a stack shared by nested mappings
 	block  blockParser
-	strs   map[string]string // see intern
+	// discard makes blockParser.appendJSON check without encoding.
+	discard bool
+	strs    map[string]string // see intern
 }
 
 // decode decodes one batch: fast, or if that fails as the serial reader.
@@ -396,12 +398,17 @@ func (w *worker) segment(data []byte, off, end, first int, marker bool, res *bat
 			if root < 0 {
 				return true
 			}
+			// A List is checked whole (as the serial reader converts it
+			// whole), but encoded item by item.
+			list := w.block.isList(root)
 			var ok bool
-			w.keys = w.keys[:0]
-			if w.buf, ok = w.block.appendJSON(w, w.buf[:0], root); !ok {
+			w.keys, w.discard = w.keys[:0], list
+			w.buf, ok = w.block.appendJSON(w, w.buf[:0], root)
+			w.discard = false
+			if !ok {
 				return false
 			}
-			return w.blockDocument(res, root, true)
+			return w.blockDocument(res, root, !list)
 		}
 	}
 	// yaml.v3, on a stream of its own that starts with a blank line, so
