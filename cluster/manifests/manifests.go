@@ -63,6 +63,12 @@ func Load(paths []string, opts Options) (*cluster.Snapshot, error) {
 				return snapshotfile.ReadFile(f)
 			}
 		}
+		if f != "-" {
+			if err := decodeFile(s, f, &opts); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		data, err := readInput(f, opts.Stdin)
 		if err != nil {
 			return nil, err
@@ -77,7 +83,7 @@ func Load(paths []string, opts Options) (*cluster.Snapshot, error) {
 			}
 			return snap, nil
 		}
-		if err := decodeManifests(s, f, data, &opts); err != nil {
+		if err := decodeParallel(s, f, bytes.NewReader(data), func() ([]byte, error) { return data, nil }, &opts); err != nil {
 			return nil, err
 		}
 	}
@@ -85,7 +91,8 @@ func Load(paths []string, opts Options) (*cluster.Snapshot, error) {
 		s.Gaps = append(s.Gaps, cluster.Gap{Kind: cluster.KindNodes, Reason: cluster.GapNotInInput,
 			Message: "the manifests hold no Node objects, so there is no whole-cluster context"})
 	}
-	cluster.Finish(s, cluster.FinishOptions{DefaultNamespace: opts.DefaultNamespace})
+	// Every object was tidied as its batch was decoded (decodeParallel).
+	cluster.Finish(s, cluster.FinishOptions{DefaultNamespace: opts.DefaultNamespace, Tidied: true})
 	return s, nil
 }
 
@@ -152,21 +159,32 @@ func expandPaths(paths []string) ([]string, error) {
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
-// decodeManifests decodes a multi-document YAML (or JSON) stream.
+// decodeManifests decodes a multi-document YAML (or JSON) stream, one
+// document after another: the reference reader, which decodeParallel
+// falls back to for any input it does not decode itself (see parallel.go).
 func decodeManifests(s *cluster.Snapshot, path string, data []byte, opts *Options) error {
+	_, err := decodeSerial(s, path, data, 0, opts)
+	return err
+}
+
+// decodeSerial is decodeManifests for data whose line numbers are delta
+// less than the input's (a part of a stream that decodeParallel cut out).
+// syntax reports that the error is the YAML parser's: one that may depend
+// on what follows data in the input.
+func decodeSerial(s *cluster.Snapshot, path string, data []byte, delta int, opts *Options) (syntax bool, err error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	for {
 		var doc yaml.Node
 		err := dec.Decode(&doc)
 		if errors.Is(err, io.EOF) {
-			return nil
+			return false, nil
 		}
 		if err != nil {
 			if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
 				line, _ := strconv.Atoi(m[1])
-				return &cluster.InputError{Path: path, Line: line, Err: errors.New(m[2])}
+				return true, &cluster.InputError{Path: path, Line: line + delta, Err: errors.New(m[2])}
 			}
-			return &cluster.InputError{Path: path, Err: errors.New(strings.TrimPrefix(err.Error(), "yaml: "))}
+			return true, &cluster.InputError{Path: path, Err: errors.New(strings.TrimPrefix(err.Error(), "yaml: "))}
 		}
 		if len(doc.Content) == 0 {
 			continue
@@ -175,36 +193,37 @@ func decodeManifests(s *cluster.Snapshot, path string, data []byte, opts *Option
 		if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
 			continue
 		}
-		if err := addDocument(s, path, root, opts); err != nil {
-			return err
+		if err := addDocument(s, path, root, delta, opts); err != nil {
+			return false, err
 		}
 	}
 }
 
 // addDocument adds one object, or each item of a List.
-func addDocument(s *cluster.Snapshot, path string, n *yaml.Node, opts *Options) error {
+func addDocument(s *cluster.Snapshot, path string, n *yaml.Node, delta int, opts *Options) error {
 	warn := opts.Warn
-	v, err := nodeValue(n)
+	line := n.Line + delta
+	v, err := nodeValue(n, delta)
 	if err != nil {
 		var le *lineError
 		if errors.As(err, &le) {
-			return &cluster.InputError{Path: path, Line: le.line, Err: errors.New(le.msg)}
+			return &cluster.InputError{Path: path, Line: le.line + delta, Err: errors.New(le.msg)}
 		}
-		return &cluster.InputError{Path: path, Line: n.Line, Err: err}
+		return &cluster.InputError{Path: path, Line: line, Err: err}
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {
-		return &cluster.InputError{Path: path, Line: n.Line, Err: errors.New("document is not an object")}
+		return &cluster.InputError{Path: path, Line: line, Err: errors.New("document is not an object")}
 	}
 	apiVersion, _ := obj["apiVersion"].(string)
 	kind, _ := obj["kind"].(string)
 	if apiVersion == "" || kind == "" {
-		return &cluster.InputError{Path: path, Line: n.Line, Err: errors.New("document has no apiVersion or kind")}
+		return &cluster.InputError{Path: path, Line: line, Err: errors.New("document has no apiVersion or kind")}
 	}
 	if strings.HasSuffix(kind, "List") {
 		if items := mappingValue(n, "items"); items != nil && items.Kind == yaml.SequenceNode {
 			for _, item := range items.Content {
-				if err := addDocument(s, path, item, opts); err != nil {
+				if err := addDocument(s, path, item, delta, opts); err != nil {
 					return err
 				}
 			}
@@ -214,13 +233,13 @@ func addDocument(s *cluster.Snapshot, path string, n *yaml.Node, opts *Options) 
 	info, ok := cluster.LookupKind(apiVersion, kind)
 	if !ok {
 		if warn != nil {
-			warn(fmt.Sprintf("%s:%d: skipping %s %s %q: not a kind seaworthy reads", path, n.Line, apiVersion, kind, objectName(obj)))
+			warn(fmt.Sprintf("%s:%d: skipping %s %s %q: not a kind seaworthy reads", path, line, apiVersion, kind, objectName(obj)))
 		}
 		return nil
 	}
 	data, err := json.Marshal(obj)
 	if err != nil {
-		return &cluster.InputError{Path: path, Line: n.Line, Err: err}
+		return &cluster.InputError{Path: path, Line: line, Err: err}
 	}
 	err = s.AddObject(apiVersion, kind, data, true)
 	var unknown *cluster.UnknownFieldError
@@ -228,12 +247,12 @@ func addDocument(s *cluster.Snapshot, path string, n *yaml.Node, opts *Options) 
 		// kubectl warns about unknown fields and the API server drops
 		// them; so do we, naming the object so a typo is easy to find.
 		if warn != nil {
-			warn(fmt.Sprintf("%s:%d: %s %s %q: %v (ignored)", path, n.Line, apiVersion, kind, objectName(obj), err))
+			warn(fmt.Sprintf("%s:%d: %s %s %q: %v (ignored)", path, line, apiVersion, kind, objectName(obj), err))
 		}
 		err = s.AddObject(apiVersion, kind, data, false)
 	}
 	if err != nil {
-		return &cluster.InputError{Path: path, Line: n.Line, Err: fmt.Errorf("decode %s %s: %w", apiVersion, kind, err)}
+		return &cluster.InputError{Path: path, Line: line, Err: fmt.Errorf("decode %s %s: %w", apiVersion, kind, err)}
 	}
 	ns := ""
 	if info.Namespaced {
@@ -242,7 +261,7 @@ func addDocument(s *cluster.Snapshot, path string, n *yaml.Node, opts *Options) 
 			ns = cluster.FinishOptions{DefaultNamespace: opts.DefaultNamespace}.EffectiveNamespace()
 		}
 	}
-	s.Origins = append(s.Origins, cluster.Origin{Kind: info.Kind, Namespace: ns, Name: objectName(obj), File: path, Line: n.Line})
+	s.Origins = append(s.Origins, cluster.Origin{Kind: info.Kind, Namespace: ns, Name: objectName(obj), File: path, Line: line})
 	return nil
 }
 
@@ -273,16 +292,17 @@ type lineError struct {
 func (e *lineError) Error() string { return fmt.Sprintf("line %d: %s", e.line, e.msg) }
 
 // nodeValue converts a YAML node into JSON-compatible values. Timestamps
-// stay strings (as Kubernetes expects); keys must be strings.
-func nodeValue(n *yaml.Node) (any, error) {
+// stay strings (as Kubernetes expects); keys must be strings. Line numbers
+// in errors are delta more than the nodes'.
+func nodeValue(n *yaml.Node, delta int) (any, error) {
 	switch n.Kind {
 	case yaml.DocumentNode:
 		if len(n.Content) == 0 {
 			return nil, nil
 		}
-		return nodeValue(n.Content[0])
+		return nodeValue(n.Content[0], delta)
 	case yaml.AliasNode:
-		return nodeValue(n.Alias)
+		return nodeValue(n.Alias, delta)
 	case yaml.MappingNode:
 		m := make(map[string]any, len(n.Content)/2)
 		lines := make(map[string]int, len(n.Content)/2)
@@ -292,11 +312,11 @@ func nodeValue(n *yaml.Node) (any, error) {
 				return nil, &lineError{k.Line, "mapping key is not a string"}
 			}
 			if first, dup := lines[k.Value]; dup && k.Tag != "!!merge" {
-				return nil, &lineError{k.Line, fmt.Sprintf("key %q already defined at line %d", k.Value, first)}
+				return nil, &lineError{k.Line, fmt.Sprintf("key %q already defined at line %d", k.Value, first+delta)}
 			}
 			lines[k.Value] = k.Line
 			if k.Tag == "!!merge" {
-				merged, err := nodeValue(v)
+				merged, err := nodeValue(v, delta)
 				if err != nil {
 					return nil, err
 				}
@@ -309,7 +329,7 @@ func nodeValue(n *yaml.Node) (any, error) {
 				}
 				continue
 			}
-			val, err := nodeValue(v)
+			val, err := nodeValue(v, delta)
 			if err != nil {
 				return nil, err
 			}
@@ -319,7 +339,7 @@ func nodeValue(n *yaml.Node) (any, error) {
 	case yaml.SequenceNode:
 		l := make([]any, 0, len(n.Content))
 		for _, c := range n.Content {
-			val, err := nodeValue(c)
+			val, err := nodeValue(c, delta)
 			if err != nil {
 				return nil, err
 			}

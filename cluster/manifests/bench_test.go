@@ -1,0 +1,172 @@
+package manifests
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"runtime"
+	"runtime/metrics"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/seaworthy-k8s/seaworthy/fixtures/synth"
+)
+
+// benchManifests is the stream BenchmarkLoadManifests reads: the file
+// SEAWORTHY_BENCH_MANIFESTS names, or a generated 1,000-node / 30,000-pod
+// cluster as one multi-document YAML file, written once per test binary.
+var benchManifests struct {
+	once sync.Once
+	path string
+	err  error
+}
+
+func benchFile(b *testing.B) string {
+	b.Helper()
+	if p := os.Getenv("SEAWORTHY_BENCH_MANIFESTS"); p != "" {
+		return p
+	}
+	benchManifests.once.Do(func() {
+		dir, err := os.MkdirTemp("", "seaworthy-manifests-bench-")
+		if err != nil {
+			benchManifests.err = err
+			return
+		}
+		s := synth.Generate(synth.Spec{Nodes: 1000, Pods: 30_000, Seed: 1}, testNow)
+		if err := synth.WriteManifests(dir, s, synth.ManifestOptions{}); err != nil {
+			benchManifests.err = err
+			return
+		}
+		files, err := synth.ManifestFiles(dir)
+		if err != nil {
+			benchManifests.err = err
+			return
+		}
+		out, err := os.Create(filepath.Join(dir, "all.yaml"))
+		if err != nil {
+			benchManifests.err = err
+			return
+		}
+		defer out.Close()
+		for _, f := range files {
+			data, err := os.ReadFile(f)
+			if err == nil {
+				_, err = out.Write(data)
+			}
+			if err == nil {
+				err = os.Remove(f)
+			}
+			if err != nil {
+				benchManifests.err = err
+				return
+			}
+		}
+		benchManifests.path = out.Name()
+	})
+	if benchManifests.err != nil {
+		b.Fatal(benchManifests.err)
+	}
+	return benchManifests.path
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if benchManifests.path != "" {
+		os.RemoveAll(filepath.Dir(benchManifests.path))
+	}
+	os.Exit(code)
+}
+
+// BenchmarkLoadManifests loads one large multi-document YAML stream (see
+// benchFile). Besides time and allocations it reports peak-heap-MiB, the
+// most heap (live and not yet collected objects) seen while an iteration
+// ran, sampled every few milliseconds (each iteration starts after a full
+// GC), and file-MiB, the size of the input.
+func BenchmarkLoadManifests(b *testing.B) {
+	path := benchFile(b)
+	info, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var peak float64
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		b.StopTimer()
+		runtime.GC()
+		p := startHeapPeak()
+		b.StartTimer()
+		s, err := Load([]string{path}, Options{Now: testNow})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		peak = max(peak, p.stop())
+		runtime.KeepAlive(s)
+		b.StartTimer()
+	}
+	b.ReportMetric(peak, "peak-heap-MiB")
+	b.ReportMetric(float64(info.Size())/(1<<20), "file-MiB")
+}
+
+// heapPeak samples the heap until stopped.
+type heapPeak struct {
+	quit chan struct{}
+	done chan uint64
+}
+
+func startHeapPeak() *heapPeak {
+	p := &heapPeak{quit: make(chan struct{}), done: make(chan uint64)}
+	go func() {
+		sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+		var peak uint64
+		tick := time.NewTicker(2 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			metrics.Read(sample)
+			peak = max(peak, sample[0].Value.Uint64())
+			select {
+			case <-p.quit:
+				metrics.Read(sample)
+				p.done <- max(peak, sample[0].Value.Uint64())
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return p
+}
+
+// stop returns the peak in MiB.
+func (p *heapPeak) stop() float64 {
+	close(p.quit)
+	return float64(<-p.done) / (1 << 20)
+}
+
+// TestLoadMatchesSerialFile holds the parallel reader to the serial one on
+// a large input: set SEAWORTHY_COMPARE_MANIFESTS to a manifests file or
+// directory (the serial reader takes about a gigabyte and twenty seconds
+// for 30,000 pods).
+func TestLoadMatchesSerialFile(t *testing.T) {
+	path := os.Getenv("SEAWORTHY_COMPARE_MANIFESTS")
+	if path == "" {
+		t.Skip("SEAWORTHY_COMPARE_MANIFESTS is not set")
+	}
+	start := time.Now()
+	got, gotWarn, err := loadParallel([]string{path}, Options{Now: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("parallel: %v, %v", time.Since(start), got.Counts())
+	start = time.Now()
+	want, wantWarn, err := loadSerial(t, []string{path}, Options{Now: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("serial: %v", time.Since(start))
+	sameSnapshot(t, got, want)
+	if !reflect.DeepEqual(gotWarn, wantWarn) {
+		t.Fatalf("warnings %d, want %d", len(gotWarn), len(wantWarn))
+	}
+}
