@@ -54,6 +54,12 @@ type blockParser struct {
 // empty).
 func (p *blockParser) parse(data []byte, first int) (int32, bool) {
 	p.lines, p.nodes, p.stack, p.kidsA, p.at = p.lines[:0], p.nodes[:0], p.stack[:0], p.kidsA[:0], 0
+	if len(data) > 0 && data[len(data)-1] != '\n' {
+		// The last line has no line break, which a literal block ending
+		// there would not keep: left to yaml.v3 (only a file's last
+		// document can end so).
+		return -1, false
+	}
 	num := first
 	for len(data) > 0 {
 		i := bytes.IndexByte(data, '\n')
@@ -157,6 +163,10 @@ func (p *blockParser) kids(base int) []int32 {
 	return p.kidsA[start:len(p.kidsA):len(p.kidsA)]
 }
 
+// maxPlainKey is the longest key the subset accepts: yaml.v3 refuses an
+// implicit key longer than 1024 characters, so longer ones are left to it.
+const maxPlainKey = 1000
+
 // mapping parses a block mapping whose keys are at column ind.
 func (p *blockParser) mapping(ind int) (int32, bool) {
 	line := p.lines[p.at].num
@@ -177,7 +187,7 @@ func (p *blockParser) mapping(ind int) (int32, bool) {
 		for k < len(c) && keyByte(c[k]) {
 			k++
 		}
-		if k == 0 || k == len(c) || c[k] != ':' || (k+1 < len(c) && c[k+1] != ' ') || c[0] == '-' || c[0] == '.' {
+		if k == 0 || k > maxPlainKey || k == len(c) || c[k] != ':' || (k+1 < len(c) && c[k+1] != ' ') || c[0] == '-' || c[0] == '.' {
 			return -1, false
 		}
 		key := p.node(bnode{kind: yaml.ScalarNode, line: l.num, text: view(c[:k])})
