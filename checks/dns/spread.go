@@ -24,15 +24,16 @@ func evalDNS003(in *check.Input, _ *Options) []result.Result {
 
 func dns003For(ix *index.Index, w *index.Workload) result.Result {
 	ref := w.Ref()
-	if w.SelectorErr != nil {
-		return result.New(result.StatusSkip, ref, fmt.Sprintf("The pods of %s cannot be found because %v.", w.Name, w.SelectorErr),
+	sel, err := w.Selector()
+	if err != nil {
+		return result.New(result.StatusSkip, ref, fmt.Sprintf("The pods of %s cannot be found because %v.", w.Name, err),
 			result.Evidence{"deployment": w.Name})
 	}
 	schedulable, clusterZones := ix.Schedulable(), ix.SchedulableZones()
 	podNodes := map[string]int{}
 	zoneSet := map[string]bool{}
 	ready, unknownZone := 0, 0
-	for _, p := range ix.PodsSelected(w.Namespace, w.Selector) {
+	for _, p := range ix.PodsSelected(w.Namespace, sel) {
 		if p.Spec.NodeName == "" || !index.PodReady(p) {
 			continue
 		}

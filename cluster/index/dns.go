@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
 )
 
 // Cluster DNS is the kube-system Deployment(s) labelled k8s-app=kube-dns,
@@ -77,6 +78,9 @@ func (ix *Index) ProportionalAutoscalers(w *Workload) (running []ProportionalAut
 		}
 		for j := range a.Spec.Template.Spec.Containers {
 			c := &a.Spec.Template.Spec.Containers[j]
+			if !mentions(c, "--target") {
+				continue // not an autoscaler: skip parsing its command line
+			}
 			flags := ContainerFlags(c, a.Namespace)
 			target := flags.Get("target")
 			if target == "" || !targetsDeployment(target, w.Name) {
@@ -123,6 +127,18 @@ func targetsDeployment(target, name string) bool {
 			continue
 		}
 		return true
+	}
+	return false
+}
+
+// mentions reports whether any of a container's command or args contains s.
+func mentions(c *corev1.Container, s string) bool {
+	for _, list := range [][]string{c.Command, c.Args} {
+		for _, t := range list {
+			if strings.Contains(t, s) {
+				return true
+			}
+		}
 	}
 	return false
 }

@@ -29,9 +29,10 @@ func (fs Flags) Get(name string) string {
 }
 
 // ParseFlags reads --name=value and --name value arguments. A bare --name
-// followed by another flag (or nothing) has the value "".
+// followed by another flag (or nothing) has the value "". Without flags it
+// returns nil, which reads as empty.
 func ParseFlags(tokens []string) Flags {
-	fs := Flags{}
+	var fs Flags // allocated at the first flag: most command lines have few or none
 	for i := 0; i < len(tokens); i++ {
 		t := tokens[i]
 		if !strings.HasPrefix(t, "--") || len(t) == 2 {
@@ -41,6 +42,9 @@ func ParseFlags(tokens []string) Flags {
 		if !hasValue && i+1 < len(tokens) && !strings.HasPrefix(tokens[i+1], "-") {
 			value = tokens[i+1]
 			i++
+		}
+		if fs == nil {
+			fs = Flags{}
 		}
 		fs[name] = append(fs[name], value)
 	}

@@ -29,6 +29,9 @@ type Index struct {
 	podsOnce sync.Once
 	pods     podFacts
 
+	ownersOnce sync.Once
+	owners     ownerFacts
+
 	workloadsOnce sync.Once
 	workloads     workloadFacts
 

@@ -8,37 +8,53 @@ import (
 
 type podFacts struct {
 	byNamespace map[string][]*corev1.Pod
-	// byOwner maps a controlling workload ("Deployment/ns/name",
-	// "StatefulSet/ns/name", ...) to its pods.
-	byOwner map[string][]*corev1.Pod
 }
+
+// ownerFacts maps a controlling workload to its pods.
+type ownerFacts struct {
+	byOwner map[workloadKey][]*corev1.Pod
+}
+
+// workloadKey names a workload without building a string per pod.
+type workloadKey struct{ kind, namespace, name string }
 
 func (ix *Index) podFacts() *podFacts {
 	ix.podsOnce.Do(func() {
 		f := &ix.pods
 		f.byNamespace = map[string][]*corev1.Pod{}
-		f.byOwner = map[string][]*corev1.Pod{}
-		rsOwner := ix.replicaSetOwners()
 		pods := ix.snap.Pods
 		for i := range pods {
 			p := &pods[i]
 			f.byNamespace[p.Namespace] = append(f.byNamespace[p.Namespace], p)
-			if k, ok := ownerKey(p, rsOwner); ok {
-				f.byOwner[k] = append(f.byOwner[k], p)
-			}
 		}
 	})
 	return &ix.pods
 }
 
-// replicaSetOwners maps "ns/replicaset" to the Deployment controlling it,
-// from the snapshot's ReplicaSets.
-func (ix *Index) replicaSetOwners() map[string]string {
-	m := map[string]string{}
+func (ix *Index) ownerFacts() *ownerFacts {
+	ix.ownersOnce.Do(func() {
+		f := &ix.owners
+		f.byOwner = map[workloadKey][]*corev1.Pod{}
+		rsOwner := ix.replicaSetOwners()
+		pods := ix.snap.Pods
+		for i := range pods {
+			p := &pods[i]
+			if k, ok := ownerKey(p, rsOwner); ok {
+				f.byOwner[k] = append(f.byOwner[k], p)
+			}
+		}
+	})
+	return &ix.owners
+}
+
+// replicaSetOwners maps a ReplicaSet (kind "ReplicaSet") to the Deployment
+// controlling it, from the snapshot's ReplicaSets.
+func (ix *Index) replicaSetOwners() map[workloadKey]string {
+	m := map[workloadKey]string{}
 	for i := range ix.snap.ReplicaSets {
 		rs := &ix.snap.ReplicaSets[i]
-		if c := metav1.GetControllerOfNoCopy(rs); c != nil && c.Kind == "Deployment" {
-			m[rs.Namespace+"/"+rs.Name] = c.Name
+		if c := metav1.GetControllerOfNoCopy(rs); c != nil && c.Kind == KindDeployment {
+			m[workloadKey{"ReplicaSet", rs.Namespace, rs.Name}] = c.Name
 		}
 	}
 	return m
@@ -49,21 +65,22 @@ func (ix *Index) replicaSetOwners() map[string]string {
 // ReplicaSet in the snapshot, the Deployment is known exactly when the
 // ReplicaSet is named as the Deployment controller names it:
 // deployment-name + "-" + the pod's pod-template-hash label.
-func ownerKey(p *corev1.Pod, rsOwner map[string]string) (string, bool) {
+func ownerKey(p *corev1.Pod, rsOwner map[workloadKey]string) (workloadKey, bool) {
 	c := metav1.GetControllerOfNoCopy(p)
 	if c == nil {
-		return "", false
+		return workloadKey{}, false
 	}
+	k := workloadKey{c.Kind, p.Namespace, c.Name}
 	if c.Kind != "ReplicaSet" {
-		return c.Kind + "/" + p.Namespace + "/" + c.Name, true
+		return k, true
 	}
-	if d, ok := rsOwner[p.Namespace+"/"+c.Name]; ok {
-		return "Deployment/" + p.Namespace + "/" + d, true
+	if d, ok := rsOwner[k]; ok {
+		return workloadKey{KindDeployment, p.Namespace, d}, true
 	}
-	if h := p.Labels["pod-template-hash"]; h != "" && len(c.Name) > len(h)+1 && c.Name[len(c.Name)-len(h)-1:] == "-"+h {
-		return "Deployment/" + p.Namespace + "/" + c.Name[:len(c.Name)-len(h)-1], true
+	if h := p.Labels["pod-template-hash"]; h != "" && len(c.Name) > len(h)+1 && c.Name[len(c.Name)-len(h)-1] == '-' && c.Name[len(c.Name)-len(h):] == h {
+		return workloadKey{KindDeployment, p.Namespace, c.Name[:len(c.Name)-len(h)-1]}, true
 	}
-	return "ReplicaSet/" + p.Namespace + "/" + c.Name, true
+	return k, true
 }
 
 // PodsIn returns the pods of a namespace, in snapshot order.
@@ -94,7 +111,7 @@ func (ix *Index) PodsSelected(namespace string, sel labels.Selector) []*corev1.P
 // PodsOwnedBy returns the pods a workload controls, through their owner
 // references (a Deployment's through its ReplicaSets).
 func (ix *Index) PodsOwnedBy(w *Workload) []*corev1.Pod {
-	return ix.podFacts().byOwner[w.Kind+"/"+w.Namespace+"/"+w.Name]
+	return ix.ownerFacts().byOwner[workloadKey{w.Kind, w.Namespace, w.Name}]
 }
 
 // ComponentPods returns the kube-system pods of a control-plane component:

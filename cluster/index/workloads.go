@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	appsv1 "k8s.io/api/apps/v1"
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
@@ -30,10 +31,12 @@ type Workload struct {
 	// Replicas is spec.replicas (the API server defaults it to 1); for a
 	// DaemonSet, the pods it wants scheduled.
 	Replicas int
-	// Selector is spec.selector; it selects nothing when SelectorErr says
-	// why it is empty or invalid.
-	Selector    labels.Selector
-	SelectorErr error
+	// selector is parsed from spec.selector the first time Selector is
+	// called.
+	selectorOnce sync.Once
+	rawSelector  *metav1.LabelSelector
+	selector     labels.Selector
+	selectorErr  error
 	// Template is the pod template.
 	Template *corev1.PodTemplateSpec
 	// Labels are the workload's own labels.
@@ -42,6 +45,14 @@ type Workload struct {
 	Deployment  *appsv1.Deployment
 	StatefulSet *appsv1.StatefulSet
 	DaemonSet   *appsv1.DaemonSet
+}
+
+// Selector returns the workload's parsed spec.selector; it selects nothing
+// when err says why the selector is empty or invalid. It is parsed once,
+// when first asked for: most runs need few workloads' selectors.
+func (w *Workload) Selector() (sel labels.Selector, err error) {
+	w.selectorOnce.Do(func() { w.selector, w.selectorErr = Selector(w.rawSelector, w.Kind) })
+	return w.selector, w.selectorErr
 }
 
 // Ref names the workload in results.
@@ -54,37 +65,34 @@ func (w *Workload) Key() string { return w.Kind + "/" + w.Namespace + "/" + w.Na
 
 type workloadFacts struct {
 	all   []*Workload
-	byKey map[string]*Workload
+	byKey map[workloadKey]*Workload
 }
 
 func (ix *Index) workloadFacts() *workloadFacts {
 	ix.workloadsOnce.Do(func() {
 		s := ix.snap
 		f := &ix.workloads
-		f.byKey = make(map[string]*Workload, len(s.Deployments)+len(s.StatefulSets)+len(s.DaemonSets))
+		f.byKey = make(map[workloadKey]*Workload, len(s.Deployments)+len(s.StatefulSets)+len(s.DaemonSets))
 		add := func(w *Workload) {
 			f.all = append(f.all, w)
-			f.byKey[w.Key()] = w
+			f.byKey[workloadKey{w.Kind, w.Namespace, w.Name}] = w
 		}
 		for i := range s.Deployments {
 			d := &s.Deployments[i]
 			w := &Workload{Kind: KindDeployment, Namespace: d.Namespace, Name: d.Name, Replicas: replicas(d.Spec.Replicas),
-				Template: &d.Spec.Template, Labels: d.Labels, Deployment: d}
-			w.Selector, w.SelectorErr = Selector(d.Spec.Selector, KindDeployment)
+				Template: &d.Spec.Template, Labels: d.Labels, Deployment: d, rawSelector: d.Spec.Selector}
 			add(w)
 		}
 		for i := range s.StatefulSets {
 			st := &s.StatefulSets[i]
 			w := &Workload{Kind: KindStatefulSet, Namespace: st.Namespace, Name: st.Name, Replicas: replicas(st.Spec.Replicas),
-				Template: &st.Spec.Template, Labels: st.Labels, StatefulSet: st}
-			w.Selector, w.SelectorErr = Selector(st.Spec.Selector, KindStatefulSet)
+				Template: &st.Spec.Template, Labels: st.Labels, StatefulSet: st, rawSelector: st.Spec.Selector}
 			add(w)
 		}
 		for i := range s.DaemonSets {
 			ds := &s.DaemonSets[i]
 			w := &Workload{Kind: KindDaemonSet, Namespace: ds.Namespace, Name: ds.Name, Replicas: int(ds.Status.DesiredNumberScheduled),
-				Template: &ds.Spec.Template, Labels: ds.Labels, DaemonSet: ds}
-			w.Selector, w.SelectorErr = Selector(ds.Spec.Selector, KindDaemonSet)
+				Template: &ds.Spec.Template, Labels: ds.Labels, DaemonSet: ds, rawSelector: ds.Spec.Selector}
 			add(w)
 		}
 	})
@@ -118,7 +126,7 @@ func (ix *Index) Workloads() []*Workload { return ix.workloadFacts().all }
 
 // Workload returns the workload kind namespace/name, or nil.
 func (ix *Index) Workload(kind, namespace, name string) *Workload {
-	return ix.workloadFacts().byKey[kind+"/"+namespace+"/"+name]
+	return ix.workloadFacts().byKey[workloadKey{kind, namespace, name}]
 }
 
 // DeploymentWorkload returns the workload of a Deployment in the snapshot.
