@@ -77,13 +77,16 @@ func (ix *Index) Platform() cluster.PlatformInfo {
 	return ix.platform
 }
 
-// Lease returns the Lease namespace/name, or nil.
+// Lease returns the Lease namespace/name, or nil; when the input holds
+// the same Lease twice, the first.
 func (ix *Index) Lease(namespace, name string) *coordinationv1.Lease {
 	ix.leasesOnce.Do(func() {
 		ix.leases = make(map[string]*coordinationv1.Lease, len(ix.snap.Leases))
 		for i := range ix.snap.Leases {
 			l := &ix.snap.Leases[i]
-			ix.leases[l.Namespace+"/"+l.Name] = l
+			if k := l.Namespace + "/" + l.Name; ix.leases[k] == nil {
+				ix.leases[k] = l // of duplicates (merged inputs), the first read
+			}
 		}
 	})
 	return ix.leases[namespace+"/"+name]

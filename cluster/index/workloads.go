@@ -75,7 +75,9 @@ func (ix *Index) workloadFacts() *workloadFacts {
 		f.byKey = make(map[workloadKey]*Workload, len(s.Deployments)+len(s.StatefulSets)+len(s.DaemonSets))
 		add := func(w *Workload) {
 			f.all = append(f.all, w)
-			f.byKey[workloadKey{w.Kind, w.Namespace, w.Name}] = w
+			if k := (workloadKey{w.Kind, w.Namespace, w.Name}); f.byKey[k] == nil {
+				f.byKey[k] = w // of duplicates (merged inputs), the first read
+			}
 		}
 		for i := range s.Deployments {
 			d := &s.Deployments[i]
