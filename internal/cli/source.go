@@ -44,6 +44,9 @@ func newSourceOptions(streams genericiooptions.IOStreams) *sourceOptions {
 
 func (o *sourceOptions) addFlags(fs *pflag.FlagSet) {
 	o.configFlags.AddFlags(fs)
+	if f := fs.Lookup("namespace"); f != nil && o.configFlags.Namespace != nil {
+		f.Usage = "With -f: the namespace of objects that name none, as kubectl apply -n gives them (default: default)."
+	}
 	fs.StringArrayVarP(&o.filenames, "filename", "f", nil,
 		"Read manifests or a snapshot instead of a live cluster: a file, a directory (recursive; .yaml, .yml, .json) or - for stdin. Repeatable.")
 	fs.BoolVar(&o.inCluster, "in-cluster", false, "Use the pod's ServiceAccount instead of a kubeconfig (when running inside the cluster).")
