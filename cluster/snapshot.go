@@ -29,6 +29,13 @@ const (
 
 // Snapshot is everything seaworthy knows about one cluster at one moment.
 // Checks and the recommender read only this; CollectedAt is their clock.
+//
+// Objects share memory: the sources intern equal strings and share equal
+// label and annotation maps, resource lists and selectors between objects
+// (a 150,000-pod cluster repeats them massively), and the index hands out
+// pointers into the lists. So treat a snapshot as read-only; to change an
+// object, copy it first (DeepCopy), and never write into a map, slice or
+// string obtained from one.
 type Snapshot struct {
 	SchemaVersion string    `json:"schemaVersion"`
 	CollectedAt   time.Time `json:"collectedAt"`
