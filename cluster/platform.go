@@ -107,6 +107,8 @@ func (p PlatformInfo) Label() string {
 	}
 }
 
+// PlatformTitle writes a platform name for messages: "EKS", "OpenShift",
+// "kubeadm".
 func PlatformTitle(name string) string {
 	switch name {
 	case PlatformEKS, PlatformGKE, PlatformAKS, PlatformDOKS, PlatformLKE, PlatformOKE, PlatformRKE2:
@@ -117,6 +119,7 @@ func PlatformTitle(name string) string {
 	return name
 }
 
+// CloudTitle writes a cloud name for messages: "AWS", "Google Cloud".
 func CloudTitle(cloud string) string {
 	switch cloud {
 	case "aws":
@@ -399,12 +402,15 @@ var controlPlaneComponents = map[string]bool{
 	"kube-apiserver": true, "etcd": true, "kube-controller-manager": true, "kube-scheduler": true,
 }
 
+// IsControlPlaneComponent reports whether a pod is a control-plane static
+// pod by its component or k8s-app label (kube-apiserver, etcd,
+// kube-controller-manager, kube-scheduler, kops' etcd-manager).
 func IsControlPlaneComponent(p *corev1.Pod) bool {
 	return controlPlaneComponents[p.Labels["component"]] || controlPlaneComponents[p.Labels["k8s-app"]] ||
 		strings.HasPrefix(p.Labels["k8s-app"], "etcd-manager-")
 }
 
-// nodeArgs returns the arguments a k3s or rke2 node was started with, from
+// NodeArgs returns the arguments a k3s or rke2 node was started with, from
 // its node-args annotation (a JSON array of strings), and which annotation
 // held them.
 func NodeArgs(n *corev1.Node) (args []string, annotation string, ok bool) {

@@ -14,6 +14,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/seaworthy-k8s/seaworthy/checks/checktest"
+	"github.com/seaworthy-k8s/seaworthy/cluster"
 	"github.com/seaworthy-k8s/seaworthy/cluster/index"
 )
 
@@ -222,6 +223,45 @@ func TestPodsOwnedBy(t *testing.T) {
 		if got := podNames(ix.PodsOwnedBy(ix.Workload(tt.kind, "kube-system", tt.name))); !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("PodsOwnedBy(%s %s) = %v, want %v", tt.kind, tt.name, got, tt.want)
 		}
+	}
+}
+
+// With the ReplicaSets in the snapshot, their own ownerReferences decide:
+// a ReplicaSet no Deployment controls keeps its pods even when its name
+// looks like a Deployment's, and a Deployment's ReplicaSet counts whatever
+// its name.
+func TestPodsOwnedThroughReplicaSets(t *testing.T) {
+	controller := true
+	pod := func(name, rs, hash string) corev1.Pod {
+		p := checktest.Pod("web", name, map[string]string{"app": "web", "pod-template-hash": hash}, nil)
+		p.OwnerReferences = []metav1.OwnerReference{{APIVersion: "apps/v1", Kind: "ReplicaSet", Name: rs, Controller: &controller}}
+		return p
+	}
+	rs := func(name, deployment string) cluster.ReplicaSet {
+		r := cluster.ReplicaSet{ObjectMeta: metav1.ObjectMeta{Namespace: "web", Name: name}}
+		if deployment != "" {
+			r.OwnerReferences = []metav1.OwnerReference{{APIVersion: "apps/v1", Kind: "Deployment", Name: deployment, Controller: &controller}}
+		}
+		return r
+	}
+	s := checktest.Snapshot()
+	s.Deployments = []appsv1.Deployment{
+		checktest.Deployment("web", "frontend", checktest.Int32(2), map[string]string{"app": "web"}),
+		checktest.Deployment("web", "api", checktest.Int32(1), map[string]string{"app": "web"}),
+	}
+	s.ReplicaSets = []cluster.ReplicaSet{rs("frontend-6f9c", ""), rs("renamed", "api")}
+	s.Pods = []corev1.Pod{
+		pod("frontend-6f9c-a", "frontend-6f9c", "6f9c"), // orphaned: named like frontend's, owned by none
+		pod("renamed-b", "renamed", "77aa"),             // api's, whatever its name
+		pod("frontend-1234-c", "frontend-1234", "1234"), // not in the snapshot: the name decides
+	}
+	ix := index.New(s)
+	podNames := func(ps []*corev1.Pod) []string { return names(ps, func(p *corev1.Pod) string { return p.Name }) }
+	if got, want := podNames(ix.PodsOwnedBy(ix.Workload(index.KindDeployment, "web", "frontend"))), []string{"frontend-1234-c"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("frontend's pods = %v, want %v", got, want)
+	}
+	if got, want := podNames(ix.PodsOwnedBy(ix.Workload(index.KindDeployment, "web", "api"))), []string{"renamed-b"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("api's pods = %v, want %v", got, want)
 	}
 }
 

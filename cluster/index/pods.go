@@ -47,34 +47,42 @@ func (ix *Index) ownerFacts() *ownerFacts {
 	return &ix.owners
 }
 
-// replicaSetOwners maps a ReplicaSet (kind "ReplicaSet") to the Deployment
-// controlling it, from the snapshot's ReplicaSets.
+// replicaSetOwners maps every ReplicaSet of the snapshot to the Deployment
+// controlling it, or to "" when no Deployment does (a bare or orphaned
+// ReplicaSet).
 func (ix *Index) replicaSetOwners() map[workloadKey]string {
-	m := map[workloadKey]string{}
+	m := make(map[workloadKey]string, len(ix.snap.ReplicaSets))
 	for i := range ix.snap.ReplicaSets {
 		rs := &ix.snap.ReplicaSets[i]
+		owner := ""
 		if c := metav1.GetControllerOfNoCopy(rs); c != nil && c.Kind == KindDeployment {
-			m[workloadKey{"ReplicaSet", rs.Namespace, rs.Name}] = c.Name
+			owner = c.Name
 		}
+		m[workloadKey{KindReplicaSet, rs.Namespace, rs.Name}] = owner
 	}
 	return m
 }
 
 // ownerKey names the workload controlling p: its controller owner, and for
-// a ReplicaSet the Deployment controlling that ReplicaSet. Without the
-// ReplicaSet in the snapshot, the Deployment is known exactly when the
-// ReplicaSet is named as the Deployment controller names it:
-// deployment-name + "-" + the pod's pod-template-hash label.
+// a ReplicaSet the Deployment controlling that ReplicaSet, as the
+// ReplicaSet's own ownerReferences say. Only when the ReplicaSet is not in
+// the snapshot (manifests, or a snapshot taken before ReplicaSets were
+// read) is the Deployment taken from the name the Deployment controller
+// gives its ReplicaSets: deployment-name + "-" + the pod's
+// pod-template-hash label.
 func ownerKey(p *corev1.Pod, rsOwner map[workloadKey]string) (workloadKey, bool) {
 	c := metav1.GetControllerOfNoCopy(p)
 	if c == nil {
 		return workloadKey{}, false
 	}
 	k := workloadKey{c.Kind, p.Namespace, c.Name}
-	if c.Kind != "ReplicaSet" {
+	if c.Kind != KindReplicaSet {
 		return k, true
 	}
 	if d, ok := rsOwner[k]; ok {
+		if d == "" {
+			return k, true // a ReplicaSet no Deployment controls
+		}
 		return workloadKey{KindDeployment, p.Namespace, d}, true
 	}
 	if h := p.Labels["pod-template-hash"]; h != "" && len(c.Name) > len(h)+1 && c.Name[len(c.Name)-len(h)-1] == '-' && c.Name[len(c.Name)-len(h):] == h {

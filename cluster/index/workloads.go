@@ -23,6 +23,9 @@ const (
 	KindDeployment  = "Deployment"
 	KindStatefulSet = "StatefulSet"
 	KindDaemonSet   = "DaemonSet"
+	// KindReplicaSet controls a Deployment's pods; it is an owner, not a
+	// Workload of its own.
+	KindReplicaSet = "ReplicaSet"
 )
 
 // Workload is a pod controller: a Deployment, StatefulSet or DaemonSet.
