@@ -31,11 +31,14 @@ import (
 //	# want: warn Namespace//team-a
 //	# want: fail ResourceQuota/team-a/compute
 //
-// and set the snapshot time with "# now: RFC3339" (default Now).
+// set the snapshot time with "# now: RFC3339" (default Now), and load the
+// file as `-n NS` does with "# namespace: NS" (objects that name no
+// namespace are then in NS instead of default).
 
 type fixtureHeader struct {
-	wants []string // "status Object.String()"
-	now   time.Time
+	wants     []string // "status Object.String()"
+	now       time.Time
+	namespace string
 }
 
 func readHeader(t *testing.T, path string) fixtureHeader {
@@ -58,6 +61,8 @@ func readHeader(t *testing.T, path string) fixtureHeader {
 				t.Fatalf("%s: bad now header: %v", path, err)
 			}
 			h.now = ts
+		case strings.HasPrefix(line, "# namespace:"):
+			h.namespace = strings.TrimSpace(strings.TrimPrefix(line, "# namespace:"))
 		}
 	}
 	return h
@@ -70,10 +75,16 @@ func FixtureNow(t *testing.T, path string) time.Time {
 	return readHeader(t, path).now
 }
 
-// LoadFixture loads a fixture file as manifests taken at now.
+// LoadFixture loads a fixture file (or directory) as manifests taken at
+// now; a file's "# namespace:" header is its -n.
 func LoadFixture(t *testing.T, path string, now time.Time) *cluster.Snapshot {
 	t.Helper()
-	snap, err := manifests.Load([]string{path}, manifests.Options{Now: now, Warn: func(msg string) { t.Errorf("fixture warning: %s", msg) }})
+	ns := ""
+	if info, err := os.Stat(path); err == nil && info.Mode().IsRegular() {
+		ns = readHeader(t, path).namespace
+	}
+	snap, err := manifests.Load([]string{path}, manifests.Options{Now: now, DefaultNamespace: ns,
+		Warn: func(msg string) { t.Errorf("fixture warning: %s", msg) }})
 	if err != nil {
 		t.Fatalf("load %s: %v", path, err)
 	}
