@@ -73,7 +73,7 @@ func jobFailed(j *batchv1.Job) (string, bool) {
 // cronJobBackup judges a CronJob whose container runs etcdctl/etcdutl
 // snapshot save.
 func cronJobBackup(s *cluster.Snapshot, o *Options, cj *batchv1.CronJob, container string) backupFinding {
-	ref := result.Ref("batch/v1", "CronJob", cj.Namespace, cj.Name)
+	ref := cluster.RefOf(cluster.KindCronJobs, cj.Namespace, cj.Name)
 	ev := map[string]any{"signal": signalBackupCronJob, "schedule": cj.Spec.Schedule, "container": container}
 	f := backupFinding{etcdLevel: true}
 	done := func(st result.Status, msg string) backupFinding {

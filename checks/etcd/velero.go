@@ -45,7 +45,7 @@ var veleroInProgress = map[string]bool{
 
 // veleroBackup judges a Velero Schedule by its latest finished Backup.
 func veleroBackup(s *cluster.Snapshot, o *Options, sch *unstructured.Unstructured) backupFinding {
-	ref := result.Ref("velero.io/v1", "Schedule", sch.GetNamespace(), sch.GetName())
+	ref := cluster.RefOf(cluster.KindVeleroSchedules, sch.GetNamespace(), sch.GetName())
 	f := backupFinding{resource: true}
 	spec := nestedString(sch, "spec", "schedule")
 	ev := map[string]any{"signal": signalVelero, "schedule": spec, "level": "resource"}

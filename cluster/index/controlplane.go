@@ -129,7 +129,7 @@ func (ix *Index) KubeadmConfigGap() (cluster.Gap, bool) {
 }
 
 // KubeadmConfigRef names the kubeadm-config ConfigMap in results.
-var KubeadmConfigRef = result.Ref("v1", "ConfigMap", KubeSystem, KubeadmConfigName)
+var KubeadmConfigRef = cluster.RefOf(cluster.KindConfigMaps, KubeSystem, KubeadmConfigName)
 
 // Signals for where API server flags were read, as evidence names them.
 const (
@@ -225,12 +225,14 @@ func (ix *Index) apiServerConfigs() (configs []APIServerConfig, looked []string)
 }
 
 // PodRef names a pod in results.
-func PodRef(p *corev1.Pod) result.ObjectRef { return result.Ref("v1", "Pod", p.Namespace, p.Name) }
+func PodRef(p *corev1.Pod) result.ObjectRef {
+	return cluster.RefOf(cluster.KindPods, p.Namespace, p.Name)
+}
 
 // NodeRef names a node in results.
-func NodeRef(name string) result.ObjectRef { return result.Ref("v1", "Node", "", name) }
+func NodeRef(name string) result.ObjectRef { return cluster.RefOf(cluster.KindNodes, "", name) }
 
 // LeaseRef names a Lease in results.
 func LeaseRef(namespace, name string) result.ObjectRef {
-	return result.Ref("coordination.k8s.io/v1", "Lease", namespace, name)
+	return cluster.RefOf(cluster.KindLeases, namespace, name)
 }

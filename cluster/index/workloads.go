@@ -15,6 +15,7 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/util/intstr"
 
+	"github.com/seaworthy-k8s/seaworthy/cluster"
 	"github.com/seaworthy-k8s/seaworthy/result"
 )
 
@@ -60,7 +61,22 @@ func (w *Workload) Selector() (sel labels.Selector, err error) {
 
 // Ref names the workload in results.
 func (w *Workload) Ref() result.ObjectRef {
-	return result.Ref("apps/v1", w.Kind, w.Namespace, w.Name)
+	return workloadKinds[w.Kind].Ref(w.Namespace, w.Name)
+}
+
+// workloadKinds are the kind table's entries of the workload kinds.
+var workloadKinds = map[string]*cluster.KindInfo{
+	KindDeployment:  mustKind(cluster.KindDeployments),
+	KindStatefulSet: mustKind(cluster.KindStatefulSets),
+	KindDaemonSet:   mustKind(cluster.KindDaemonSets),
+}
+
+func mustKind(k cluster.Kind) *cluster.KindInfo {
+	info, ok := cluster.InfoFor(k)
+	if !ok {
+		panic("index: " + string(k) + " is not in the kind table")
+	}
+	return info
 }
 
 // Key is "Kind/namespace/name".
