@@ -17,7 +17,7 @@ var rbac001 = check.Def[Options]{
 			"in every API group ('*') without resourceNames (cluster-admin or an equivalent), including such a rule aggregated into the role, " +
 			"unless the grant is a platform grant (an API server default, an allow-listed platform binding such as kubeadm:cluster-admins, " +
 			"or a binding in ExemptBindings). Grants to system:anonymous and system:unauthenticated are RBAC-002's. " +
-			"Pass when there is none.",
+			"Pass when there is none." + skipNoBindings,
 		Rationale: "cluster-admin can read every Secret, run anything on any node and grant itself or anyone else any right: " +
 			"a leaked credential or a compromised workload holding it owns the cluster. " +
 			"Outside the bootstrap identities nothing should hold it permanently.",
@@ -25,7 +25,7 @@ var rbac001 = check.Def[Options]{
 			"automation gets a ClusterRole listing only the verbs and resources it uses. Keep break-glass cluster-admin access in a credential that is not used day to day.",
 	},
 	Needs: needs,
-	Eval:  evalRBAC001,
+	Eval:  onBindings(evalRBAC001),
 }
 
 var rbac002 = check.Def[Options]{
@@ -35,13 +35,13 @@ var rbac002 = check.Def[Options]{
 		Category: Category,
 		Rule: "Fail for each rule granted to User system:anonymous or Group system:unauthenticated by a binding that is not a platform binding " +
 			"(the API server's defaults, such as system:public-info-viewer, are; so is kubeadm's get on the kube-public cluster-info ConfigMap). " +
-			"Pass when there is none.",
+			"Pass when there is none." + skipNoBindings,
 		Rationale: "Anything granted to anonymous requests is granted to everyone who can reach the API server, with no credential at all.",
 		Remediation: "Delete the binding, or remove system:anonymous and system:unauthenticated from its subjects; " +
 			"grant the access to an authenticated group (system:authenticated, or a narrower one) instead.",
 	},
 	Needs: needs,
-	Eval:  evalRBAC002,
+	Eval:  onBindings(evalRBAC002),
 }
 
 func evalRBAC001(in *check.Input, o *Options) []result.Result {

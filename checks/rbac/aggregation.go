@@ -22,13 +22,13 @@ var rbac008 = check.Def[Options]{
 			"reading secrets, pods/exec, pods/attach, pods/portforward, pods/proxy, services/proxy or nodes/proxy, or any wildcard. " +
 			"Into edit or admin: escalate or bind, impersonate beyond serviceaccounts, nodes/proxy, CertificateSigningRequest approval, " +
 			"webhook configuration writes, persistentvolumes create, namespaces update, patch or delete, RBAC cluster-role writes, or any wildcard. " +
-			"Pass when there is none.",
+			"Pass when there is none." + skipNoClusterRoles,
 		Rationale: "view, edit and admin are bound in every namespace of most clusters; an add-on that aggregates a sensitive right into them " +
 			"silently hands it to every namespace user and reader.",
 		Remediation: "Remove the aggregate-to label from the role, or move the sensitive rules into a separate ClusterRole bound only to the subjects that need them.",
 	},
 	Needs: needs,
-	Eval:  evalRBAC008,
+	Eval:  onClusterRoles(evalRBAC008),
 }
 
 // aggregationTargets are the default user-facing roles, narrowest first.

@@ -19,14 +19,15 @@ var rbac009 = check.Def[Options]{
 			"(no nonResourceURLs; scope from discovery, or from the built-in resources when there is none, where unknown resources count as cluster-scoped): " +
 			"it suggests RoleBindings in the subjects' namespaces and, for wildcard rules, the resources the wildcard covers in discovery today. " +
 			"When the role writes (any verb besides get, list and watch) the message says so: write access in every namespace for a workload of one namespace. " +
-			"Info also for each binding whose role does not exist (dangling). Pass when there is none.",
+			"Info also for each binding whose role does not exist (dangling); on manifests the API server's default roles of kube-apiserver v1.37.2 " +
+			"(such as kube-system's extension-apiserver-authentication-reader) exist, as on every cluster, though the input does not hold them. Pass when there is none." + skipNoBindings,
 		Rationale: "A ClusterRoleBinding grants its rules in every namespace, present and future. A workload that only works in its own namespace " +
 			"needs them there only; and a dangling binding grants whatever a role of that name is given later.",
 		Remediation: "Replace the ClusterRoleBinding with a RoleBinding to the same ClusterRole in each namespace the workload works in; " +
 			"replace wildcards with the listed resources; delete dangling bindings.",
 	},
 	Needs: needs,
-	Eval:  evalRBAC009,
+	Eval:  onBindings(evalRBAC009),
 }
 
 func evalRBAC009(in *check.Input, o *Options) []result.Result {

@@ -14,14 +14,14 @@ var rbac007 = check.Def[Options]{
 		Title:    "No rights bound to default ServiceAccounts",
 		Category: Category,
 		Rule: "Warn for each non-platform RoleBinding or ClusterRoleBinding that names a ServiceAccount called default as a subject " +
-			"(one result per binding and ServiceAccount; bindings whose role does not exist are RBAC-009's).",
+			"(one result per binding and ServiceAccount; bindings whose role does not exist are RBAC-009's)." + skipNoBindings,
 		Rationale: "Every pod that does not set serviceAccountName runs as its namespace's default ServiceAccount, " +
 			"so rights bound to it go to every such pod, present and future.",
 		Remediation: "Create a dedicated ServiceAccount for the workload that needs the rights, bind the role to it, " +
 			"set serviceAccountName in that workload, and remove default from the binding's subjects.",
 	},
 	Needs: needs,
-	Eval:  evalRBAC007,
+	Eval:  onBindings(evalRBAC007),
 }
 
 func evalRBAC007(in *check.Input, o *Options) []result.Result {

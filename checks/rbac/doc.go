@@ -21,6 +21,11 @@
 //     RBAC-003, RBAC-006 and RBAC-010 report such grants only cluster-wide
 //     or in a system namespace (Options.SystemNamespaces), where they reach
 //     the control plane's own ServiceAccounts.
+//   - A check never passes for lack of the objects it judges (input.go):
+//     the checks of grants skip when the input holds no RoleBinding or
+//     ClusterRoleBinding of its own, RBAC-008 when it holds no
+//     ClusterRole. The API server's default objects the model supplies for
+//     manifests do not count.
 //   - A result is about the object to change: the contributing ClusterRole
 //     when the rule arrived through aggregation from a role that is not a
 //     platform role, else the binding (RBAC-005: the role that holds the

@@ -18,14 +18,14 @@ var rbac005 = check.Def[Options]{
 		Category: Category,
 		Rule: "Warn for each non-platform grant of a rule with '*' in verbs, apiGroups or resources (including '*/subresource') or '*' in nonResourceURLs. " +
 			"A cluster-wide '*' on '*' in '*' is RBAC-001's; grants to anonymous subjects are RBAC-002's. " +
-			"The result names the role holding the rule, or the binding when that role is a platform role (such as cluster-admin bound in a namespace).",
+			"The result names the role holding the rule, or the binding when that role is a platform role (such as cluster-admin bound in a namespace)." + skipNoBindings,
 		Rationale: "A wildcard grants every verb or resource that exists now and every one added later (custom resources, subresources like pods/exec), " +
 			"so the role's real reach grows without anyone reviewing it.",
 		Remediation: "List the verbs, API groups and resources the subject uses instead of '*'; " +
 			"for namespace owners bind the default admin role rather than cluster-admin.",
 	},
 	Needs: needs,
-	Eval:  evalRBAC005,
+	Eval:  onBindings(evalRBAC005),
 }
 
 func evalRBAC005(in *check.Input, o *Options) []result.Result {

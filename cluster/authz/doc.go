@@ -31,6 +31,12 @@
 // labelled ClusterRole that contributed it, so a finding can name the role
 // to fix and the path it took (admin <- edit <- my-extra-rights).
 //
+// For manifests (not a read of a whole cluster) Build also supplies the
+// API server's own default ClusterRoles, Roles, RoleBindings and
+// ClusterRoleBindings (kube-apiserver v1.37.2, embedded; see defaults.go)
+// that the input lacks by kind, namespace and name, marked Assumed, so
+// manifests are judged as the cluster will see them.
+//
 // Objects labelled kubernetes.io/bootstrapping=rbac-defaults, and the few
 // well-known platform bindings in platform.go, are marked as platform
 // objects; the checks do not report them. A "system:" name prefix alone

@@ -107,8 +107,9 @@ type Role struct {
 	// allow-listed platform roles; PlatformReason says why.
 	Platform       bool   `json:"-"`
 	PlatformReason string `json:"-"`
-	// Assumed is set for a built-in ClusterRole the input did not contain
-	// but every API server has (manifests input; see assumesDefaults).
+	// Assumed is set for a built-in ClusterRole or Role the input did not
+	// contain but every API server has (manifests input; see
+	// assumesDefaults).
 	Assumed bool `json:"assumed,omitempty"`
 
 	// origins[i] is the aggregation path of Rules[i] below this role: the
@@ -153,6 +154,9 @@ type Binding struct {
 	// Platform is set for bindings labelled as the API server's defaults;
 	// every subject of such a binding is a platform subject.
 	Platform bool `json:"-"`
+	// Assumed is set for a built-in binding the input did not contain but
+	// every API server has (manifests input; see assumesDefaults).
+	Assumed bool `json:"assumed,omitempty"`
 	// allow is the platform allow-list entry the binding matches, if any.
 	allow *allowEntry
 }
@@ -312,29 +316,37 @@ func BuildOn(snap *cluster.Snapshot, platform string) *Model {
 			}
 		}
 	}
-	for i := range snap.Roles {
-		ro := &snap.Roles[i]
-		r := &Role{Kind: KindRole, Namespace: ro.Namespace, Name: ro.Name, Rules: ro.Rules, Labels: ro.Labels}
+	addRole := func(ro *rbacv1.Role, assumed bool) {
+		r := &Role{Kind: KindRole, Namespace: ro.Namespace, Name: ro.Name, Rules: ro.Rules, Labels: ro.Labels, Assumed: assumed}
 		m.markPlatformRole(r)
 		nsRoles[ro.Namespace+"/"+ro.Name] = r
 		m.roles = append(m.roles, r)
 	}
+	for i := range snap.Roles {
+		addRole(&snap.Roles[i], false)
+	}
+	if assumesDefaults(snap) {
+		defaults := defaultRoles()
+		for i := range defaults {
+			if nsRoles[defaults[i].Namespace+"/"+defaults[i].Name] == nil {
+				addRole(&defaults[i], true)
+			}
+		}
+	}
 	sort.SliceStable(m.roles, func(i, j int) bool { return roleLess(m.roles[i], m.roles[j]) })
 	traceAggregation(m.roles)
 
-	for i := range snap.ClusterRoleBindings {
-		crb := &snap.ClusterRoleBindings[i]
+	addClusterRoleBinding := func(crb *rbacv1.ClusterRoleBinding, assumed bool) {
 		b := &Binding{Kind: KindClusterRoleBinding, Name: crb.Name, RoleRef: crb.RoleRef,
-			Subjects: subjects(crb.Subjects, ""), Platform: isBootstrap(crb.ObjectMeta)}
+			Subjects: subjects(crb.Subjects, ""), Platform: isBootstrap(crb.ObjectMeta), Assumed: assumed}
 		if crb.RoleRef.Kind == KindClusterRole {
 			b.Role = clusterRoles[crb.RoleRef.Name]
 		}
 		m.addBinding(b)
 	}
-	for i := range snap.RoleBindings {
-		rb := &snap.RoleBindings[i]
+	addRoleBinding := func(rb *rbacv1.RoleBinding, assumed bool) {
 		b := &Binding{Kind: KindRoleBinding, Namespace: rb.Namespace, Name: rb.Name, RoleRef: rb.RoleRef,
-			Subjects: subjects(rb.Subjects, rb.Namespace), Platform: isBootstrap(rb.ObjectMeta)}
+			Subjects: subjects(rb.Subjects, rb.Namespace), Platform: isBootstrap(rb.ObjectMeta), Assumed: assumed}
 		switch rb.RoleRef.Kind {
 		case KindClusterRole:
 			b.Role = clusterRoles[rb.RoleRef.Name]
@@ -342,6 +354,33 @@ func BuildOn(snap *cluster.Snapshot, platform string) *Model {
 			b.Role = nsRoles[rb.Namespace+"/"+rb.RoleRef.Name]
 		}
 		m.addBinding(b)
+	}
+	for i := range snap.ClusterRoleBindings {
+		addClusterRoleBinding(&snap.ClusterRoleBindings[i], false)
+	}
+	for i := range snap.RoleBindings {
+		addRoleBinding(&snap.RoleBindings[i], false)
+	}
+	if assumesDefaults(snap) {
+		have := make(map[string]bool, len(snap.ClusterRoleBindings)+len(snap.RoleBindings))
+		for i := range snap.ClusterRoleBindings {
+			have[KindClusterRoleBinding+"/"+snap.ClusterRoleBindings[i].Name] = true
+		}
+		for i := range snap.RoleBindings {
+			have[KindRoleBinding+"/"+snap.RoleBindings[i].Namespace+"/"+snap.RoleBindings[i].Name] = true
+		}
+		crbs := defaultClusterRoleBindings()
+		for i := range crbs {
+			if !have[KindClusterRoleBinding+"/"+crbs[i].Name] {
+				addClusterRoleBinding(&crbs[i], true)
+			}
+		}
+		rbs := defaultRoleBindings()
+		for i := range rbs {
+			if !have[KindRoleBinding+"/"+rbs[i].Namespace+"/"+rbs[i].Name] {
+				addRoleBinding(&rbs[i], true)
+			}
+		}
 	}
 	sort.SliceStable(m.bindings, func(i, j int) bool { return bindingLess(m.bindings[i], m.bindings[j]) })
 	for _, r := range m.roles {

@@ -2,6 +2,10 @@ package cli
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -34,23 +38,31 @@ func TestRBACWhoCanJSON(t *testing.T) {
 	if ans.Query["resource"] != "pods" || ans.Query["subresource"] != "exec" || ans.Query["namespace"] != "kube-system" {
 		t.Errorf("query %v", ans.Query)
 	}
-	if len(ans.Grants) != 1 {
-		t.Fatalf("grants %+v, want one", ans.Grants)
+	// The fixture's own grant, and the API server's default cluster-admin
+	// binding for system:masters, which the model supplies for manifests
+	// (a platform grant).
+	if len(ans.Grants) != 2 {
+		t.Fatalf("grants %+v, want two", ans.Grants)
 	}
 	g := ans.Grants[0]
 	if g.Subject.Kind != "Group" || g.Subject.Name != "oncall" || g.Binding != "RoleBinding/kube-system/oncall-edit" ||
 		g.Scope != "kube-system" || strings.Join(g.AggregationPath, " <- ") != "ClusterRole/edit <- ClusterRole/system:aggregate-to-edit" || g.Platform {
 		t.Errorf("grant %+v", g)
 	}
-	// In another namespace nobody may; cluster-wide neither.
+	if g := ans.Grants[1]; g.Subject.Name != "system:masters" || g.Binding != "ClusterRoleBinding/cluster-admin" || g.Scope != "cluster" || !g.Platform {
+		t.Errorf("built-in grant %+v", g)
+	}
+	// In another namespace, and cluster-wide, only the built-in grant.
 	for _, args := range [][]string{{"-n", "team-a"}, {}} {
 		r := execute(t, "", append([]string{"rbac", "who-can", "create", "pods/exec", "-f", rbacFixture, "-o", "json"}, args...)...)
 		var ans whoCanJSON
 		if err := json.Unmarshal([]byte(r.stdout), &ans); err != nil || r.code != 0 {
 			t.Fatalf("%v: exit %d, %v", args, r.code, err)
 		}
-		if len(ans.Grants) != 0 {
-			t.Errorf("%v: grants %+v, want none", args, ans.Grants)
+		for _, g := range ans.Grants {
+			if !g.Platform {
+				t.Errorf("%v: grant %+v, want only platform grants", args, g)
+			}
 		}
 	}
 }
@@ -65,9 +77,20 @@ func TestRBACWhoCanTable(t *testing.T) {
 			t.Errorf("table lacks %q:\n%s", want, r.stdout)
 		}
 	}
+	// On manifests the API server's default bindings answer too, as on the
+	// cluster the manifests are applied to.
 	r = execute(t, "", "rbac", "who-can", "delete", "nodes", "-f", rbacFixture)
+	if r.code != 0 || !regexp.MustCompile(`(?m)^ Group +system:masters +cluster +ClusterRoleBinding/cluster-admin +ClusterRole/cluster-admin +yes$`).MatchString(r.stdout) {
+		t.Errorf("built-in grants: exit %d\n%s", r.code, r.stdout)
+	}
+	// A snapshot of a live cluster gets no defaults: nobody may.
+	empty := filepath.Join(t.TempDir(), "empty.snapshot.json")
+	if err := os.WriteFile(empty, []byte(`{"schemaVersion":"seaworthy.snapshot/v1","source":"live","collectedAt":"2026-01-01T00:00:00Z"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r = execute(t, "", "rbac", "who-can", "delete", "nodes", "-f", empty)
 	if r.code != 0 || r.stdout != "No subject may delete nodes cluster-wide.\n" {
-		t.Errorf("empty answer: exit %d, %q", r.code, r.stdout)
+		t.Errorf("empty answer: exit %d, %q %s", r.code, r.stdout, r.stderr)
 	}
 	r = execute(t, "", "rbac", "who-can", "get", "/metrics", "-f", "../../checks/testdata/RBAC-001/fail-clusterrolebinding-to-serviceaccount.yaml")
 	if r.code != 0 || !strings.Contains(r.stdout, "ci/deployer") || !strings.Contains(r.stdout, "system:masters") {
@@ -86,10 +109,20 @@ func TestRBACSubject(t *testing.T) {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
 	var ans struct {
-		Grants []json.RawMessage `json:"grants"`
+		Grants []struct {
+			Subject  struct{ Kind, Name string } `json:"subject"`
+			Binding  string                      `json:"binding"`
+			Platform bool                        `json:"platform"`
+		} `json:"grants"`
 	}
-	if err := json.Unmarshal([]byte(r.stdout), &ans); err != nil || len(ans.Grants) != 0 {
-		t.Errorf("an unbound ServiceAccount: %v %s", err, r.stdout)
+	if err := json.Unmarshal([]byte(r.stdout), &ans); err != nil || len(ans.Grants) == 0 {
+		t.Fatalf("an unbound ServiceAccount: %v %s", err, r.stdout)
+	}
+	// Only what the API server's default bindings give its groups.
+	for _, g := range ans.Grants {
+		if g.Subject.Kind != "Group" || !g.Platform || !slices.Contains([]string{"system:authenticated", "system:serviceaccounts"}, g.Subject.Name) {
+			t.Errorf("an unbound ServiceAccount: grant %+v, want only platform grants to its groups", g)
+		}
 	}
 	r = execute(t, "", "rbac", "subject", "ServiceAccount", "coredns", "-n", "kube-system", "-f", "../../fixtures/rbac/kubeadm-platform.yaml")
 	if r.code != 0 || !strings.Contains(r.stdout, "ClusterRoleBinding/system:coredns") || !strings.Contains(r.stdout, "endpointslices") {
