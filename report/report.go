@@ -1,6 +1,8 @@
 package report
 
 import (
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/seaworthy-k8s/seaworthy/cluster"
@@ -101,13 +103,70 @@ func ParseFailOn(s string) (FailOn, bool) {
 
 // Exit codes.
 const (
-	ExitOK       = 0 // nothing at or above --fail-on
+	ExitOK       = 0 // the gate passed
 	ExitGate     = 1 // the gate failed
 	ExitRunError = 2 // the run itself failed
 )
 
-// Gated reports whether any result is at or above the threshold.
-func (r *Report) Gated(threshold FailOn) bool {
+// Gate is what makes a report fail its run (exit 1). Three rules, each on
+// its own:
+//   - FailOn: any result at or above the threshold (never turns this rule
+//     off);
+//   - FailOnGaps: any gap, i.e. anything the audit could not read;
+//   - always: nothing was evaluated, every check that ran skipped. A report
+//     of only skips says nothing about the cluster, whatever FailOn says.
+type Gate struct {
+	FailOn     FailOn
+	FailOnGaps bool
+}
+
+// Gated reports whether the report fails the gate and, when it fails for
+// a reason its findings do not show (gaps, nothing evaluated), says why in
+// one line; why is empty when the findings alone fail it.
+func (r *Report) Gated(g Gate) (failed bool, why string) {
+	var reasons []string
+	if !r.Evaluated() {
+		reasons = append(reasons, fmt.Sprintf("nothing was evaluated: every selected check skipped (%s; see the report for why)",
+			plural(len(r.Results), "skip result")))
+	}
+	if g.FailOnGaps && len(r.Gaps) > 0 {
+		reasons = append(reasons, fmt.Sprintf("--fail-on-gaps: the report has %s (inputs the audit could not read)", plural(len(r.Gaps), "gap")))
+	}
+	if len(reasons) > 0 {
+		return true, strings.Join(reasons, "; ")
+	}
+	return r.atOrAbove(g.FailOn), ""
+}
+
+// ExitCode returns the process exit code for the gate g.
+func (r *Report) ExitCode(g Gate) int {
+	if failed, _ := r.Gated(g); failed {
+		return ExitGate
+	}
+	return ExitOK
+}
+
+// Evaluated reports whether any check that ran was evaluated: it gave a
+// result other than skip, or no result at all (it found nothing to judge).
+// A report whose every result is skip was not.
+func (r *Report) Evaluated() bool {
+	skipped := make(map[string]bool, len(r.Checks))
+	for _, res := range r.Results {
+		if res.Status != result.StatusSkip {
+			return true
+		}
+		skipped[res.Check] = true
+	}
+	for id := range r.Checks {
+		if !skipped[id] {
+			return true
+		}
+	}
+	return false
+}
+
+// atOrAbove reports whether any result is at or above the threshold.
+func (r *Report) atOrAbove(threshold FailOn) bool {
 	var min int
 	switch threshold {
 	case FailOnInfo:
@@ -127,10 +186,9 @@ func (r *Report) Gated(threshold FailOn) bool {
 	return false
 }
 
-// ExitCode returns the process exit code for the gate at threshold.
-func (r *Report) ExitCode(threshold FailOn) int {
-	if r.Gated(threshold) {
-		return ExitGate
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
 	}
-	return ExitOK
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 	"time"
 
@@ -186,17 +187,69 @@ func TestExitCode(t *testing.T) {
 		{FailOnInfo, ExitGate}, {FailOnWarn, ExitGate}, {FailOnFail, ExitGate}, {FailOnNever, ExitOK},
 	}
 	for _, tt := range tests {
-		if got := r.ExitCode(tt.failOn); got != tt.want {
+		if got := r.ExitCode(Gate{FailOn: tt.failOn}); got != tt.want {
 			t.Errorf("ExitCode(%s) = %d, want %d", tt.failOn, got, tt.want)
 		}
 	}
 	// Only pass and skip results: skip never gates, even at info.
 	r.Results = []result.Result{{Status: result.StatusPass}, {Status: result.StatusSkip}, {Status: result.StatusNA}}
-	if got := r.ExitCode(FailOnInfo); got != ExitOK {
+	if got := r.ExitCode(Gate{FailOn: FailOnInfo}); got != ExitOK {
 		t.Errorf("pass/skip/na gated at info: %d", got)
 	}
 	r.Results = []result.Result{{Status: result.StatusInfo}}
-	if r.ExitCode(FailOnInfo) != ExitGate || r.ExitCode(FailOnWarn) != ExitOK {
+	if r.ExitCode(Gate{FailOn: FailOnInfo}) != ExitGate || r.ExitCode(Gate{FailOn: FailOnWarn}) != ExitOK {
 		t.Errorf("info result: gate at info must fail and at warn must pass")
+	}
+}
+
+// --fail-on-gaps fails a report with any gap, whatever its findings; off,
+// gaps never gate.
+func TestExitCodeGaps(t *testing.T) {
+	r := sampleReport() // one gap (limitranges forbidden)
+	r.Results = []result.Result{{Check: "QUOTA-001", Status: result.StatusPass}}
+	if got := r.ExitCode(Gate{FailOn: FailOnFail}); got != ExitOK {
+		t.Errorf("gaps without --fail-on-gaps: exit %d, want 0", got)
+	}
+	failed, why := r.Gated(Gate{FailOn: FailOnNever, FailOnGaps: true})
+	if !failed || why != "--fail-on-gaps: the report has 1 gap (inputs the audit could not read)" {
+		t.Errorf("Gated = %v, %q", failed, why)
+	}
+	r.Gaps = nil
+	if got := r.ExitCode(Gate{FailOn: FailOnFail, FailOnGaps: true}); got != ExitOK {
+		t.Errorf("no gaps, --fail-on-gaps: exit %d, want 0", got)
+	}
+}
+
+// A report of only skips fails whatever the thresholds: nothing was
+// evaluated. A check that ran and gave no result found nothing to judge,
+// which is an evaluation.
+func TestExitCodeNothingEvaluated(t *testing.T) {
+	r := sampleReport() // ran QUOTA-001, QUOTA-002, DNS-001
+	skip := func(id string) result.Result { return result.Result{Check: id, Status: result.StatusSkip} }
+	r.Results = []result.Result{skip("QUOTA-001"), skip("QUOTA-002"), skip("DNS-001")}
+	for _, g := range []Gate{{FailOn: FailOnFail}, {FailOn: FailOnNever}} {
+		failed, why := r.Gated(g)
+		if !failed || why != "nothing was evaluated: every selected check skipped (3 skip results; see the report for why)" {
+			t.Errorf("Gated(%+v) = %v, %q", g, failed, why)
+		}
+	}
+	failed, why := r.Gated(Gate{FailOn: FailOnFail, FailOnGaps: true})
+	if !failed || !strings.Contains(why, "nothing was evaluated") || !strings.Contains(why, "; --fail-on-gaps: the report has 1 gap") {
+		t.Errorf("both reasons: %v, %q", failed, why)
+	}
+	// DNS-001 ran and judged nothing: evaluated.
+	r.Results = r.Results[:2]
+	if got := r.ExitCode(Gate{FailOn: FailOnFail}); got != ExitOK {
+		t.Errorf("a check with no results counts as evaluated: exit %d", got)
+	}
+	// One na among skips: evaluated.
+	r.Results = []result.Result{skip("QUOTA-001"), skip("QUOTA-002"), {Check: "DNS-001", Status: result.StatusNA}}
+	if got := r.ExitCode(Gate{FailOn: FailOnFail}); got != ExitOK {
+		t.Errorf("skips and one na: exit %d, want 0", got)
+	}
+	// A failing finding gates silently: the report shows it.
+	r.Results[2].Status = result.StatusFail
+	if failed, why := r.Gated(Gate{FailOn: FailOnFail}); !failed || why != "" {
+		t.Errorf("fail result: Gated = %v, %q", failed, why)
 	}
 }

@@ -959,17 +959,20 @@ func isEmptyValue(v reflect.Value) bool {
 	return false
 }
 
-// checkSchemaVersion accepts "seaworthy.snapshot/vN" with N no greater than
-// this build's.
+// checkSchemaVersion accepts "seaworthy.snapshot/vN" with N a version
+// seaworthy has written: a decimal number from 1 (no sign, no leading
+// zero) to this build's. Anything else under the snapshot prefix (v0, v-5,
+// v+1, v01, vx) names no schema, and says so rather than being read as v1.
 func checkSchemaVersion(v string) error {
 	const prefix = "seaworthy.snapshot/v"
 	mine, _ := strconv.Atoi(strings.TrimPrefix(cluster.SchemaVersion, prefix))
 	if !strings.HasPrefix(v, prefix) {
 		return fmt.Errorf("not a seaworthy snapshot (schemaVersion %q)", v)
 	}
-	n, err := strconv.Atoi(strings.TrimPrefix(v, prefix))
-	if err != nil {
-		return fmt.Errorf("not a seaworthy snapshot (schemaVersion %q)", v)
+	digits := strings.TrimPrefix(v, prefix)
+	n, err := strconv.Atoi(digits)
+	if err != nil || n < 1 || digits != strconv.Itoa(n) {
+		return fmt.Errorf("snapshot schemaVersion %q names no schema seaworthy has written (seaworthy.snapshot/v1 to %s)", v, cluster.SchemaVersion)
 	}
 	if n > mine {
 		return fmt.Errorf("snapshot schema %s is newer than this seaworthy reads (%s): upgrade seaworthy", v, cluster.SchemaVersion)

@@ -252,6 +252,24 @@ func TestSnapshotNewerSchema(t *testing.T) {
 	}
 }
 
+// Schema versions seaworthy never wrote are refused by name, not read as
+// v1 (v0, negative, signed, zero-padded, non-numeric).
+func TestSnapshotSchemaVersionNeverWritten(t *testing.T) {
+	for _, v := range []string{"v0", "v-5", "v+1", "v01", "vx", "v", "v1.0", "v1beta1"} {
+		t.Run(v, func(t *testing.T) {
+			in := `{"schemaVersion":"seaworthy.snapshot/` + v + `","collectedAt":"2026-01-01T00:00:00Z"}`
+			_, err := snapshotfile.Read(strings.NewReader(in))
+			want := `snapshot schemaVersion "seaworthy.snapshot/` + v + `" names no schema seaworthy has written (seaworthy.snapshot/v1 to ` + cluster.SchemaVersion + `)`
+			if err == nil || err.Error() != want {
+				t.Fatalf("err = %v, want %q", err, want)
+			}
+		})
+	}
+	if _, err := snapshotfile.Read(strings.NewReader(`{"schemaVersion":"seaworthy.snapshot/v1","collectedAt":"2026-01-01T00:00:00Z"}`)); err != nil {
+		t.Errorf("v1: %v", err)
+	}
+}
+
 func TestSnapshotMalformed(t *testing.T) {
 	const v1 = `"schemaVersion":"seaworthy.snapshot/v1"`
 	for _, c := range []struct{ name, in, want string }{

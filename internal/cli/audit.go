@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -17,16 +18,24 @@ type auditOptions struct {
 	source     *sourceOptions
 	output     string
 	failOn     string
+	failOnGaps bool
 	showPassed bool
 	only       []string
 	exclude    []string
 
-	threshold report.FailOn
-	selected  []check.Check
-	streams   genericiooptions.IOStreams
+	gate     report.Gate
+	selected []check.Check
+	streams  genericiooptions.IOStreams
 }
 
 func newAuditCommand(streams genericiooptions.IOStreams) *cobra.Command {
+	cmd, _ := auditCommand(streams)
+	return cmd
+}
+
+// auditCommand returns the audit command and its options, so that tests
+// can resolve flags without running it.
+func auditCommand(streams genericiooptions.IOStreams) (*cobra.Command, *auditOptions) {
 	o := &auditOptions{source: newSourceOptions(streams), streams: streams}
 	cmd := &cobra.Command{
 		Use:   "audit",
@@ -41,8 +50,14 @@ saved by 'seaworthy snapshot'.
 What could not be read (forbidden, not installed) is reported as a gap, and
 the checks that need it report skip: nothing passes by default.
 
-Exit codes: 0 nothing at or above --fail-on; 1 the gate failed; 2 the run
-itself failed (bad flags, unreadable input, cluster unreachable).`,
+Exit codes: 0 the gate passed; 1 the gate failed; 2 the run itself failed
+(bad flags, unreadable input, input that holds no objects seaworthy reads,
+cluster unreachable). The gate fails when any result is at or above
+--fail-on; when every selected check skipped, so nothing was evaluated
+(always, whatever --fail-on says); and, with --fail-on-gaps, when anything
+could not be read (any gap). --fail-on-gaps is on by default with
+--in-cluster (a scheduled audit must not go green when its RBAC stops
+letting it read) and off otherwise; --fail-on-gaps=false turns it off.`,
 		Example: `  # Audit the cluster of the current kubeconfig context
   seaworthy audit
 
@@ -60,14 +75,15 @@ itself failed (bad flags, unreadable input, cluster unreachable).`,
 	}
 	o.source.addFlags(cmd.Flags())
 	addOutputFlag(cmd.Flags(), &o.output, (*report.Report)(nil))
-	cmd.Flags().StringVar(&o.failOn, "fail-on", "fail", "Exit 1 when any result is at or above this status: info, warn, fail, never.")
+	cmd.Flags().StringVar(&o.failOn, "fail-on", "fail", "Exit 1 when any result is at or above this status: info, warn, fail, never (no finding gates; a run that evaluated nothing still exits 1).")
+	cmd.Flags().BoolVar(&o.failOnGaps, "fail-on-gaps", false, "Exit 1 when the report has any gap (something could not be read). Default: on with --in-cluster, off otherwise.")
 	cmd.Flags().BoolVar(&o.showPassed, "show-passed", false, "List pass and na results in the table (json and yaml always include them).")
 	cmd.Flags().StringSliceVar(&o.only, "check", nil, "Run only these checks: IDs or ID prefixes, e.g. DNS or QUOTA-003. Repeatable or comma-separated.")
 	cmd.Flags().StringSliceVar(&o.exclude, "exclude-namespaces", nil, "Namespaces the QUOTA checks ignore besides kube-system, kube-public and kube-node-lease.")
-	return cmd
+	return cmd, o
 }
 
-func (o *auditOptions) complete(*cobra.Command, []string) error {
+func (o *auditOptions) complete(cmd *cobra.Command, _ []string) error {
 	if err := o.source.complete(); err != nil {
 		return err
 	}
@@ -75,7 +91,10 @@ func (o *auditOptions) complete(*cobra.Command, []string) error {
 	if !ok {
 		return fmt.Errorf("invalid --fail-on %q: want info, warn, fail or never", o.failOn)
 	}
-	o.threshold = t
+	o.gate = report.Gate{FailOn: t, FailOnGaps: o.failOnGaps}
+	if !cmd.Flags().Changed("fail-on-gaps") {
+		o.gate.FailOnGaps = o.source.inCluster
+	}
 	opts := checks.DefaultOptions()
 	opts.Quota.ExcludeNamespaces = o.exclude
 	var err error
@@ -102,8 +121,14 @@ func (o *auditOptions) run(ctx context.Context) error {
 	if err := report.Render(o.streams.Out, o.output, rep, report.RenderOptions{ShowPassed: o.showPassed}); err != nil {
 		return runError(fmt.Errorf("write report: %w", err))
 	}
-	if code := rep.ExitCode(o.threshold); code != report.ExitOK {
-		return &ExitError{Code: code}
+	if failed, why := rep.Gated(o.gate); failed {
+		// The report shows failing findings itself; a gate failure
+		// for gaps or for nothing evaluated says why on stderr.
+		var err error
+		if why != "" {
+			err = errors.New(why)
+		}
+		return &ExitError{Code: report.ExitGate, Err: err}
 	}
 	return nil
 }

@@ -36,8 +36,8 @@ rule matching: wildcards, subresources, resourceNames, non-resource URLs,
 RoleBindings to ClusterRoles, ServiceAccount groups and aggregated roles.
 
 Exit codes: 0 the question was answered (an empty answer included); 2 the
-run failed (bad arguments, unreadable input, RBAC objects that could not be
-read).`,
+run failed (bad arguments, unreadable input, -f input with no object
+seaworthy reads, RBAC objects that could not be read).`,
 	}
 	cmd.AddCommand(newWhoCanCommand(streams), newSubjectCommand(streams))
 	return cmd

@@ -33,7 +33,8 @@ results: attach it to bug reports, or gate CI on it.
 
 The snapshot holds no Secrets and only allow-listed ConfigMaps. managedFields
 and last-applied annotations are dropped. The file is written atomically:
-on error, nothing is left behind.`,
+on error, nothing is left behind. -f input with no object seaworthy reads
+is an error (exit 2): a snapshot of nothing is never written.`,
 		Example: `  # Save the current context's cluster
   seaworthy snapshot -o prod.snapshot.json
 

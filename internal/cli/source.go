@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"os"
 	"runtime/debug"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -82,12 +84,23 @@ func (o *sourceOptions) validate() error {
 // load reads the snapshot from files or the live cluster.
 func (o *sourceOptions) load(ctx context.Context) (*cluster.Snapshot, error) {
 	if len(o.filenames) > 0 {
-		return manifests.Load(o.filenames, manifests.Options{
-			Now:              o.nowTime,
-			Stdin:            o.streams.In,
-			Warn:             func(msg string) { slog.Warn(msg) },
+		var skipped atomic.Int64
+		snap, err := manifests.Load(o.filenames, manifests.Options{
+			Now:   o.nowTime,
+			Stdin: o.streams.In,
+			Warn: func(msg string) {
+				skipped.Add(1)
+				slog.Warn(msg)
+			},
 			DefaultNamespace: o.defaultNamespace(),
 		})
+		if err != nil {
+			return nil, err
+		}
+		if err := o.checkFileInput(snap, skipped.Load() > 0); err != nil {
+			return nil, err
+		}
+		return snap, nil
 	}
 	cfg, err := o.restConfig()
 	if err != nil {
@@ -104,6 +117,45 @@ func (o *sourceOptions) load(ctx context.Context) (*cluster.Snapshot, error) {
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(liveMemoryLimit))
 	}
 	return live.Collect(ctx, cfg, live.Options{Progress: prog.update})
+}
+
+// checkFileInput rejects what -f input cannot mean: --now with a snapshot
+// file (which carries its own collectedAt), and input that holds no object
+// of any kind seaworthy reads. An empty file, an empty stdin (the command
+// piped in failed), a file of only "---", a set of only unknown kinds or a
+// snapshot of nothing would otherwise audit as "all checks passed".
+func (o *sourceOptions) checkFileInput(snap *cluster.Snapshot, warned bool) error {
+	if o.now != "" && snap.Source == cluster.SourceSnapshot {
+		return errors.New("--now applies to manifests; a snapshot carries its own collectedAt")
+	}
+	for _, n := range snap.Counts() {
+		if n > 0 {
+			return nil
+		}
+	}
+	in := o.inputNames()
+	switch {
+	case snap.Source == cluster.SourceSnapshot && len(snap.Gaps) > 0:
+		return fmt.Errorf("no objects seaworthy reads in %s: the snapshot holds none, only %d gaps (what could not be read when it was taken)", in, len(snap.Gaps))
+	case snap.Source == cluster.SourceSnapshot:
+		return fmt.Errorf("no objects seaworthy reads in %s: the snapshot holds none", in)
+	case warned:
+		return fmt.Errorf("no objects seaworthy reads in %s: every document was skipped (see the warnings above)", in)
+	default:
+		return fmt.Errorf("no objects seaworthy reads in %s: the input is empty or holds only kinds seaworthy does not read", in)
+	}
+}
+
+// inputNames names the -f inputs for messages, stdin for "-".
+func (o *sourceOptions) inputNames() string {
+	names := make([]string, len(o.filenames))
+	for i, f := range o.filenames {
+		names[i] = f
+		if f == "-" {
+			names[i] = "stdin"
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 // liveMemoryLimit is the soft memory limit of a live read.
