@@ -83,9 +83,10 @@ func TestRBACWhoCanTable(t *testing.T) {
 	if r.code != 0 || !regexp.MustCompile(`(?m)^ Group +system:masters +cluster +ClusterRoleBinding/cluster-admin +ClusterRole/cluster-admin +yes$`).MatchString(r.stdout) {
 		t.Errorf("built-in grants: exit %d\n%s", r.code, r.stdout)
 	}
-	// A snapshot of a live cluster gets no defaults: nobody may.
+	// A snapshot of a live cluster (one namespace, no RBAC objects) gets no
+	// defaults: nobody may.
 	empty := filepath.Join(t.TempDir(), "empty.snapshot.json")
-	if err := os.WriteFile(empty, []byte(`{"schemaVersion":"seaworthy.snapshot/v1","source":"live","collectedAt":"2026-01-01T00:00:00Z"}`), 0o600); err != nil {
+	if err := os.WriteFile(empty, []byte(`{"schemaVersion":"seaworthy.snapshot/v1","source":"live","collectedAt":"2026-01-01T00:00:00Z","namespaces":[{"metadata":{"name":"default"}}]}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	r = execute(t, "", "rbac", "who-can", "delete", "nodes", "-f", empty)
