@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -56,6 +57,28 @@ const (
 type listFrameData struct {
 	head, tail         []byte
 	headLine, tailLine int
+	json               bool
+	bad                bool // the splitter saw JSON items it could not cut
+}
+
+// kubectl get -o json writes a List as one object, indented by four
+// spaces, an item a line "{" at column 8 to a line "}," (the last "}"):
+// the splitter cuts between such lines (a cut elsewhere leaves a batch
+// whose brackets do not balance, which yaml.v3 refuses). A batch of JSON
+// items is read by yaml.v3 as a flow sequence: "[" on its blank first
+// line, "]" after its last item (after a trailing comma, which YAML
+// allows).
+const (
+	jsonItems     = "    \"items\": [\n"
+	jsonItemStart = "        {\n"
+	jsonItemNext  = "        },\n"
+	jsonItemLast  = "        }\n"
+)
+
+// inJSONItems reports whether a line belongs to the items of a JSON List:
+// it is indented by eight spaces or more.
+func inJSONItems(line []byte) bool {
+	return len(line) > 8 && string(line[:8]) == "        "
 }
 
 // isItemStart reports whether line starts a sequence item at column 0.
@@ -82,6 +105,12 @@ func blankLine(line []byte) bool {
 // decodeFrame reports whether the frame of a List is as the fast path
 // needs it (see above).
 func (w *worker) decodeFrame(f *listFrameData) bool {
+	if f.bad {
+		return false
+	}
+	if f.json {
+		return w.decodeJSONFrame(f)
+	}
 	var apiVersion, kind string
 	seen := map[string]bool{}
 	for _, part := range []struct {
@@ -126,6 +155,9 @@ func (w *worker) decodeFrame(f *listFrameData) bool {
 // decodeItems decodes the List items of b into res, reporting false if
 // the input must be read by the serial reader.
 func (w *worker) decodeItems(b *batch, res *batchResult) bool {
+	if b.json {
+		return w.decodeJSONItems(b, res)
+	}
 	if root, ok := w.block.parseSequence(b.data[1:], b.delta+2); ok && root >= 0 {
 		w.keys, w.discard = w.keys[:0], true
 		_, ok = w.block.appendJSON(w, w.buf[:0], root)
@@ -156,6 +188,76 @@ func (w *worker) decodeItems(b *batch, res *batchResult) bool {
 	o := *w.opts
 	o.Warn = func(m string) { res.warnings = append(res.warnings, m) }
 	for _, item := range doc.Content[0].Content {
+		if err := addDocument(res.snap, w.path, item, b.delta, &o); err != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// decodeJSONFrame is decodeFrame for a JSON List: its head, an empty
+// items array and its tail (from the items' "]" on) are read by yaml.v3
+// as one object.
+func (w *worker) decodeJSONFrame(f *listFrameData) bool {
+	text := slices.Concat(f.head, []byte(jsonItems), f.tail)
+	var doc yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(text))
+	if err := dec.Decode(&doc); err != nil || len(doc.Content) == 0 {
+		return false
+	}
+	var more yaml.Node
+	if err := dec.Decode(&more); !errors.Is(err, io.EOF) {
+		return false
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return false
+	}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		switch root.Content[i].Value {
+		case "apiVersion", "kind", "metadata":
+		case "items":
+			if v := root.Content[i+1]; v.Kind != yaml.SequenceNode || len(v.Content) != 0 {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	w.keys = w.keys[:0]
+	if _, ok := w.appendJSON(w.buf[:0], root); !ok {
+		return false // a duplicate key, an alias, ...
+	}
+	return stringValue(mappingValue(root, "apiVersion")) != "" && strings.HasSuffix(stringValue(mappingValue(root, "kind")), "List")
+}
+
+// decodeJSONItems is decodeItems for JSON items.
+func (w *worker) decodeJSONItems(b *batch, res *batchResult) bool {
+	text := make([]byte, 0, len(b.data)+3)
+	text = append(append(append(text, '['), b.data...), "]\n"...)
+	dec := yaml.NewDecoder(bytes.NewReader(text))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.SequenceNode {
+		return false
+	}
+	var more yaml.Node
+	if err := dec.Decode(&more); !errors.Is(err, io.EOF) {
+		return false
+	}
+	items := doc.Content[0].Content
+	ok := true
+	for _, item := range items {
+		if ok = w.document(res, item, b.delta, false); !ok {
+			break
+		}
+	}
+	if ok {
+		return true
+	}
+	*res = batchResult{snap: &cluster.Snapshot{}}
+	o := *w.opts
+	o.Warn = func(m string) { res.warnings = append(res.warnings, m) }
+	for _, item := range items {
 		if err := addDocument(res.snap, w.path, item, b.delta, &o); err != nil {
 			return false
 		}

@@ -68,6 +68,7 @@ type batch struct {
 	// ("---"), and lines their input line numbers.
 	docs, lines []int
 	part        listPart      // what of a List the batch holds
+	json        bool          // of a listItems batch: JSON items
 	frame       listFrameData // of a listFrame batch, which has no data
 	done        chan struct{}
 	res         batchResult
@@ -247,6 +248,7 @@ func split(r io.Reader, emit func(*batch) bool) error {
 	// line, whether its "---" line is plain (or absent), and where its
 	// "items:" line is (-1: none seen).
 	docOff, docLine, docMarker, docPlain, itemsOff := 0, 1, false, true, -1
+	jsonDoc := false // the input is kubectl get -o json's one object
 	part := listNone
 	var frame *batch // in listFrame: the List's frame, taking its tail
 	sink := &cur.data
@@ -256,7 +258,7 @@ func split(r io.Reader, emit func(*batch) bool) error {
 			if atLineStart {
 				sink = &cur.data
 				switch {
-				case part == listItems && inItems(piece) && !isDocStart(piece):
+				case part == listItems && !jsonDoc && inItems(piece) && !isDocStart(piece):
 					if isItemStart(piece) && len(cur.data) >= batchBytes {
 						if !emit(cur) {
 							return nil
@@ -264,9 +266,21 @@ func split(r io.Reader, emit func(*batch) bool) error {
 						cur = newBatch(listItems)
 						sink = &cur.data
 					}
+				case part == listItems && jsonDoc && inJSONItems(piece):
+					if string(piece) == jsonItemStart && len(cur.data) >= batchBytes && bytes.HasSuffix(cur.data, []byte("\n"+jsonItemNext)) {
+						if !emit(cur) {
+							return nil
+						}
+						cur = newBatch(listItems)
+						cur.json = true
+						sink = &cur.data
+					}
 				case part == listItems:
 					// The items have ended: the rest of the document is
 					// the frame's tail.
+					if jsonDoc && !bytes.HasSuffix(cur.data, []byte("\n"+jsonItemLast)) {
+						frame.frame.bad = true
+					}
 					if !emit(cur) {
 						return nil
 					}
@@ -300,10 +314,14 @@ func split(r io.Reader, emit func(*batch) bool) error {
 					docOff, docLine, docMarker, itemsOff = len(cur.data), line, true, -1
 					docPlain = !directive && len(bytes.TrimRight(piece[3:], " \n")) == 0
 				}
+				if line == 1 && string(piece) == "{\n" {
+					jsonDoc = true
+				}
 				switch {
-				case docPlain && string(piece) == "items:\n":
+				case docPlain && !jsonDoc && string(piece) == "items:\n",
+					jsonDoc && line > 1 && string(piece) == jsonItems:
 					itemsOff = len(cur.data)
-				case itemsOff >= 0 && isItemStart(piece):
+				case itemsOff >= 0 && (!jsonDoc && isItemStart(piece) || jsonDoc && string(piece) == jsonItemStart):
 					// A List's items: cut its frame's head off.
 					head, headLine := cur.data[docOff:itemsOff], docLine
 					if docMarker {
@@ -312,12 +330,13 @@ func split(r io.Reader, emit func(*batch) bool) error {
 						cur.docs, cur.lines = cur.docs[:len(cur.docs)-1], cur.lines[:len(cur.lines)-1]
 					}
 					frame = &batch{done: make(chan struct{}), part: listFrame,
-						frame: listFrameData{head: bytes.Clone(head), headLine: headLine}}
+						frame: listFrameData{head: bytes.Clone(head), headLine: headLine, json: jsonDoc}}
 					cur.data = cur.data[:docOff]
 					if !emit(cur) {
 						return nil
 					}
 					cur = newBatch(listItems)
+					cur.json = jsonDoc
 					sink = &cur.data
 					part, itemsOff = listItems, -1
 				case itemsOff >= 0 && !blankLine(piece):
@@ -348,6 +367,9 @@ func split(r io.Reader, emit func(*batch) bool) error {
 		}
 	}
 	if part == listItems {
+		if jsonDoc && !bytes.HasSuffix(cur.data, []byte("\n"+jsonItemLast)) {
+			frame.frame.bad = true
+		}
 		if !emit(cur) {
 			return nil
 		}
