@@ -1,6 +1,7 @@
 package manifests
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -83,8 +84,51 @@ func TestMain(m *testing.M) {
 // most heap (live and not yet collected objects) seen while an iteration
 // ran, sampled every few milliseconds (each iteration starts after a full
 // GC), and file-MiB, the size of the input.
+//
+// The List sub-benchmark reads the same objects as the items of one
+// List (kubectl get -o yaml's form): SEAWORTHY_BENCH_LIST names such a
+// file, or it is written from the stream next to it.
 func BenchmarkLoadManifests(b *testing.B) {
-	path := benchFile(b)
+	b.Run("stream", func(b *testing.B) { benchLoad(b, benchFile(b)) })
+	b.Run("List", func(b *testing.B) { benchLoad(b, benchListFile(b)) })
+}
+
+// benchListFile is benchFile's stream as one List, each document an item.
+func benchListFile(b *testing.B) string {
+	b.Helper()
+	if p := os.Getenv("SEAWORTHY_BENCH_LIST"); p != "" {
+		return p
+	}
+	src := benchFile(b)
+	dst := filepath.Join(b.TempDir(), "list.yaml")
+	data, err := os.ReadFile(src)
+	if err != nil {
+		b.Fatal(err)
+	}
+	out := []byte("apiVersion: v1\nkind: List\nitems:\n")
+	for _, doc := range bytes.Split(data, []byte("---\n")) {
+		for len(doc) > 0 && (doc[0] == '#' || doc[0] == '\n') { // comment lines
+			if i := bytes.IndexByte(doc, '\n'); i >= 0 {
+				doc = doc[i+1:]
+			} else {
+				doc = nil
+			}
+		}
+		if len(bytes.TrimSpace(doc)) == 0 {
+			continue
+		}
+		doc = bytes.TrimSuffix(doc, []byte("\n"))
+		out = append(out, "- "...)
+		out = append(out, bytes.ReplaceAll(doc, []byte("\n"), []byte("\n  "))...)
+		out = append(out, '\n')
+	}
+	if err := os.WriteFile(dst, out, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	return dst
+}
+
+func benchLoad(b *testing.B, path string) {
 	info, err := os.Stat(path)
 	if err != nil {
 		b.Fatal(err)

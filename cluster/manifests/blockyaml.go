@@ -53,6 +53,16 @@ type blockParser struct {
 // is not in the subset, and returns the root node (-1: the document is
 // empty).
 func (p *blockParser) parse(data []byte, first int) (int32, bool) {
+	return p.parseRoot(data, first, false)
+}
+
+// parseSequence is parse for a document whose root is a block sequence
+// at column 0 (a run of a List's items, see list.go).
+func (p *blockParser) parseSequence(data []byte, first int) (int32, bool) {
+	return p.parseRoot(data, first, true)
+}
+
+func (p *blockParser) parseRoot(data []byte, first int, seq bool) (int32, bool) {
 	p.lines, p.nodes, p.stack, p.kidsA, p.at = p.lines[:0], p.nodes[:0], p.stack[:0], p.kidsA[:0], 0
 	if len(data) > 0 && data[len(data)-1] != '\n' {
 		// The last line has no line break, which a literal block ending
@@ -92,7 +102,13 @@ func (p *blockParser) parse(data []byte, first int) (int32, bool) {
 	if p.lines[p.at].indent != 0 {
 		return -1, false
 	}
-	root, ok := p.mapping(0)
+	var root int32
+	var ok bool
+	if seq {
+		root, ok = p.sequence(0)
+	} else {
+		root, ok = p.mapping(0)
+	}
 	if !ok {
 		return -1, false
 	}

@@ -67,6 +67,9 @@ type batch struct {
 	// docs are the offsets in data of the lines that start documents
 	// ("---"), and lines their input line numbers.
 	docs, lines []int
+	part        listPart      // what of a List the batch holds
+	json        bool          // of a listItems batch: JSON items
+	frame       listFrameData // of a listFrame batch, which has no data
 	done        chan struct{}
 	res         batchResult
 }
@@ -207,6 +210,9 @@ func confirmSyntaxError(b *batch, pending chan *batch, warnings *[]string, path 
 		*warnings = append(*warnings, b.res.warnings...)
 		return false, b.res.err
 	}
+	if next.part != listNone {
+		return true, nil // the start of a List's items: not to be joined
+	}
 	joined := make([]byte, 0, len(b.data)+len(next.data))
 	joined = append(append(joined, b.data...), next.data[1:]...)
 	var ws []string
@@ -221,11 +227,12 @@ func confirmSyntaxError(b *batch, pending chan *batch, warnings *[]string, path 
 }
 
 // split reads r and calls emit with each batch; emit reports false to stop.
+// It cuts the items of a List apart too (see list.go).
 func split(r io.Reader, emit func(*batch) bool) error {
 	br := bufio.NewReaderSize(r, 1<<20)
 	line := 1 // the input line of the next line read
-	newBatch := func() *batch {
-		b := &batch{done: make(chan struct{})}
+	newBatch := func(part listPart) *batch {
+		b := &batch{done: make(chan struct{}), part: part}
 		if line == 1 {
 			b.first = true
 			b.data = make([]byte, 0, batchBytes+64<<10)
@@ -235,21 +242,105 @@ func split(r io.Reader, emit func(*batch) bool) error {
 		}
 		return b
 	}
-	cur := newBatch()
+	cur := newBatch(listNone)
 	atLineStart, directive := true, false
+	// The document being read: where it starts in cur.data, its first
+	// line, whether its "---" line is plain (or absent), and where its
+	// "items:" line is (-1: none seen).
+	docOff, docLine, docMarker, docPlain, itemsOff := 0, 1, false, true, -1
+	jsonDoc := false // the input is kubectl get -o json's one object
+	part := listNone
+	var frame *batch // in listFrame: the List's frame, taking its tail
+	sink := &cur.data
 	for {
 		piece, err := br.ReadSlice('\n')
 		if len(piece) > 0 {
 			if atLineStart {
+				sink = &cur.data
+				switch {
+				case part == listItems && !jsonDoc && inItems(piece) && !isDocStart(piece):
+					if isItemStart(piece) && len(cur.data) >= batchBytes {
+						if !emit(cur) {
+							return nil
+						}
+						cur = newBatch(listItems)
+						sink = &cur.data
+					}
+				case part == listItems && jsonDoc && inJSONItems(piece):
+					if string(piece) == jsonItemStart && len(cur.data) >= batchBytes && bytes.HasSuffix(cur.data, []byte("\n"+jsonItemNext)) {
+						if !emit(cur) {
+							return nil
+						}
+						cur = newBatch(listItems)
+						cur.json = true
+						sink = &cur.data
+					}
+				case part == listItems:
+					// The items have ended: the rest of the document is
+					// the frame's tail.
+					if jsonDoc && !bytes.HasSuffix(cur.data, []byte("\n"+jsonItemLast)) {
+						frame.frame.bad = true
+					}
+					if !emit(cur) {
+						return nil
+					}
+					frame.frame.tailLine = line
+					part = listFrame
+				}
+				if part == listFrame {
+					if !isDocStart(piece) {
+						sink = &frame.frame.tail
+					} else {
+						if !emit(frame) {
+							return nil
+						}
+						frame, part = nil, listNone
+						cur = newBatch(listNone)
+						sink = &cur.data
+					}
+				}
+			}
+			if atLineStart && part == listNone {
 				if isDocStart(piece) {
 					if len(cur.data) >= batchBytes && !directive {
 						if !emit(cur) {
 							return nil
 						}
-						cur = newBatch()
+						cur = newBatch(listNone)
+						sink = &cur.data
 					}
 					cur.docs = append(cur.docs, len(cur.data))
 					cur.lines = append(cur.lines, line)
+					docOff, docLine, docMarker, itemsOff = len(cur.data), line, true, -1
+					docPlain = !directive && len(bytes.TrimRight(piece[3:], " \n")) == 0
+				}
+				if line == 1 && string(piece) == "{\n" {
+					jsonDoc = true
+				}
+				switch {
+				case docPlain && !jsonDoc && string(piece) == "items:\n",
+					jsonDoc && line > 1 && string(piece) == jsonItems:
+					itemsOff = len(cur.data)
+				case itemsOff >= 0 && (!jsonDoc && isItemStart(piece) || jsonDoc && string(piece) == jsonItemStart):
+					// A List's items: cut its frame's head off.
+					head, headLine := cur.data[docOff:itemsOff], docLine
+					if docMarker {
+						head = head[bytes.IndexByte(head, '\n')+1:]
+						headLine++
+						cur.docs, cur.lines = cur.docs[:len(cur.docs)-1], cur.lines[:len(cur.lines)-1]
+					}
+					frame = &batch{done: make(chan struct{}), part: listFrame,
+						frame: listFrameData{head: bytes.Clone(head), headLine: headLine, json: jsonDoc}}
+					cur.data = cur.data[:docOff]
+					if !emit(cur) {
+						return nil
+					}
+					cur = newBatch(listItems)
+					cur.json = jsonDoc
+					sink = &cur.data
+					part, itemsOff = listItems, -1
+				case itemsOff >= 0 && !blankLine(piece):
+					itemsOff = -1
 				}
 				switch t := bytes.TrimLeft(piece, " \t"); {
 				case piece[0] == '%':
@@ -259,7 +350,7 @@ func split(r io.Reader, emit func(*batch) bool) error {
 					directive = false
 				}
 			}
-			cur.data = append(cur.data, piece...)
+			*sink = append(*sink, piece...)
 			atLineStart = piece[len(piece)-1] == '\n'
 			if atLineStart {
 				line++
@@ -274,6 +365,20 @@ func split(r io.Reader, emit func(*batch) bool) error {
 		if err != nil {
 			return err
 		}
+	}
+	if part == listItems {
+		if jsonDoc && !bytes.HasSuffix(cur.data, []byte("\n"+jsonItemLast)) {
+			frame.frame.bad = true
+		}
+		if !emit(cur) {
+			return nil
+		}
+		frame.frame.tailLine = line
+		part = listFrame
+	}
+	if part == listFrame {
+		emit(frame)
+		return nil
 	}
 	emit(cur)
 	return nil
@@ -340,6 +445,16 @@ func (w *worker) decode(b *batch) batchResult {
 		return batchResult{serial: true}
 	}
 	res := batchResult{snap: &cluster.Snapshot{}}
+	switch b.part {
+	case listFrame:
+		return batchResult{snap: res.snap, serial: !w.decodeFrame(&b.frame)}
+	case listItems:
+		if !w.decodeItems(b, &res) {
+			return batchResult{serial: true}
+		}
+		tidyAll(res.snap, w.sharer)
+		return res
+	}
 	if !w.fast(b, &res) {
 		res = batchResult{snap: &cluster.Snapshot{}}
 		o := *w.opts
