@@ -325,6 +325,18 @@ func TestNowWithSnapshotFile(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "again.json")); !os.IsNotExist(err) {
 		t.Errorf("snapshot written despite the error (%v)", err)
 	}
+	// -n names the namespace of manifests' namespace-less objects; a
+	// snapshot has none to give.
+	for name, stdin := range map[string]string{"file": "", "stdin": string(data)} {
+		t.Run("-n "+name, func(t *testing.T) {
+			input := file
+			if stdin != "" {
+				input = "-"
+			}
+			assertRunError(t, execute(t, stdin, "audit", "-f", input, "-n", "argocd"),
+				"error: -n/--namespace applies to manifests; a snapshot keeps the namespaces its objects were read with")
+		})
+	}
 	// Without --now the snapshot's own time is the report's.
 	r := execute(t, "", "audit", "-f", file, "-o", "json", "--fail-on", "never")
 	if r.code != 0 || decodeReport(t, r.stdout)["collectedAt"] != "2026-03-01T12:00:00Z" {
