@@ -18,6 +18,9 @@ func evalDNS001(in *check.Input, o *Options) []result.Result {
 			return []result.Result{result.New(result.StatusNA, result.Cluster,
 				"OpenShift runs cluster DNS as the operator-managed dns-default DaemonSet, not a kube-dns Deployment.", dnsEvidence())}
 		}
+		if r, ok := partialWithoutDNS(in); ok {
+			return []result.Result{r}
+		}
 		return []result.Result{result.New(result.StatusFail, result.Cluster, fmt.Sprintf(
 			"No Deployment labelled k8s-app=kube-dns exists in kube-system, so the cluster has no recognisable DNS; deploy CoreDNS with at least %d replicas.",
 			o.MinReplicas), dnsEvidence())}
@@ -154,7 +157,7 @@ func dns001Autoscaled(in *check.Input, o *Options, w *index.Workload, a *index.P
 func evalDNS002(in *check.Input, o *Options) []result.Result {
 	active, _ := in.Index.DNS()
 	if len(active) == 0 {
-		return []result.Result{noDNSResult(result.StatusNA)}
+		return []result.Result{noDNSResult(in)}
 	}
 	all := in.Index.CountNodes(nil)
 	var out []result.Result
