@@ -73,7 +73,10 @@ var cp002 = check.Def[Options]{
 		Rule: "On a self-managed control plane the Leases kube-system/kube-controller-manager and kube-system/kube-scheduler " +
 			"(openshift-kube-scheduler/kube-scheduler on OpenShift) must exist and have been renewed within LeaderLeaseMaxAge " +
 			"(default 60 s) of the snapshot time; missing or stale → fail. When the component's pods run with --leader-elect=false " +
-			"and there is no lease: one pod → info, several → fail. Managed control plane → na.",
+			"and there is no lease: one pod → info, several → fail. Managed control plane → na. " +
+			"Controllers write these Leases at run time, so manifests carry them only when dumped from a live cluster: " +
+			"on manifest input (or a snapshot file written from manifests) that holds neither leader Lease, a missing one → skip; " +
+			"a live read (or a snapshot file of one) without the Lease still fails.",
 		Rationale: "The controller manager runs every built-in controller (Deployments, Jobs, node lifecycle, service accounts) and the scheduler " +
 			"places every pod. A leader lease that is not renewed means no instance is acting: new pods stay Pending, " +
 			"ReplicaSets are not reconciled and dead nodes are not evicted.",

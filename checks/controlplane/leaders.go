@@ -14,27 +14,46 @@ import (
 
 func evalCP002(in *check.Input, o *Options) []result.Result {
 	p := in.Index.Platform()
-	var out []result.Result
-	for _, comp := range []string{leaseControllerManager, leaseScheduler} {
+	comps := []string{leaseControllerManager, leaseScheduler}
+	refs := make([]result.ObjectRef, len(comps))
+	leases := make([]*coordinationv1.Lease, len(comps))
+	anyLease := false
+	for i, comp := range comps {
 		ns := index.KubeSystem
 		l := in.Index.Lease(ns, comp)
 		if l == nil && p.Name == cluster.PlatformOpenShift && comp == leaseScheduler {
 			ns = "openshift-kube-scheduler"
 			l = in.Index.Lease(ns, comp)
 		}
-		ref := index.LeaseRef(ns, comp)
+		refs[i], leases[i] = index.LeaseRef(ns, comp), l
+		anyLease = anyLease || l != nil
+	}
+	// Controllers write their leader Leases at run time, so manifests
+	// carry none unless they are a dump of a live cluster's Leases: with
+	// neither lease in manifest input, a missing one is not evidence.
+	noLeases := !anyLease && fromManifests(in.Snapshot)
+	var out []result.Result
+	for i, comp := range comps {
 		if p.Managed {
-			out = append(out, check.ManagedNA(p, ref, comp, "its leader election is the provider's to keep healthy."))
+			out = append(out, check.ManagedNA(p, refs[i], comp, "its leader election is the provider's to keep healthy."))
 			continue
 		}
-		out = append(out, leaderLeaseResult(in, o, comp, ref, l))
+		out = append(out, leaderLeaseResult(in, o, comp, refs[i], leases[i], noLeases))
 	}
 	return out
 }
 
+// fromManifests reports whether the snapshot was read from manifests
+// (directly, or as a snapshot file written from them).
+func fromManifests(s *cluster.Snapshot) bool {
+	return s.Source == cluster.SourceManifests ||
+		(s.Source == cluster.SourceSnapshot && s.OriginalSource == cluster.SourceManifests)
+}
+
 // leaderLeaseResult judges one component's leader Lease l (nil when there
-// is none), or its leader election being off.
-func leaderLeaseResult(in *check.Input, o *Options, comp string, ref result.ObjectRef, l *coordinationv1.Lease) result.Result {
+// is none), or its leader election being off. noLeases: the input is
+// manifests holding no leader Lease at all.
+func leaderLeaseResult(in *check.Input, o *Options, comp string, ref result.ObjectRef, l *coordinationv1.Lease, noLeases bool) result.Result {
 	s := in.Snapshot
 	ev := check.WithEvidence(in.Index.Platform(), map[string]any{"signal": signalLeaderLease, "maxAge": o.LeaderLeaseMaxAge.String()})
 	if l == nil {
@@ -65,6 +84,12 @@ func leaderLeaseResult(in *check.Input, o *Options, comp string, ref result.Obje
 		}
 		if g, ok := s.GapFor(cluster.KindLeases); ok {
 			return result.New(result.StatusSkip, ref, "Leases could not be read: "+g.Message, ev)
+		}
+		if noLeases {
+			ev["signal"] = check.SignalNone
+			return result.New(result.StatusSkip, ref, fmt.Sprintf(
+				"The input is manifests, which do not carry leader Leases (%s writes its Lease at run time), and it holds neither the kube-controller-manager nor the kube-scheduler one; audit the live cluster to check leader election.",
+				comp), ev)
 		}
 		return result.New(result.StatusFail, ref, fmt.Sprintf(
 			"No %s leader Lease exists in %s: no %s instance has ever led, or it runs without leader election; check that it is running.",

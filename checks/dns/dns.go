@@ -49,8 +49,17 @@ var dns001 = check.Def[Options]{
 		Category: Category,
 		Rule: "Cluster DNS is the kube-system Deployment labelled k8s-app=kube-dns (CoreDNS or kube-dns). " +
 			"Fail when there is none, or when it has fewer than MinReplicas (default 2) ready replicas (status.readyReplicas) " +
-			"or desired replicas (spec.replicas, default 1); pass otherwise. " +
+			"or desired replicas; pass otherwise. " +
+			"Desired replicas are spec.replicas (default 1), unless a cluster-proportional-autoscaler with valid linear parameters targets the Deployment " +
+			"(found as in DNS-002; the first by namespace and name): then they are what it sets, computed as DNS-002 does for the cluster's nodes and cores; " +
+			"with no nodes in the input (or nodes unreadable), the fewest it ever sets on a cluster of 2 or more nodes: " +
+			"its min, raised to 2 by preventSinglePointFailure. An autoscaler whose parameters are not recomputed (ladder mode, none given) " +
+			"leaves spec.replicas to judge, since it has set them; with no Deployment status in the input as well that is skip. " +
+			"Ready replicas are judged only when the input has the Deployment's status: always on a live read, " +
+			"on manifests only when they carry a status (a kubectl get -o yaml dump does, rendered charts do not; an all-zero status counts as none); " +
+			"without it the result says that readiness is not known. Nodes are needed only for the autoscaler's exact count. " +
 			"A DNS Deployment scaled to 0 while another one has replicas is na (a finished migration). " +
+			"Manifests without Node objects are a part of a cluster: when they hold no DNS Deployment the result is skip, not fail. " +
 			"On OpenShift, whose DNS is the operator-managed dns-default DaemonSet, a missing Deployment is na.",
 		Rationale: "Every Service name lookup in the cluster goes through cluster DNS. " +
 			"With a single ready replica, one node failure, eviction or rollout stops name resolution for every workload " +
@@ -59,7 +68,7 @@ var dns001 = check.Def[Options]{
 			"or let a cluster-proportional-autoscaler with min >= 2 or preventSinglePointFailure manage it; " +
 			"if replicas are not ready, inspect them with kubectl -n kube-system get pods -l k8s-app=kube-dns and describe the failing ones.",
 	},
-	Needs: []cluster.Kind{cluster.KindNodes, cluster.KindDeployments},
+	Needs: []cluster.Kind{cluster.KindDeployments},
 	Eval:  evalDNS001,
 }
 
@@ -121,13 +130,15 @@ var dns004 = check.Def[Options]{
 			"desiredHealthy = replicas - maxUnavailable, or minAvailable; allowed = replicas - desiredHealthy. " +
 			"Warn when no PDB selects the pods; when more than one does (the eviction API refuses such pods); " +
 			"when the PDB allows no disruption (allowed <= 0, e.g. maxUnavailable 0 or minAvailable >= replicas or 100%, or an invalid value); " +
-			"or when it protects no pod (desiredHealthy 0, e.g. minAvailable 0 or neither field set). Pass otherwise.",
+			"or when it protects no pod (desiredHealthy 0, e.g. minAvailable 0 or neither field set). Pass otherwise. " +
+			"No node data is read, so manifests without Node objects are judged too. " +
+			"No DNS Deployment: na (DNS-001 fails), or skip on manifests without Node objects.",
 		Rationale: "Without a PDB a node drain or cluster upgrade may evict every DNS pod at once. " +
 			"A PDB that allows no disruption blocks node drains and upgrades instead, which teams then work around by force.",
 		Remediation: "Create one PodDisruptionBudget in kube-system with selector matchLabels k8s-app: kube-dns and maxUnavailable: 1, " +
 			"and remove or fix any other PDB selecting the DNS pods.",
 	},
-	Needs: []cluster.Kind{cluster.KindNodes, cluster.KindDeployments, cluster.KindPDBs},
+	Needs: []cluster.Kind{cluster.KindDeployments, cluster.KindPDBs},
 	Eval:  evalDNS004,
 }
 
@@ -138,13 +149,15 @@ var dns005 = check.Def[Options]{
 		Category: Category,
 		Rule: "For each container in the DNS Deployment's pod template (spec.containers), warn when it lacks a cpu request, " +
 			"a memory request or a memory limit (zero counts as unset); a request left unset counts as set when the same resource has a limit, " +
-			"because the API server defaults requests to limits. Pass otherwise.",
+			"because the API server defaults requests to limits. Pass otherwise. " +
+			"Only the pod template is read, so manifests without Node objects are judged too. " +
+			"No DNS Deployment: na (DNS-001 fails), or skip on manifests without Node objects.",
 		Rationale: "Without requests DNS pods are scheduled onto full nodes and are the first to be starved or evicted under pressure; " +
 			"without a memory limit a cache blow-up in one DNS pod can take memory from everything else on its node.",
 		Remediation: "Set resources on every DNS container, e.g. CoreDNS's upstream defaults: requests cpu: 100m, memory: 70Mi; limits memory: 170Mi " +
 			"(raise them for large clusters, see the recommender's DNS advice).",
 	},
-	Needs: []cluster.Kind{cluster.KindNodes, cluster.KindDeployments},
+	Needs: []cluster.Kind{cluster.KindDeployments},
 	Eval:  evalDNS005,
 }
 
@@ -155,13 +168,15 @@ var dns006 = check.Def[Options]{
 		Category: Category,
 		Rule: "NodeLocal DNSCache is a DaemonSet named node-local-dns or labelled k8s-app=node-local-dns " +
 			"(or app.kubernetes.io/name=node-local-dns), in any namespace. Pass when present. " +
-			"When absent: warn when the cluster has LargeClusterNodes (default 500) nodes or more, counting all nodes; info below that.",
+			"When absent: warn when the cluster has LargeClusterNodes (default 500) nodes or more, counting all nodes; info below that; " +
+			"skip when the input has no nodes (manifests without Node objects, or nodes unreadable), since the cluster's size is not known. " +
+			"A present DaemonSet passes without node data.",
 		Rationale: "Without a node-local cache every lookup crosses the network to a DNS pod through conntrack-tracked UDP, " +
 			"which on large clusters causes dropped packets, 5-second lookup timeouts and heavy load on the DNS Deployment.",
 		Remediation: "Deploy NodeLocal DNSCache (https://kubernetes.io/docs/tasks/administer-cluster/nodelocaldns/): " +
 			"the node-local-dns DaemonSet in kube-system, with kubelet --cluster-dns pointing at its link-local address where the installation requires it.",
 	},
-	Needs: []cluster.Kind{cluster.KindNodes, cluster.KindDeployments, cluster.KindDaemonSets},
+	Needs: []cluster.Kind{cluster.KindDeployments, cluster.KindDaemonSets},
 	Eval:  evalDNS006,
 }
 
@@ -171,8 +186,26 @@ func dnsEvidence() result.Evidence {
 }
 
 // noDNSResult is the cluster-wide result of DNS-002..005 when there is no
-// DNS Deployment to look at.
-func noDNSResult(status result.Status) result.Result {
-	return result.New(status, result.Cluster,
+// DNS Deployment to look at: skip on partial input (partialWithoutDNS),
+// else na (DNS-001 fails).
+func noDNSResult(in *check.Input) result.Result {
+	if r, ok := partialWithoutDNS(in); ok {
+		return r
+	}
+	return result.New(result.StatusNA, result.Cluster,
 		"No cluster DNS Deployment (kube-system, k8s-app=kube-dns) was found; DNS-001 reports it.", dnsEvidence())
+}
+
+// partialWithoutDNS is the skip of a DNS check on manifests without Node
+// objects that hold no DNS Deployment: such manifests are a part of a
+// cluster (one add-on, one chart), and that its DNS is not among them says
+// nothing about the cluster.
+func partialWithoutDNS(in *check.Input) (result.Result, bool) {
+	g, ok := in.Snapshot.GapFor(cluster.KindNodes)
+	if !ok || g.Reason != cluster.GapNotInInput {
+		return result.Result{}, false
+	}
+	return result.New(result.StatusSkip, result.Cluster,
+		"The input holds no cluster DNS Deployment (kube-system, k8s-app=kube-dns) and no Node objects, so it is a part of a cluster, which need not include its DNS; audit the cluster, or include its DNS manifests.",
+		dnsEvidence()), true
 }

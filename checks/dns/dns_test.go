@@ -269,6 +269,110 @@ func TestDNS001(t *testing.T) {
 	})
 }
 
+// TestDNS001Autoscaled: DNS-001 judges what a valid
+// cluster-proportional-autoscaler targeting CoreDNS sets instead of
+// spec.replicas, and on manifests without a status judges only the desired
+// replicas.
+func TestDNS001Autoscaled(t *testing.T) {
+	cpa := func(params string) appsv1.Deployment {
+		return checktest.AutoscalerDeployment("kube-system", "kube-dns-autoscaler", 1, []string{"/cluster-proportional-autoscaler"},
+			[]string{"--namespace=kube-system", "--configmap=kube-dns-autoscaler", "--target=Deployment/coredns", "--default-params=" + params})
+	}
+	const upstream = `{"linear":{"coresPerReplica":256,"nodesPerReplica":16,"preventSinglePointFailure":true,"includeUnschedulableNodes":true}}`
+	forbidden := []cluster.Gap{{Kind: cluster.KindNodes, Reason: cluster.GapForbidden, Message: "nodes is forbidden"}}
+	tests := []struct {
+		name     string
+		source   string
+		nodes    []corev1.Node
+		gaps     []cluster.Gap
+		replicas *int32 // nil: unset
+		ready    int32  // 0 on manifests: no status
+		cpa      []appsv1.Deployment
+		min      int
+		status   result.Status
+		ev       map[string]any
+		absent   []string // evidence keys that must not be set
+	}{
+		// --- manifests without status: the desired half only
+		{"manifests, replicas unset", cluster.SourceManifests, nil, nil, nil, 0, nil, 2, result.StatusFail,
+			map[string]any{"desired": 1, "readyKnown": false}, []string{"ready"}},
+		{"manifests, two replicas", cluster.SourceManifests, nil, nil, checktest.Int32(2), 0, nil, 2, result.StatusPass,
+			map[string]any{"desired": 2, "readyKnown": false}, []string{"ready"}},
+		{"manifests with a status: ready judged", cluster.SourceManifests, nil, nil, checktest.Int32(2), 1, nil, 2, result.StatusFail,
+			map[string]any{"ready": 1}, []string{"readyKnown"}},
+		// --- an autoscaler, no nodes in the input: its floor on 2+ nodes
+		// preventSinglePointFailure: max(min 1, 2) = 2
+		{"upstream autoscaler, no nodes", cluster.SourceManifests, nil, nil, nil, 0, []appsv1.Deployment{cpa(upstream)}, 2, result.StatusPass,
+			map[string]any{"autoscalerFloor": 2, "preventSinglePointFailure": true, "min": 1, "desired": 1,
+				"autoscaler": "cluster-proportional-autoscaler Deployment kube-system/kube-dns-autoscaler"}, []string{"wanted"}},
+		{"autoscaler min 2, no nodes", cluster.SourceManifests, nil, nil, nil, 0,
+			[]appsv1.Deployment{cpa(`{"linear":{"coresPerReplica":256,"nodesPerReplica":16,"min":2}}`)}, 2, result.StatusPass,
+			map[string]any{"autoscalerFloor": 2, "min": 2}, nil},
+		{"autoscaler min 1 without preventSinglePointFailure, no nodes", cluster.SourceManifests, nil, nil, nil, 0,
+			[]appsv1.Deployment{cpa(`{"linear":{"coresPerReplica":256,"nodesPerReplica":16}}`)}, 2, result.StatusFail,
+			map[string]any{"autoscalerFloor": 1}, nil},
+		{"floor below a higher minimum", cluster.SourceManifests, nil, nil, nil, 0, []appsv1.Deployment{cpa(upstream)}, 3, result.StatusFail,
+			map[string]any{"autoscalerFloor": 2, "minReplicas": 3}, nil},
+		// live, nodes forbidden: the floor, with the ready half judged
+		{"live, nodes forbidden", cluster.SourceLive, nil, forbidden, checktest.Int32(2), 2, []appsv1.Deployment{cpa(upstream)}, 2, result.StatusPass,
+			map[string]any{"autoscalerFloor": 2, "ready": 2}, nil},
+		// --- an autoscaler with nodes: its computed count
+		// 3 nodes of 4 cores: max(max(1, ceil(12/256)), 2 by preventSinglePointFailure) = 2
+		{"upstream autoscaler, three nodes", cluster.SourceManifests, checktest.Nodes(3, "4", "a", "b", "c"), nil, nil, 0,
+			[]appsv1.Deployment{cpa(upstream)}, 2, result.StatusPass, map[string]any{"wanted": 2, "nodes": 3, "cores": 12.0}, []string{"autoscalerFloor"}},
+		// one node: preventSinglePointFailure does not apply, max(1, 1) = 1
+		{"upstream autoscaler, one node", cluster.SourceManifests, checktest.Nodes(1, "8"), nil, nil, 0,
+			[]appsv1.Deployment{cpa(upstream)}, 2, result.StatusFail, map[string]any{"wanted": 1, "nodes": 1}, nil},
+		// spec.replicas 2 is not what counts: the autoscaler sets
+		// max(ceil(12/256), ceil(3/16)) = 1 without preventSinglePointFailure
+		{"autoscaler scales down to one", cluster.SourceLive, checktest.Nodes(3, "4", "a", "b", "c"), nil, checktest.Int32(2), 2,
+			[]appsv1.Deployment{cpa(`{"linear":{"coresPerReplica":256,"nodesPerReplica":16}}`)}, 2, result.StatusFail,
+			map[string]any{"wanted": 1, "desired": 2}, nil},
+		// 20 nodes of 63.5 cores: max(ceil(1270/256) = 5, ceil(20/16) = 2) = 5
+		{"big cluster, min 1", cluster.SourceManifests, checktest.Nodes(20, "63500m", "a", "b", "c"), nil, nil, 0,
+			[]appsv1.Deployment{cpa(`{"linear":{"coresPerReplica":256,"nodesPerReplica":16}}`)}, 2, result.StatusPass,
+			map[string]any{"wanted": 5, "cores": 1270.0}, nil},
+		// --- autoscalers that do not count
+		{"invalid parameters count as none", cluster.SourceManifests, nil, nil, nil, 0,
+			[]appsv1.Deployment{cpa(`{"linear":{"min":2}}`)}, 2, result.StatusFail,
+			map[string]any{"desired": 1}, []string{"autoscaler", "autoscalerFloor"}},
+		{"stopped autoscaler counts as none", cluster.SourceManifests, nil, nil, nil, 0,
+			[]appsv1.Deployment{checktest.AutoscalerDeployment("kube-system", "kube-dns-autoscaler", 0, nil, []string{"--target=Deployment/coredns", "--default-params=" + upstream})},
+			2, result.StatusFail, map[string]any{"desired": 1}, []string{"autoscaler"}},
+		// --- parameters not recomputed: spec.replicas when the status says the autoscaler set them, else skip
+		{"ladder autoscaler on manifests", cluster.SourceManifests, nil, nil, nil, 0,
+			[]appsv1.Deployment{cpa(`{"ladder":{"nodesToReplicas":[[1,2],[32,3]]}}`)}, 2, result.StatusSkip,
+			map[string]any{"readyKnown": false}, nil},
+		{"ladder autoscaler, live", cluster.SourceLive, checktest.Nodes(3, "4", "a", "b", "c"), nil, checktest.Int32(2), 2,
+			[]appsv1.Deployment{cpa(`{"ladder":{"nodesToReplicas":[[1,2],[32,3]]}}`)}, 2, result.StatusPass,
+			map[string]any{"desired": 2, "ready": 2}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := checktest.Snapshot()
+			s.Source = tt.source
+			s.Nodes = tt.nodes
+			s.Gaps = tt.gaps
+			if s.Nodes == nil && s.Gaps == nil {
+				s.Gaps = []cluster.Gap{{Kind: cluster.KindNodes, Reason: cluster.GapNotInInput, Message: "the manifests hold no Node objects"}}
+			}
+			s.Deployments = append([]appsv1.Deployment{checktest.DNSDeployment("coredns", tt.replicas, tt.ready)}, tt.cpa...)
+			opts := DefaultOptions()
+			opts.MinReplicas = tt.min
+			r := checktest.RunOne(t, checktest.ByID(t, Checks(opts), "DNS-001"), s)
+			if r.Status != tt.status || r.Object.String() != "Deployment/kube-system/coredns" {
+				t.Errorf("got %s, want %s", checktest.FormatResult(r), tt.status)
+			}
+			checktest.WantEvidence(t, r, tt.ev)
+			for _, k := range tt.absent {
+				if v, ok := r.Evidence[k]; ok {
+					t.Errorf("evidence %s = %v, want it unset", k, v)
+				}
+			}
+		})
+	}
+}
+
 func TestDNS002(t *testing.T) {
 	// 20 schedulable nodes of 63.5 allocatable cores = 1270 cores, plus 4
 	// cordoned ones of the same size:
@@ -608,6 +712,57 @@ func TestDNSNeedsGaps(t *testing.T) {
 	}
 	if r := checktest.RunOne(t, checktest.ByID(t, Checks(DefaultOptions()), "DNS-002"), s); r.Status == result.StatusSkip {
 		t.Errorf("DNS-002 with a pods gap: %s", checktest.FormatResult(r))
+	}
+}
+
+// TestDNSWithoutNodes: each check skips only for what it reads. Without
+// nodes (manifests, or nodes forbidden) DNS-002 and DNS-003 skip, DNS-001,
+// DNS-004 and DNS-005 judge the Deployment, and DNS-006 passes a present
+// NodeLocal DNSCache and skips an absent one.
+func TestDNSWithoutNodes(t *testing.T) {
+	nld := appsv1.DaemonSet{ObjectMeta: metav1.ObjectMeta{Namespace: "kube-system", Name: "node-local-dns"}}
+	for _, gap := range []cluster.Gap{
+		{Kind: cluster.KindNodes, Reason: cluster.GapNotInInput, Message: "the manifests hold no Node objects"},
+		{Kind: cluster.KindNodes, Reason: cluster.GapForbidden, Message: "nodes is forbidden"},
+	} {
+		for _, withCache := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s, NodeLocal DNSCache %v", gap.Reason, withCache), func(t *testing.T) {
+				s := checktest.Snapshot()
+				s.Source = cluster.SourceManifests
+				s.Gaps = []cluster.Gap{gap}
+				s.Deployments = []appsv1.Deployment{checktest.DNSDeployment("coredns", nil, 0)}
+				want := map[string]result.Status{
+					"DNS-001": result.StatusFail, // 1 desired replica
+					"DNS-002": result.StatusSkip, "DNS-003": result.StatusSkip,
+					"DNS-004": result.StatusWarn, // no PDB
+					"DNS-005": result.StatusPass, // upstream resources
+					"DNS-006": result.StatusSkip,
+				}
+				if withCache {
+					s.DaemonSets = []appsv1.DaemonSet{nld}
+					want["DNS-006"] = result.StatusPass
+				}
+				for _, c := range Checks(DefaultOptions()) {
+					r := checktest.RunOne(t, c, s)
+					if gap.Reason == cluster.GapNotInInput {
+						// the same manifests without CoreDNS: a part of a cluster
+						noDNS := *s
+						noDNS.Deployments = nil
+						if nr := checktest.RunOne(t, c, &noDNS); nr.Status != result.StatusSkip && (c.ID != "DNS-006" || !withCache) {
+							t.Errorf("%s without a DNS Deployment: got %s, want skip", c.ID, checktest.FormatResult(nr))
+						}
+					}
+					if r.Status != want[c.ID] {
+						t.Errorf("%s: got %s, want %s", c.ID, checktest.FormatResult(r), want[c.ID])
+					}
+					if c.ID == "DNS-006" {
+						if _, ok := r.Evidence["nodes"]; ok {
+							t.Errorf("DNS-006 without nodes sets evidence nodes: %v", r.Evidence)
+						}
+					}
+				}
+			})
+		}
 	}
 }
 

@@ -14,6 +14,14 @@
 //   - When several DNS Deployments exist (a kube-dns to CoreDNS migration),
 //     one scaled to 0 while another has replicas is idle: DNS-001 reports
 //     it na and the other checks ignore it.
+//   - Each check declares in Needs only the kinds it cannot decide
+//     without: DNS-002 and DNS-003 need nodes; DNS-001, DNS-004, DNS-005
+//     and DNS-006 do not, and skip inside only for the part that does
+//     (DNS-006 an absent NodeLocal DNSCache; DNS-001 nothing: without
+//     nodes it judges an autoscaler by its floor). Manifests without Node
+//     objects are a part of a cluster, so a DNS Deployment missing from
+//     them is skip, and without a Deployment status its readiness is
+//     unknown, not zero.
 //
 // Every fact the checks read about the cluster (the DNS Deployments, the
 // PodDisruptionBudgets selecting them, the HPAs and

@@ -7,6 +7,8 @@ import (
 	"math"
 	"strconv"
 
+	"k8s.io/apimachinery/pkg/labels"
+
 	"github.com/seaworthy-k8s/seaworthy/cluster/index"
 )
 
@@ -140,4 +142,48 @@ func planFor(ix *index.Index, a index.ProportionalAutoscaler) cpaPlan {
 // formatCores renders a core count without trailing zeros: 1270, 317.5.
 func formatCores(cores float64) string {
 	return strconv.FormatFloat(cores, 'f', -1, 64)
+}
+
+// autoscalerFor returns the first cluster-proportional-autoscaler targeting
+// w (by namespace and name) whose parameters are valid, with its plan, and
+// the invalid ones ("NAMESPACE/NAME: SOURCE: ERROR"). An autoscaler with
+// invalid linear parameters cannot scale, so it counts as none. found is
+// nil when no valid autoscaler runs.
+func autoscalerFor(ix *index.Index, w *index.Workload) (found *index.ProportionalAutoscaler, plan cpaPlan, broken []string) {
+	cpas, _ := ix.ProportionalAutoscalers(w)
+	for i := range cpas {
+		a := &cpas[i]
+		p := planFor(ix, *a)
+		if p.err != nil {
+			broken = append(broken, fmt.Sprintf("%s: %s: %v", a.Name(), p.source, p.err))
+			continue
+		}
+		if found == nil {
+			found, plan = a, p
+		}
+	}
+	return found, plan, broken
+}
+
+// nodeCounts are the nodes the autoscaler a counts: those its --nodelabels
+// selects (an unparsable selector counts all, as before), else all; sel is
+// the selector applied ("" for all).
+func nodeCounts(ix *index.Index, a *index.ProportionalAutoscaler, all index.NodeCounts) (counts index.NodeCounts, sel string) {
+	if a.NodeLabels != "" {
+		if s, err := labels.Parse(a.NodeLabels); err == nil {
+			return ix.CountNodes(s), a.NodeLabels
+		}
+	}
+	return all, ""
+}
+
+// floor is the fewest replicas the linear parameters ever set on a cluster
+// of 2 or more nodes: min, raised to 2 by preventSinglePointFailure (both
+// terms are clamped to min last, and the node term is raised to 2 after
+// that when there is more than one node).
+func (p linearParams) floor() int {
+	if p.PreventSinglePointFailure {
+		return max(p.Min, 2)
+	}
+	return p.Min
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/seaworthy-k8s/seaworthy/checks/check"
+	"github.com/seaworthy-k8s/seaworthy/cluster"
 	"github.com/seaworthy-k8s/seaworthy/cluster/index"
 	"github.com/seaworthy-k8s/seaworthy/result"
 )
@@ -28,7 +29,11 @@ func evalDNS006(in *check.Input, o *Options) []result.Result {
 		ref = active[0].Ref()
 	}
 	nodes := len(in.Snapshot.Nodes)
-	ev := result.Evidence{"nodes": nodes, "largeClusterNodes": o.LargeClusterNodes}
+	gap, noNodes := in.Snapshot.GapFor(cluster.KindNodes)
+	ev := result.Evidence{"largeClusterNodes": o.LargeClusterNodes}
+	if !noNodes {
+		ev["nodes"] = nodes
+	}
 	var found []*index.Workload
 	for _, w := range in.Index.Workloads() {
 		if w.Kind == index.KindDaemonSet && isNodeLocalDNS(w) {
@@ -44,10 +49,23 @@ func evalDNS006(in *check.Input, o *Options) []result.Result {
 		})
 		ds := found[0].DaemonSet
 		ev["daemonSet"] = ds.Namespace + "/" + ds.Name
-		ev["desiredScheduled"], ev["ready"] = int(ds.Status.DesiredNumberScheduled), int(ds.Status.NumberReady)
+		st := &ds.Status
+		if !statusKnown(in.Snapshot, st.ObservedGeneration != 0 || st.DesiredNumberScheduled != 0 || st.CurrentNumberScheduled != 0 ||
+			st.NumberReady != 0 || st.NumberAvailable != 0 || st.NumberMisscheduled != 0 || len(st.Conditions) > 0) {
+			ev["readyKnown"] = false
+			return []result.Result{result.New(result.StatusPass, ref, fmt.Sprintf(
+				"NodeLocal DNSCache is deployed as DaemonSet %s/%s; the input carries no DaemonSet status, so how many of its pods are ready is not known.",
+				ds.Namespace, ds.Name), ev)}
+		}
+		ev["desiredScheduled"], ev["ready"] = int(st.DesiredNumberScheduled), int(st.NumberReady)
 		return []result.Result{result.New(result.StatusPass, ref, fmt.Sprintf(
 			"NodeLocal DNSCache runs as DaemonSet %s/%s (%d of %d pods ready).",
-			ds.Namespace, ds.Name, ds.Status.NumberReady, ds.Status.DesiredNumberScheduled), ev)}
+			ds.Namespace, ds.Name, st.NumberReady, st.DesiredNumberScheduled), ev)}
+	}
+	if noNodes {
+		return []result.Result{result.New(result.StatusSkip, ref, fmt.Sprintf(
+			"No NodeLocal DNSCache DaemonSet is in the input, and whether the cluster needs one depends on its size, which is not known: %s.",
+			gap.Message), ev)}
 	}
 	if nodes >= o.LargeClusterNodes {
 		return []result.Result{result.New(result.StatusWarn, ref, fmt.Sprintf(

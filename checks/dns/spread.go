@@ -13,7 +13,7 @@ import (
 func evalDNS003(in *check.Input, _ *Options) []result.Result {
 	active, _ := in.Index.DNS()
 	if len(active) == 0 {
-		return []result.Result{noDNSResult(result.StatusNA)}
+		return []result.Result{noDNSResult(in)}
 	}
 	var out []result.Result
 	for _, w := range active {
