@@ -107,7 +107,7 @@ func evalQuota004(in *check.Input, o *Options) []result.Result {
 	for i := range s.ResourceQuotas {
 		q := &s.ResourceQuotas[i]
 		ns := q.Namespace
-		if !sc.user(ns) {
+		if !sc.asked(ns) {
 			continue
 		}
 		for _, hard := range []corev1.ResourceList{q.Spec.Hard, q.Status.Hard} {
@@ -128,6 +128,9 @@ func evalQuota004(in *check.Input, o *Options) []result.Result {
 	}
 	if len(constrained) == 0 {
 		return []result.Result{result.New(result.StatusNA, result.Cluster, "no user namespace has a ResourceQuota on cpu or memory", nil)}
+	}
+	if sc.manifests && len(s.LimitRanges) == 0 {
+		return []result.Result{noLimitRangesInInput()}
 	}
 
 	defaults := map[string]*containerDefaults{}
@@ -188,6 +191,15 @@ func evalQuota004(in *check.Input, o *Options) []result.Result {
 			continue
 		}
 		ev["missing"] = missing
+		if sc.referred(ns) {
+			// The quota is in the input, the rest of the namespace is not:
+			// its defaults may be applied with it.
+			out = append(out, result.New(result.StatusSkip, ref,
+				fmt.Sprintf("Namespace %s: the input defines no Namespace object for it and none of its LimitRanges defaults %s, which its quota constrains; "+
+					"the namespace's LimitRanges may be applied with it outside the input, so audit them together or audit the live cluster.",
+					ns, strings.Join(missing, ", ")), ev))
+			continue
+		}
 		out = append(out, result.New(result.StatusWarn, ref,
 			fmt.Sprintf("Namespace %s: %s %s %s %s but no Container LimitRange defaults %s, so pods that omit %s are rejected at admission; add %s to a LimitRange.",
 				ns, check.Plural(len(quotas), "ResourceQuota", "ResourceQuotas"), strings.Join(quotas, ", "),
