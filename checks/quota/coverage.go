@@ -19,7 +19,12 @@ var quota005 = check.Def[Options]{
 		Category: Category,
 		Rule: "coverage = user namespaces with a ResourceQuota (as in QUOTA-001) / user namespaces. " +
 			"coverage < CoverageFail (default 0.5) → fail; < CoverageWarn (default 0.9) → warn; otherwise pass. " +
-			"No user namespaces → na.",
+			"No user namespaces → na. " + quotaScope +
+			"Infrastructure namespaces are not counted (evidence infrastructureNamespaces). " +
+			"On manifest input the ratio counts only the namespaces the input defines (a Namespace object); namespaces it only refers to are not counted " +
+			"(evidence referredNamespaces), and if it defines none → skip. A manifest input that holds no ResourceQuota at all → skip (evidence missingKind): " +
+			"the ratio is a claim about the cluster and would rest only on a kind the input holds none of (a single add-on's bundle, a dump of deploy,ns), " +
+			"while QUOTA-001 still names each defined namespace without a quota. Live input: every namespace counts.",
 		Rationale: "Quotas protect a shared cluster only when (nearly) every tenant has one: a single unbounded namespace " +
 			"can still exhaust nodes and starve the rest. Low coverage usually means namespaces are created without a standard template.",
 		Remediation: "Create namespaces from a template that includes a ResourceQuota and a LimitRange (a Helm chart, a Kustomize base, " +

@@ -21,7 +21,11 @@ var quota004 = check.Def[Options]{
 			"limits.cpu or limits.memory), each such resource must be defaulted by a Container-type LimitRange: limits.* by `default` " +
 			"(or `max`, which Kubernetes copies into default), requests.*, cpu and memory by `defaultRequest` (or `default`, or `min`, " +
 			"which Kubernetes copies into defaultRequest). Any resource not defaulted → warn, naming it. " +
-			"Namespaces without a compute quota are not evaluated; if none has one the check reports na.",
+			"Namespaces without a compute quota are not evaluated; if none has one the check reports na. " +
+			quotaScope +
+			"On manifest input an input that holds no LimitRange at all → skip (as in QUOTA-002), and a namespace the input only refers to " +
+			"(its quota, no Namespace object) → pass when the input's LimitRanges default it, otherwise skip naming the resources: " +
+			"its LimitRanges may be applied with the namespace outside the input.",
 		Rationale: "When a quota constrains cpu or memory, the API server rejects every pod whose containers do not set that request or limit " +
 			"(\"must specify limits.memory\"). Charts and operators that omit resources then fail to start in that namespace; " +
 			"a LimitRange default fills the field in at admission instead.",

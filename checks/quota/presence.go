@@ -14,13 +14,25 @@ import (
 	"github.com/seaworthy-k8s/seaworthy/result"
 )
 
+// quotaScope is the namespace scope QUOTA-001, 002, 004 and 005 share, as
+// Rule text.
+const quotaScope = "Which namespaces: system and excluded namespaces, and namespaces being deleted, are not evaluated. Infrastructure namespaces (ExemptInfrastructure, default on) are not asked for a quota or LimitRange: one that holds a node agent (a DaemonSet whose pods run on the host network or at priority system-node-critical: calico-node, cilium, kube-flannel, MetalLB's speaker), or whose workloads are all node-level (DaemonSets, or long-running pod specs on the host network or at system-node-critical or system-cluster-critical, as tigera-operator's; Jobs and CronJobs never are), since a compute quota there can keep a CNI or load balancer from starting on new nodes. "
+
 var quota001 = check.Def[Options]{
 	Meta: result.Meta{
 		ID:       "QUOTA-001",
 		Title:    "Namespace has a ResourceQuota",
 		Category: Category,
 		Rule: "Each user namespace must hold at least one ResourceQuota that sets a hard limit (spec.hard or status.hard); " +
-			"a namespace without one → warn. System and excluded namespaces, and namespaces being deleted, are not evaluated.",
+			"a namespace without one → warn, as is one whose quotas set no hard limits. " +
+			quotaScope +
+			"An infrastructure namespace → info, naming the workloads that make it one (and its quotas, if any). " +
+			"Manifests are a part of a cluster: only namespaces the input defines (a Namespace object) are judged for lacking a quota; " +
+			"a namespace the input only refers to (objects in it, no Namespace object: default for an add-on's one Role, a chart's release namespace) " +
+			"is reported only for the quotas the input holds in it, and if nothing is left to report → skip. " +
+			"A manifest input with no ResourceQuota at all still warns, each warning saying the input holds none (evidence missingKind): " +
+			"a repository of Namespaces without quotas is a real finding, and the words tell the reader of a partial dump (kubectl get deploy,ns) why it appears. " +
+			"Live input: every namespace is defined.",
 		Rationale: "Without a ResourceQuota nothing stops one namespace from claiming the whole cluster's CPU, memory, " +
 			"pods, Services or storage, starving every other team; a quota turns a runaway deployment into a rejected request.",
 		Remediation: "Add a ResourceQuota sized for the namespace, for example:\n\n" +
@@ -37,8 +49,12 @@ var quota002 = check.Def[Options]{
 		ID:       "QUOTA-002",
 		Title:    "Namespace has a LimitRange",
 		Category: Category,
-		Rule: "Each user namespace must hold at least one LimitRange with at least one limit; a namespace without one → warn. " +
-			"System and excluded namespaces, and namespaces being deleted, are not evaluated.",
+		Rule: "Each user namespace must hold at least one LimitRange with at least one limit; a namespace without one → warn, as is one whose LimitRanges set none. " +
+			quotaScope +
+			"On manifest input a namespace the input only refers to (no Namespace object) is reported only for the LimitRanges it holds (see QUOTA-001), " +
+			"and an input that holds no LimitRange at all → skip (evidence missingKind): unlike a missing quota, the finding rests on that one kind alone, " +
+			"the kind dumps most often leave out (kubectl get deploy,ns,resourcequota) and policy engines most often add outside a repository. " +
+			"Live input: unchanged, every namespace judged.",
 		Rationale: "A LimitRange gives containers that declare no requests or limits sensible defaults and bounds; " +
 			"without one such pods are BestEffort (first evicted, invisible to the scheduler) or, under a compute quota, rejected.",
 		Remediation: "Add a LimitRange with Container defaults, for example:\n\n" +
@@ -108,7 +124,7 @@ func infrastructureResult(ns string, in index.Infrastructure, quotas []string) r
 		why = "it runs a node agent"
 	}
 	msg := fmt.Sprintf("Namespace %s holds node-level infrastructure (%s: %s), so it is not asked for a ResourceQuota or LimitRange: "+
-		"a compute quota there can keep the agent off nodes added later.", ns, why, strings.Join(in.Workloads, "; "))
+		"a compute quota there can keep its pods from starting, on the nodes added later or before pod networking works.", ns, why, strings.Join(in.Workloads, "; "))
 	ev := map[string]any{"nodeLevel": in.Workloads}
 	if len(quotas) > 0 {
 		qs := slices.Sorted(slices.Values(quotas))

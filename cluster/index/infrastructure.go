@@ -41,9 +41,11 @@ type Infrastructure struct {
 //     network (spec.hostNetwork) or at priority system-node-critical
 //     (calico-node, cilium, kube-flannel, MetalLB's speaker), or
 //  2. it holds workloads and every one of them is node-level: a DaemonSet
-//     (or a pod a DaemonSet controls), or a pod spec on the host network
-//     or at priority system-node-critical or system-cluster-critical
-//     (tigera-operator's Deployment).
+//     (or a pod a DaemonSet controls), or a long-running pod spec on the
+//     host network or at priority system-node-critical or
+//     system-cluster-critical (tigera-operator's Deployment). Jobs,
+//     CronJobs and their pods are never node-level: a backup CronJob on
+//     the host network is an ordinary workload.
 //
 // Workloads are the Deployments, StatefulSets, DaemonSets, Jobs, CronJobs
 // and Pods of the snapshot, each judged by its own pod spec. Such a
@@ -57,13 +59,18 @@ func (ix *Index) InfrastructureNamespaces() []Infrastructure {
 		agents, levels       []string
 	}
 	facts := map[string]*nsFacts{}
-	add := func(kind string, m *metav1.ObjectMeta, spec *corev1.PodSpec, daemon bool) {
+	// add counts one workload; a run-to-completion one (a Job, a CronJob,
+	// their pods) is never node-level, whatever its pod spec says.
+	add := func(kind string, m *metav1.ObjectMeta, spec *corev1.PodSpec, daemon, runToCompletion bool) {
 		f := facts[m.Namespace]
 		if f == nil {
 			f = &nsFacts{}
 			facts[m.Namespace] = f
 		}
 		f.workloads++
+		if runToCompletion {
+			return
+		}
 		signals := nodeSignals(spec)
 		if daemon && kind == KindDaemonSet && (spec.HostNetwork || spec.PriorityClassName == PrioritySystemNodeCritical) {
 			f.agents = append(f.agents, describeWorkload(kind, m.Name, signals))
@@ -79,28 +86,28 @@ func (ix *Index) InfrastructureNamespaces() []Infrastructure {
 	s := ix.snap
 	for i := range s.Deployments {
 		d := &s.Deployments[i]
-		add(KindDeployment, &d.ObjectMeta, &d.Spec.Template.Spec, false)
+		add(KindDeployment, &d.ObjectMeta, &d.Spec.Template.Spec, false, false)
 	}
 	for i := range s.StatefulSets {
 		d := &s.StatefulSets[i]
-		add(KindStatefulSet, &d.ObjectMeta, &d.Spec.Template.Spec, false)
+		add(KindStatefulSet, &d.ObjectMeta, &d.Spec.Template.Spec, false, false)
 	}
 	for i := range s.DaemonSets {
 		d := &s.DaemonSets[i]
-		add(KindDaemonSet, &d.ObjectMeta, &d.Spec.Template.Spec, true)
+		add(KindDaemonSet, &d.ObjectMeta, &d.Spec.Template.Spec, true, false)
 	}
 	for i := range s.Jobs {
 		j := &s.Jobs[i]
-		add("Job", &j.ObjectMeta, &j.Spec.Template.Spec, false)
+		add("Job", &j.ObjectMeta, &j.Spec.Template.Spec, false, true)
 	}
 	for i := range s.CronJobs {
 		c := &s.CronJobs[i]
-		add("CronJob", &c.ObjectMeta, &c.Spec.JobTemplate.Spec.Template.Spec, false)
+		add("CronJob", &c.ObjectMeta, &c.Spec.JobTemplate.Spec.Template.Spec, false, true)
 	}
 	for i := range s.Pods {
 		p := &s.Pods[i]
 		c := metav1.GetControllerOfNoCopy(p)
-		add("Pod", &p.ObjectMeta, &p.Spec, c != nil && c.Kind == KindDaemonSet)
+		add("Pod", &p.ObjectMeta, &p.Spec, c != nil && c.Kind == KindDaemonSet, c != nil && c.Kind == "Job")
 	}
 
 	var out []Infrastructure
