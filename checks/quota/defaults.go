@@ -21,7 +21,11 @@ var quota004 = check.Def[Options]{
 			"limits.cpu or limits.memory), each such resource must be defaulted by a Container-type LimitRange: limits.* by `default` " +
 			"(or `max`, which Kubernetes copies into default), requests.*, cpu and memory by `defaultRequest` (or `default`, or `min`, " +
 			"which Kubernetes copies into defaultRequest). Any resource not defaulted → warn, naming it. " +
-			"Namespaces without a compute quota are not evaluated; if none has one the check reports na.",
+			"Namespaces without a compute quota are not evaluated; if none has one the check reports na. " +
+			quotaScope +
+			"On manifest input an input that holds no LimitRange at all → skip (as in QUOTA-002), and a namespace the input only refers to " +
+			"(its quota, no Namespace object) → pass when the input's LimitRanges default it, otherwise skip naming the resources: " +
+			"its LimitRanges may be applied with the namespace outside the input.",
 		Rationale: "When a quota constrains cpu or memory, the API server rejects every pod whose containers do not set that request or limit " +
 			"(\"must specify limits.memory\"). Charts and operators that omit resources then fail to start in that namespace; " +
 			"a LimitRange default fills the field in at admission instead.",
@@ -107,7 +111,7 @@ func evalQuota004(in *check.Input, o *Options) []result.Result {
 	for i := range s.ResourceQuotas {
 		q := &s.ResourceQuotas[i]
 		ns := q.Namespace
-		if !sc.user(ns) {
+		if !sc.asked(ns) {
 			continue
 		}
 		for _, hard := range []corev1.ResourceList{q.Spec.Hard, q.Status.Hard} {
@@ -128,6 +132,9 @@ func evalQuota004(in *check.Input, o *Options) []result.Result {
 	}
 	if len(constrained) == 0 {
 		return []result.Result{result.New(result.StatusNA, result.Cluster, "no user namespace has a ResourceQuota on cpu or memory", nil)}
+	}
+	if sc.manifests && len(s.LimitRanges) == 0 {
+		return []result.Result{noLimitRangesInInput()}
 	}
 
 	defaults := map[string]*containerDefaults{}
@@ -188,6 +195,15 @@ func evalQuota004(in *check.Input, o *Options) []result.Result {
 			continue
 		}
 		ev["missing"] = missing
+		if sc.referred(ns) {
+			// The quota is in the input, the rest of the namespace is not:
+			// its defaults may be applied with it.
+			out = append(out, result.New(result.StatusSkip, ref,
+				fmt.Sprintf("Namespace %s: the input defines no Namespace object for it and none of its LimitRanges defaults %s, which its quota constrains; "+
+					"the namespace's LimitRanges may be applied with it outside the input, so audit them together or audit the live cluster.",
+					ns, strings.Join(missing, ", ")), ev))
+			continue
+		}
 		out = append(out, result.New(result.StatusWarn, ref,
 			fmt.Sprintf("Namespace %s: %s %s %s %s but no Container LimitRange defaults %s, so pods that omit %s are rejected at admission; add %s to a LimitRange.",
 				ns, check.Plural(len(quotas), "ResourceQuota", "ResourceQuotas"), strings.Join(quotas, ", "),

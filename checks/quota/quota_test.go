@@ -57,10 +57,12 @@ func runQuotaCheck(t *testing.T, def check.Def[Options], snap *cluster.Snapshot,
 	return checktest.Run(t, check.Bind(opts, def)[0], snap)
 }
 
-// scopedNamespaces is userNamespaces over a fresh index of snap.
+// scopedNamespaces is every namespace the scope keeps (asked or
+// infrastructure) over a fresh index of snap, sorted.
 func scopedNamespaces(snap *cluster.Snapshot, opts *Options) []string {
 	ix := index.New(snap)
-	return userNamespaces(ix, newNSScope(ix, opts))
+	n := newNSScope(ix, opts).namespaces(ix)
+	return slices.Sorted(slices.Values(append(n.asked(), n.infra...)))
 }
 
 func TestFixtures(t *testing.T) { checktest.Fixtures(t, Checks(DefaultOptions()), "../testdata") }
