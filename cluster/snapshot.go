@@ -185,6 +185,14 @@ const (
 	GapNotInInput   = "not-in-input"
 )
 
+// FromManifests reports whether the objects were read from manifests,
+// directly or through a snapshot file saved from them: input that is
+// often a part of a cluster and never carries what only a live cluster
+// has (status of its own making, leader Leases, the API server's answers).
+func (s *Snapshot) FromManifests() bool {
+	return s.Source == SourceManifests || (s.Source == SourceSnapshot && s.OriginalSource == SourceManifests)
+}
+
 // GapFor returns the first gap recorded for kind, if any. Gaps for a single
 // named object do not count as a gap for the whole kind.
 func (s *Snapshot) GapFor(kind Kind) (Gap, bool) {

@@ -31,7 +31,7 @@ func evalCP002(in *check.Input, o *Options) []result.Result {
 	// Controllers write their leader Leases at run time, so manifests
 	// carry none unless they are a dump of a live cluster's Leases: with
 	// neither lease in manifest input, a missing one is not evidence.
-	noLeases := !anyLease && fromManifests(in.Snapshot)
+	noLeases := !anyLease && in.Snapshot.FromManifests()
 	var out []result.Result
 	for i, comp := range comps {
 		if p.Managed {
@@ -41,13 +41,6 @@ func evalCP002(in *check.Input, o *Options) []result.Result {
 		out = append(out, leaderLeaseResult(in, o, comp, refs[i], leases[i], noLeases))
 	}
 	return out
-}
-
-// fromManifests reports whether the snapshot was read from manifests
-// (directly, or as a snapshot file written from them).
-func fromManifests(s *cluster.Snapshot) bool {
-	return s.Source == cluster.SourceManifests ||
-		(s.Source == cluster.SourceSnapshot && s.OriginalSource == cluster.SourceManifests)
 }
 
 // leaderLeaseResult judges one component's leader Lease l (nil when there

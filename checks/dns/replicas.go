@@ -249,13 +249,7 @@ func dns002For(ix *index.Index, o *Options, w *index.Workload, all index.NodeCou
 // (or a snapshot file of one) always does. Manifests do only when they
 // carry the status, as a kubectl get -o yaml dump does and rendered charts
 // do not: a status with every field zero counts as absent.
-func statusKnown(s *cluster.Snapshot, set bool) bool {
-	src := s.Source
-	if src == cluster.SourceSnapshot {
-		src = s.OriginalSource
-	}
-	return src != cluster.SourceManifests || set
-}
+func statusKnown(s *cluster.Snapshot, set bool) bool { return !s.FromManifests() || set }
 
 // deploymentStatusSet reports whether any field of w's Deployment status
 // is set.

@@ -5,7 +5,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/seaworthy-k8s/seaworthy/cluster"
 	"github.com/seaworthy-k8s/seaworthy/cluster/index"
 	"github.com/seaworthy-k8s/seaworthy/result"
 )
@@ -52,14 +51,7 @@ func newNSScope(ix *index.Index, o *Options) nsScope {
 			}
 		}
 	}
-	return nsScope{skip: skip, infra: infra, manifests: fromManifests(s), defined: defined}
-}
-
-// fromManifests reports whether s was read from manifests, directly or
-// through a snapshot file saved from them.
-func fromManifests(s *cluster.Snapshot) bool {
-	return s.Source == cluster.SourceManifests ||
-		(s.Source == cluster.SourceSnapshot && s.OriginalSource == cluster.SourceManifests)
+	return nsScope{skip: skip, infra: infra, manifests: s.FromManifests(), defined: defined}
 }
 
 // user reports whether ns is a user namespace: not system, excluded or

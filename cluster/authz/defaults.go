@@ -78,7 +78,4 @@ func decodeDefaults[T any](what string, data []byte) []T {
 // of reported as dangling, and who-can lists the built-in grants. The
 // supplied objects are labelled as the API server's defaults, so they are
 // platform objects and never findings.
-func assumesDefaults(snap *cluster.Snapshot) bool {
-	return snap.Source == cluster.SourceManifests ||
-		(snap.Source == cluster.SourceSnapshot && snap.OriginalSource == cluster.SourceManifests)
-}
+func assumesDefaults(snap *cluster.Snapshot) bool { return snap.FromManifests() }
