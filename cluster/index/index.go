@@ -56,6 +56,10 @@ type Index struct {
 	// Facts added for one check area go below, each block commented with
 	// the area that added it.
 
+	// quota: namespaces that hold node-level infrastructure.
+	infraOnce sync.Once
+	infra     []Infrastructure
+
 	// controlplane, etcd: nodes by address, k3s/rke2 servers (controlplane_facts.go).
 	controlPlaneOnce sync.Once
 	controlPlane     controlPlaneFacts

@@ -52,8 +52,14 @@ type Infrastructure struct {
 // namespace grows with the nodes, not with a tenant's choices: a pod per
 // node, each needed for the node to work.
 //
-// It is computed on each call (one pass over the workloads and pods).
+// It is computed once (one pass over the workloads and pods); callers must
+// not change what it returns.
 func (ix *Index) InfrastructureNamespaces() []Infrastructure {
+	ix.infraOnce.Do(func() { ix.infra = ix.infrastructureNamespaces() })
+	return ix.infra
+}
+
+func (ix *Index) infrastructureNamespaces() []Infrastructure {
 	type nsFacts struct {
 		workloads, nodeLevel int
 		agents, levels       []string
