@@ -252,6 +252,19 @@ func split(r io.Reader, emit func(*batch) bool) error {
 	part := listNone
 	var frame *batch // in listFrame: the List's frame, taking its tail
 	sink := &cur.data
+	// endItems closes the last items batch of a List: what follows is the
+	// frame's tail. It reports false when emit says stop.
+	endItems := func() bool {
+		if jsonDoc && !bytes.HasSuffix(cur.data, []byte("\n"+jsonItemLast)) {
+			frame.frame.bad = true
+		}
+		if !emit(cur) {
+			return false
+		}
+		frame.frame.tailLine = line
+		part = listFrame
+		return true
+	}
 	for {
 		piece, err := br.ReadSlice('\n')
 		if len(piece) > 0 {
@@ -278,14 +291,9 @@ func split(r io.Reader, emit func(*batch) bool) error {
 				case part == listItems:
 					// The items have ended: the rest of the document is
 					// the frame's tail.
-					if jsonDoc && !bytes.HasSuffix(cur.data, []byte("\n"+jsonItemLast)) {
-						frame.frame.bad = true
-					}
-					if !emit(cur) {
+					if !endItems() {
 						return nil
 					}
-					frame.frame.tailLine = line
-					part = listFrame
 				}
 				if part == listFrame {
 					if !isDocStart(piece) {
@@ -366,15 +374,8 @@ func split(r io.Reader, emit func(*batch) bool) error {
 			return err
 		}
 	}
-	if part == listItems {
-		if jsonDoc && !bytes.HasSuffix(cur.data, []byte("\n"+jsonItemLast)) {
-			frame.frame.bad = true
-		}
-		if !emit(cur) {
-			return nil
-		}
-		frame.frame.tailLine = line
-		part = listFrame
+	if part == listItems && !endItems() {
+		return nil
 	}
 	if part == listFrame {
 		emit(frame)
