@@ -50,9 +50,9 @@ lint:
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
 
-## docs: regenerate docs/checks.md from the check registry and docs/evidence.md from the evidence keys
+## docs: regenerate docs/checks.md from the check registry, docs/config.md from the options and docs/evidence.md from the evidence keys
 docs:
-	$(GO) test ./checks -run TestCatalogDocUpToDate -update
+	$(GO) test ./checks -run 'TestCatalogDocUpToDate|TestConfigDocUpToDate' -update
 	$(GO) test ./result -run TestEvidenceDocUpToDate -update
 
 clean:
