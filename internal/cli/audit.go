@@ -21,7 +21,7 @@ type auditOptions struct {
 	failOnGaps bool
 	showPassed bool
 	only       []string
-	exclude    []string
+	thresholds *thresholdFlags
 
 	gate     report.Gate
 	selected []check.Check
@@ -79,7 +79,7 @@ letting it read) and off otherwise; --fail-on-gaps=false turns it off.`,
 	cmd.Flags().BoolVar(&o.failOnGaps, "fail-on-gaps", false, "Exit 1 when the report has any gap (something could not be read). Default: on with --in-cluster, off otherwise.")
 	cmd.Flags().BoolVar(&o.showPassed, "show-passed", false, "List pass and na results in the table (json and yaml always include them).")
 	cmd.Flags().StringSliceVar(&o.only, "check", nil, "Run only these checks: IDs or ID prefixes, e.g. DNS or QUOTA-003. Repeatable or comma-separated.")
-	cmd.Flags().StringSliceVar(&o.exclude, "exclude-namespaces", nil, "Namespaces the QUOTA checks ignore besides kube-system, kube-public and kube-node-lease.")
+	o.thresholds = addThresholdFlags(cmd.Flags())
 	return cmd, o
 }
 
@@ -95,9 +95,10 @@ func (o *auditOptions) complete(cmd *cobra.Command, _ []string) error {
 	if !cmd.Flags().Changed("fail-on-gaps") {
 		o.gate.FailOnGaps = o.source.inCluster
 	}
-	opts := checks.DefaultOptions()
-	opts.Quota.ExcludeNamespaces = o.exclude
-	var err error
+	opts, err := o.thresholds.options(cmd.Flags())
+	if err != nil {
+		return err
+	}
 	o.selected, err = selectChecks(checks.All(opts), o.only)
 	return err
 }

@@ -69,6 +69,7 @@ the cluster.`,
 		newAuditCommand(streams),
 		newSnapshotCommand(streams),
 		newChecksCommand(streams),
+		newConfigCommand(streams),
 		newRBACCommand(streams),
 		newVersionCommand(streams),
 	)
