@@ -25,6 +25,7 @@ type wireReport struct {
 	Summary       Summary      `json:"summary"`
 	Results       []wireResult `json:"results"`
 	Gaps          []wireGap    `json:"gaps"`
+	Input         *Input       `json:"input,omitempty"`
 }
 
 type wireResult struct {
@@ -61,6 +62,10 @@ func wire(r *Report) wireReport {
 		Summary:       r.Summary,
 		Results:       make([]wireResult, len(r.Results)),
 		Gaps:          make([]wireGap, len(r.Gaps)),
+	}
+	if !r.Input.IsZero() {
+		in := r.Input
+		out.Input = &in
 	}
 	for i, res := range r.Results {
 		m := r.Checks[res.Check]

@@ -14,6 +14,11 @@ type RenderOptions struct {
 	ShowPassed bool
 	// DocsBase prefixes check anchors in links ("docs/checks.md").
 	DocsBase string
+	// Color writes ANSI colours by status (for a terminal; see UseColor).
+	Color bool
+	// Width wraps the table's messages to this many columns; 0 does not
+	// wrap (the output of a pipe or file, stable for diffs and tests).
+	Width int
 }
 
 // Formats lists the report's output formats in help order.

@@ -23,9 +23,32 @@ type Report struct {
 	Summary Summary            `json:"summary"`
 	Results []result.Result    `json:"results"`
 	Gaps    []cluster.Gap      `json:"gaps"`
+	// Input says what was read, for the table's header and JSON's input.
+	Input Input `json:"input"`
 	// Checks describes every check that ran, keyed by ID, so renderers can
 	// group by category and link to documentation.
 	Checks map[string]result.Meta `json:"-"`
+}
+
+// Input describes what an audit read: the -f arguments and what they held,
+// or the kubeconfig context of a live read. Empty fields were not known.
+type Input struct {
+	// Files are the -f arguments as given ("-" is stdin).
+	Files []string `json:"files,omitempty"`
+	// FilesRead counts the files objects were read from (manifests only).
+	FilesRead int `json:"filesRead,omitempty"`
+	// Counts is the number of objects per kind ("Deployment"); kinds the
+	// input holds none of are left out.
+	Counts map[string]int `json:"counts,omitempty"`
+	// Context is the kubeconfig context of a live read ("in-cluster" with
+	// --in-cluster), and Host the API server it reached.
+	Context string `json:"context,omitempty"`
+	Host    string `json:"host,omitempty"`
+}
+
+// IsZero reports whether nothing is known about the input.
+func (in Input) IsZero() bool {
+	return len(in.Files) == 0 && in.FilesRead == 0 && len(in.Counts) == 0 && in.Context == "" && in.Host == ""
 }
 
 // Summary counts results per status.
@@ -58,6 +81,7 @@ func New(snap *cluster.Snapshot, ran []result.Meta, results []result.Result) *Re
 		r.Results = []result.Result{}
 	}
 	cluster.SortGaps(r.Gaps)
+	r.Input = inputOf(snap)
 	for _, m := range ran {
 		r.Checks[m.ID] = m
 	}
@@ -191,4 +215,29 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// inputOf fills what the snapshot itself tells of its input: object counts
+// per kind, the files objects came from and the API server's host.
+func inputOf(snap *cluster.Snapshot) Input {
+	in := Input{Host: snap.Server.Host}
+	for kind, n := range snap.Counts() {
+		if n == 0 {
+			continue
+		}
+		name := string(kind)
+		if info, ok := cluster.InfoFor(kind); ok && info.Name != "" {
+			name = info.Name
+		}
+		if in.Counts == nil {
+			in.Counts = map[string]int{}
+		}
+		in.Counts[name] += n
+	}
+	files := map[string]bool{}
+	for _, o := range snap.Origins {
+		files[o.File] = true
+	}
+	in.FilesRead = len(files)
+	return in
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -20,6 +21,7 @@ type auditOptions struct {
 	failOn     string
 	failOnGaps bool
 	showPassed bool
+	color      string
 	only       []string
 	thresholds *thresholdFlags
 
@@ -78,6 +80,7 @@ letting it read) and off otherwise; --fail-on-gaps=false turns it off.`,
 	cmd.Flags().StringVar(&o.failOn, "fail-on", "fail", "Exit 1 when any result is at or above this status: info, warn, fail, never (no finding gates; a run that evaluated nothing still exits 1).")
 	cmd.Flags().BoolVar(&o.failOnGaps, "fail-on-gaps", false, "Exit 1 when the report has any gap (something could not be read). Default: on with --in-cluster, off otherwise.")
 	cmd.Flags().BoolVar(&o.showPassed, "show-passed", false, "List pass and na results in the table (json and yaml always include them).")
+	cmd.Flags().StringVar(&o.color, "color", "auto", "Colour the table by status: auto (when stdout is a terminal and NO_COLOR is unset), always or never.")
 	cmd.Flags().StringSliceVar(&o.only, "check", nil, "Run only these checks: IDs or ID prefixes, e.g. DNS or QUOTA-003. Repeatable or comma-separated.")
 	o.thresholds = addThresholdFlags(cmd.Flags())
 	return cmd, o
@@ -104,6 +107,9 @@ func (o *auditOptions) complete(cmd *cobra.Command, _ []string) error {
 }
 
 func (o *auditOptions) validate() error {
+	if _, err := report.UseColor(o.color, false, nil); err != nil {
+		return err
+	}
 	if err := report.CheckFormat(o.output, (*report.Report)(nil)); err != nil {
 		return err
 	}
@@ -117,9 +123,18 @@ func (o *auditOptions) run(ctx context.Context) error {
 	}
 	results := checks.Run(snap, o.selected)
 	rep := report.New(snap, checks.Metas(o.selected), results)
+	o.describeInput(rep)
+	ropts := report.RenderOptions{ShowPassed: o.showPassed}
+	// Colour and wrapping are for a terminal; a pipe or file gets plain,
+	// unwrapped lines.
+	terminal, width := report.Terminal(o.streams.Out)
+	ropts.Color, _ = report.UseColor(o.color, terminal, os.LookupEnv)
+	if terminal {
+		ropts.Width = width
+	}
 	// The registry renders fully before writing, so a failure leaves no
 	// partial report.
-	if err := report.Render(o.streams.Out, o.output, rep, report.RenderOptions{ShowPassed: o.showPassed}); err != nil {
+	if err := report.Render(o.streams.Out, o.output, rep, ropts); err != nil {
 		return runError(fmt.Errorf("write report: %w", err))
 	}
 	if failed, why := rep.Gated(o.gate); failed {
@@ -132,6 +147,26 @@ func (o *auditOptions) run(ctx context.Context) error {
 		return &ExitError{Code: report.ExitGate, Err: err}
 	}
 	return nil
+}
+
+// describeInput fills the report's input with what the flags say: the -f
+// arguments, or the kubeconfig context of a live read.
+func (o *auditOptions) describeInput(rep *report.Report) {
+	if len(o.source.filenames) > 0 {
+		rep.Input.Files = append([]string(nil), o.source.filenames...)
+		return
+	}
+	if o.source.inCluster {
+		rep.Input.Context = "in-cluster"
+		return
+	}
+	if c := o.source.configFlags.Context; c != nil && *c != "" {
+		rep.Input.Context = *c
+		return
+	}
+	if raw, err := o.source.configFlags.ToRawKubeConfigLoader().RawConfig(); err == nil {
+		rep.Input.Context = raw.CurrentContext
+	}
 }
 
 // selectChecks keeps the checks whose ID equals or starts with one of the

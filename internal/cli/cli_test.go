@@ -324,7 +324,10 @@ func TestReadmeShowsRealDemoOutput(t *testing.T) {
 		t.Fatal("README has no demo audit block")
 	}
 	shown, _, _ := strings.Cut(rest, "```")
-	r := execute(t, "", "audit", "-f", filepath.Join("..", "..", "fixtures", "clusters", "demo"), "--now", demoNow, "--fail-on", "never")
+	// From the repository root, as make demo runs it: the header names the
+	// -f path as given.
+	t.Chdir(filepath.Join("..", ".."))
+	r := execute(t, "", "audit", "-f", filepath.Join("fixtures", "clusters", "demo"), "--now", demoNow, "--fail-on", "never")
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
