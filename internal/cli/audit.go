@@ -116,6 +116,7 @@ func (o *auditOptions) run(ctx context.Context) error {
 	}
 	results := checks.Run(snap, o.selected)
 	rep := report.New(snap, checks.Metas(o.selected), results)
+	rep.Generator = toolName()
 	// The registry renders fully before writing, so a failure leaves no
 	// partial report.
 	if err := report.Render(o.streams.Out, o.output, rep, report.RenderOptions{ShowPassed: o.showPassed}); err != nil {
