@@ -11,7 +11,10 @@ import (
 
 // DocsURL is where the generated check reference is published; a check's
 // anchor is its lower-cased ID.
-const DocsURL = "https://github.com/seaworthy-k8s/seaworthy/blob/main/docs/checks.md"
+const DocsURL = RepoURL + "blob/main/docs/checks.md"
+
+// RepoURL is the repository's web address, ending in a slash.
+const RepoURL = "https://github.com/seaworthy-k8s/seaworthy/"
 
 // Anchor returns the check's anchor in docs/checks.md.
 func Anchor(id string) string { return strings.ToLower(id) }
@@ -37,24 +40,27 @@ func WriteCatalog(w io.Writer, all []check.Check) error {
 			fmt.Fprintf(&b, "\n## %s\n", category)
 		}
 		b.WriteString("\n")
-		writeCheck(&b, c)
+		writeCheck(&b, c, "../")
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
 // WriteCheck writes one check's section of docs/checks.md, as WriteCatalog
-// does, followed by its full documentation link: what 'seaworthy explain'
-// prints as Markdown.
+// does but with links to the code and fixtures in the repository rather
+// than relative to docs/, followed by its full documentation link: what
+// 'seaworthy explain' prints as Markdown.
 func WriteCheck(w io.Writer, c check.Check) error {
 	var b strings.Builder
-	writeCheck(&b, c)
+	writeCheck(&b, c, RepoURL+"tree/main/")
 	fmt.Fprintf(&b, "- **Docs:** %s\n", DocLink(c.ID))
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-func writeCheck(b *strings.Builder, c check.Check) {
+// writeCheck writes c's section; links to the code and fixtures start
+// with base.
+func writeCheck(b *strings.Builder, c check.Check, base string) {
 	fmt.Fprintf(b, "### %s\n\n**%s**\n\n", c.ID, c.Title)
 	fmt.Fprintf(b, "- **Rule:** %s\n", listItemText(c.Rule))
 	fmt.Fprintf(b, "- **Why it matters:** %s\n", listItemText(c.Rationale))
@@ -67,8 +73,8 @@ func writeCheck(b *strings.Builder, c check.Check) {
 		fmt.Fprintf(b, "- **Reads:** %s (skips when any of them could not be read)\n", strings.Join(needs, ", "))
 	}
 	if c.Package != "" {
-		fmt.Fprintf(b, "- **Code:** [`%s`](../%s) · **Fixtures:** [`checks/testdata/%s`](../checks/testdata/%s)\n",
-			c.Package, c.Package, c.ID, c.ID)
+		fmt.Fprintf(b, "- **Code:** [`%s`](%s%s) · **Fixtures:** [`checks/testdata/%s`](%schecks/testdata/%s)\n",
+			c.Package, base, c.Package, c.ID, base, c.ID)
 	}
 }
 

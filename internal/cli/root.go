@@ -70,6 +70,7 @@ the cluster.`,
 		newSnapshotCommand(streams),
 		newChecksCommand(streams),
 		newRBACCommand(streams),
+		newExplainCommand(streams),
 		newVersionCommand(streams),
 	)
 	return root
