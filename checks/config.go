@@ -129,11 +129,11 @@ func ParseConfig(name string, data []byte) (Options, error) {
 	return opts, nil
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
+var yamlErrorLine = regexp.MustCompile(`^yaml: line (\d+): `)
 
 // yamlError turns "yaml: line 3: msg" into "name:3: msg".
 func yamlError(name string, err error) error {
-	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+	if m := yamlErrorLine.FindStringSubmatch(err.Error()); m != nil {
 		return fmt.Errorf("%s:%s: %s", name, m[1], strings.TrimPrefix(err.Error(), m[0]))
 	}
 	return fmt.Errorf("%s: %s", name, strings.TrimPrefix(err.Error(), "yaml: "))

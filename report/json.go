@@ -19,6 +19,7 @@ func (jsonRenderer) Render(w io.Writer, r *Report) error {
 // YAML: results and gaps are always arrays, never null.
 type wireReport struct {
 	SchemaVersion string       `json:"schemaVersion"`
+	Generator     string       `json:"generator,omitempty"`
 	CollectedAt   string       `json:"collectedAt"`
 	Source        string       `json:"source"`
 	Server        any          `json:"server"`
@@ -56,6 +57,7 @@ type wireGap struct {
 func wire(r *Report) wireReport {
 	out := wireReport{
 		SchemaVersion: r.SchemaVersion,
+		Generator:     r.Generator,
 		CollectedAt:   r.CollectedAt.UTC().Format("2006-01-02T15:04:05Z07:00"),
 		Source:        r.Source,
 		Server:        r.Server,

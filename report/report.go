@@ -16,6 +16,7 @@ const SchemaVersion = "seaworthy.report/v1"
 // Report is the outcome of one audit.
 type Report struct {
 	SchemaVersion string    `json:"schemaVersion"`
+	Generator     string    `json:"generator"` // the tool and version that wrote it: "seaworthy v1.2.3"
 	CollectedAt   time.Time `json:"collectedAt"`
 	// Source is where the objects came from: live, manifests or snapshot.
 	Source  string             `json:"source"`

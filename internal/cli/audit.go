@@ -23,6 +23,7 @@ type auditOptions struct {
 	showPassed bool
 	color      string
 	only       []string
+	skip       []string
 	thresholds *thresholdFlags
 
 	gate     report.Gate
@@ -40,14 +41,14 @@ func newAuditCommand(streams genericiooptions.IOStreams) *cobra.Command {
 func auditCommand(streams genericiooptions.IOStreams) (*cobra.Command, *auditOptions) {
 	o := &auditOptions{source: newSourceOptions(streams), streams: streams}
 	cmd := &cobra.Command{
-		Use:   "audit",
+		Use:   "audit [PATH...]",
 		Short: "Audit a cluster, manifests or a snapshot for production readiness",
 		Long: `Audit a cluster for production readiness and print a report.
 
 Without -f, seaworthy reads the cluster of the current kubeconfig context
 (read-only: it lists objects, never reads Secrets, and reads ConfigMaps only
 by name from a short allow-list). With -f it reads manifests or a snapshot
-saved by 'seaworthy snapshot'.
+saved by 'seaworthy snapshot'; each PATH argument is one more -f PATH.
 
 What could not be read (forbidden, not installed) is reported as a gap, and
 the checks that need it report skip: nothing passes by default.
@@ -69,10 +70,11 @@ letting it read) and off otherwise; --fail-on-gaps=false turns it off.`,
   # Audit rendered manifests or the output of 'kubectl get -A -o yaml'
   helm template ./chart | seaworthy audit -f -
   seaworthy audit -f ./manifests/ -o json
+  seaworthy audit ./base/ ./overlays/prod/ --skip-check RBAC
 
   # Replay a saved snapshot offline
   seaworthy audit -f cluster.snapshot.json`,
-		Args: cobra.NoArgs,
+		Args: cobra.ArbitraryArgs,
 		RunE: runE(o),
 	}
 	o.source.addFlags(cmd.Flags())
@@ -82,11 +84,14 @@ letting it read) and off otherwise; --fail-on-gaps=false turns it off.`,
 	cmd.Flags().BoolVar(&o.showPassed, "show-passed", false, "List pass and na results in the table (json and yaml always include them).")
 	cmd.Flags().StringVar(&o.color, "color", "auto", "Colour the table by status: auto (when stdout is a terminal and NO_COLOR is unset), always or never.")
 	cmd.Flags().StringSliceVar(&o.only, "check", nil, "Run only these checks: IDs or ID prefixes, e.g. DNS or QUOTA-003. Repeatable or comma-separated.")
+	cmd.Flags().StringSliceVar(&o.skip, "skip-check", nil, "Skip these checks: IDs or ID prefixes, e.g. RBAC or CP-002 (applied after --check). Repeatable or comma-separated.")
 	o.thresholds = addThresholdFlags(cmd.Flags())
 	return cmd, o
 }
 
-func (o *auditOptions) complete(cmd *cobra.Command, _ []string) error {
+func (o *auditOptions) complete(cmd *cobra.Command, args []string) error {
+	// audit PATH... is audit -f PATH...; with neither it is a live audit.
+	o.source.filenames = append(o.source.filenames, args...)
 	if err := o.source.complete(); err != nil {
 		return err
 	}
@@ -102,7 +107,11 @@ func (o *auditOptions) complete(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
-	o.selected, err = selectChecks(checks.All(opts), o.only)
+	all := checks.All(opts)
+	if o.selected, err = selectChecks(all, o.only, "--check"); err != nil {
+		return err
+	}
+	o.selected, err = skipChecks(o.selected, all, o.skip)
 	return err
 }
 
@@ -124,6 +133,7 @@ func (o *auditOptions) run(ctx context.Context) error {
 	results := checks.Run(snap, o.selected)
 	rep := report.New(snap, checks.Metas(o.selected), results)
 	o.describeInput(rep)
+	rep.Generator = toolName()
 	ropts := report.RenderOptions{ShowPassed: o.showPassed}
 	// Colour and wrapping are for a terminal; a pipe or file gets plain,
 	// unwrapped lines.
@@ -171,7 +181,7 @@ func (o *auditOptions) describeInput(rep *report.Report) {
 
 // selectChecks keeps the checks whose ID equals or starts with one of the
 // patterns (case-insensitive); no patterns keeps all.
-func selectChecks(all []check.Check, patterns []string) ([]check.Check, error) {
+func selectChecks(all []check.Check, patterns []string, flag string) ([]check.Check, error) {
 	if len(patterns) == 0 {
 		return all, nil
 	}
@@ -188,7 +198,7 @@ func selectChecks(all []check.Check, patterns []string) ([]check.Check, error) {
 			}
 		}
 		if !matched {
-			return nil, fmt.Errorf("--check %q matches no check (see 'seaworthy checks')", p)
+			return nil, fmt.Errorf("%s %q matches no check (see 'seaworthy checks')", flag, p)
 		}
 	}
 	// Keep registry order whatever the order of the patterns.
@@ -199,6 +209,29 @@ func selectChecks(all []check.Check, patterns []string) ([]check.Check, error) {
 		}
 	}
 	return ordered, nil
+}
+
+// skipChecks removes from selected the checks --skip-check patterns match
+// (as --check matches them, among all checks); it is an error when a
+// pattern matches no check or nothing is left to run.
+func skipChecks(selected, all []check.Check, patterns []string) ([]check.Check, error) {
+	if len(patterns) == 0 {
+		return selected, nil
+	}
+	skip, err := selectChecks(all, patterns, "--skip-check")
+	if err != nil {
+		return nil, err
+	}
+	var out []check.Check
+	for _, c := range selected {
+		if !containsCheck(skip, c.ID) {
+			out = append(out, c)
+		}
+	}
+	if len(out) == 0 {
+		return nil, errors.New("--check and --skip-check leave no check to run")
+	}
+	return out, nil
 }
 
 func containsCheck(cs []check.Check, id string) bool {

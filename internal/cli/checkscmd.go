@@ -42,6 +42,11 @@ func (o *checksOptions) run(context.Context) error {
 	return render(o.streams.Out, o.output, catalogList(checks.Catalog()), report.RenderOptions{})
 }
 
+// ChecksSchemaVersion is the version of the JSON/YAML shape of the check
+// list: {"schemaVersion", "checks": [...]}. Fields are only ever added
+// within a version.
+const ChecksSchemaVersion = "seaworthy.checks/v1"
+
 // catalogList is the check list as every format prints it.
 type catalogList []check.Check
 
@@ -73,5 +78,8 @@ func (l catalogList) MarshalJSON() ([]byte, error) {
 			list[i].Needs = append(list[i].Needs, string(k))
 		}
 	}
-	return json.Marshal(list)
+	return json.Marshal(struct {
+		SchemaVersion string         `json:"schemaVersion"`
+		Checks        []catalogEntry `json:"checks"`
+	}{ChecksSchemaVersion, list})
 }

@@ -259,9 +259,15 @@ func TestChecksCommand(t *testing.T) {
 			t.Errorf("checks output lacks %s or its doc anchor", c.ID)
 		}
 	}
-	var list []map[string]any
-	if err := json.Unmarshal([]byte(execute(t, "", "checks", "-o", "json").stdout), &list); err != nil || len(list) != len(checks.Catalog()) {
-		t.Errorf("checks -o json: %v, %d entries", err, len(list))
+	var list struct {
+		SchemaVersion string           `json:"schemaVersion"`
+		Checks        []map[string]any `json:"checks"`
+	}
+	if err := json.Unmarshal([]byte(execute(t, "", "checks", "-o", "json").stdout), &list); err != nil || len(list.Checks) != len(checks.Catalog()) {
+		t.Errorf("checks -o json: %v, %d entries", err, len(list.Checks))
+	}
+	if list.SchemaVersion != "seaworthy.checks/v1" {
+		t.Errorf("checks -o json: schemaVersion %q, want seaworthy.checks/v1", list.SchemaVersion)
 	}
 }
 

@@ -277,8 +277,23 @@ func (l grantList) MarshalJSON() ([]byte, error) {
 	return json.Marshal(list)
 }
 
+// RBACSchemaVersion is the version of the JSON/YAML shape of the rbac
+// answers. Fields are only ever added within a version.
+const RBACSchemaVersion = "seaworthy.rbac/v1"
+
+// rbacSchema, embedded first in every rbac answer, puts
+// "schemaVersion": RBACSchemaVersion at the top of its JSON and YAML.
+type rbacSchema struct {
+	SchemaVersion rbacSchemaVersion `json:"schemaVersion"`
+}
+
+type rbacSchemaVersion struct{}
+
+func (rbacSchemaVersion) MarshalJSON() ([]byte, error) { return json.Marshal(RBACSchemaVersion) }
+
 // whoCanAnswer is the answer of who-can: the query and the grants.
 type whoCanAnswer struct {
+	rbacSchema
 	Query  map[string]any `json:"query"`
 	Grants grantList      `json:"grants"`
 	empty  string
@@ -292,6 +307,7 @@ func (a whoCanAnswer) EmptyText() string { return a.empty }
 
 // subjectAnswer is the answer of subject: the subject and its grants.
 type subjectAnswer struct {
+	rbacSchema
 	Subject authz.Subject `json:"subject"`
 	Grants  grantList     `json:"grants"`
 }

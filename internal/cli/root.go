@@ -8,14 +8,17 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"sort"
 	"strings"
 	"syscall"
 
 	"github.com/go-logr/logr"
 	"github.com/spf13/cobra"
+	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/klog/v2"
 
+	"github.com/seaworthy-k8s/seaworthy/checks"
 	"github.com/seaworthy-k8s/seaworthy/report"
 )
 
@@ -71,9 +74,100 @@ the cluster.`,
 		newChecksCommand(streams),
 		newConfigCommand(streams),
 		newRBACCommand(streams),
+		newExplainCommand(streams),
 		newVersionCommand(streams),
 	)
+	registerCompletions(root)
 	return root
+}
+
+// outputValues are the values each command's -o renders, so that its
+// completion offers exactly the formats the registry has for them.
+var outputValues = map[string]any{
+	"seaworthy audit":        (*report.Report)(nil),
+	"seaworthy checks":       catalogList(nil),
+	"seaworthy explain":      explainEntry{},
+	"seaworthy version":      versionInfo{},
+	"seaworthy rbac who-can": whoCanAnswer{},
+	"seaworthy rbac subject": subjectAnswer{},
+}
+
+// registerCompletions adds shell completion (cobra's completion command)
+// for the flags whose values seaworthy knows: -o, --check, --skip-check,
+// --fail-on and --context, on every command that has them.
+func registerCompletions(root *cobra.Command) {
+	var walk func(*cobra.Command)
+	walk = func(cmd *cobra.Command) {
+		fs := cmd.Flags()
+		if v, ok := outputValues[cmd.CommandPath()]; ok && fs.Lookup("output") != nil {
+			formats := report.FormatsFor(v)
+			_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(formats, cobra.ShellCompDirectiveNoFileComp))
+		}
+		for _, name := range []string{"check", "skip-check"} {
+			if fs.Lookup(name) != nil {
+				_ = cmd.RegisterFlagCompletionFunc(name, completeCheckPatterns)
+			}
+		}
+		if fs.Lookup("fail-on") != nil {
+			_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions(
+				[]string{"info", "warn", "fail", "never"}, cobra.ShellCompDirectiveNoFileComp))
+		}
+		if fs.Lookup("context") != nil {
+			_ = cmd.RegisterFlagCompletionFunc("context", completeContexts)
+		}
+		for _, sub := range cmd.Commands() {
+			walk(sub)
+		}
+	}
+	walk(root)
+}
+
+// completeCheckPatterns completes --check and --skip-check: the ID
+// prefixes (DNS, QUOTA…) and the IDs, after the last comma of a
+// comma-separated value.
+func completeCheckPatterns(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	done, word := "", toComplete
+	if i := strings.LastIndex(toComplete, ","); i >= 0 {
+		done, word = toComplete[:i+1], toComplete[i+1:]
+	}
+	word = strings.ToUpper(word)
+	var out []string
+	seen := map[string]bool{}
+	for _, c := range checks.Catalog() {
+		prefix, _, _ := strings.Cut(c.ID, "-")
+		if !seen[prefix] && strings.HasPrefix(prefix, word) {
+			seen[prefix] = true
+			out = append(out, done+prefix+"\t"+c.Category)
+		}
+	}
+	for _, c := range checks.Catalog() {
+		if strings.HasPrefix(c.ID, word) {
+			out = append(out, done+c.ID+"\t"+c.Title)
+		}
+	}
+	return out, cobra.ShellCompDirectiveNoFileComp
+}
+
+// completeContexts lists the contexts of the kubeconfig the command would
+// load (--kubeconfig, else $KUBECONFIG, else ~/.kube/config).
+func completeContexts(cmd *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	cf := genericclioptions.NewConfigFlags(false)
+	if f := cmd.Flags().Lookup("kubeconfig"); f != nil && f.Value.String() != "" {
+		path := f.Value.String()
+		cf.KubeConfig = &path
+	}
+	raw, err := cf.ToRawKubeConfigLoader().RawConfig()
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveError
+	}
+	var out []string
+	for name := range raw.Contexts {
+		if strings.HasPrefix(name, toComplete) {
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
+	return out, cobra.ShellCompDirectiveNoFileComp
 }
 
 // Execute runs the command line and returns the process exit code:
