@@ -6,6 +6,8 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 )
@@ -144,5 +146,46 @@ func TestKindsEach(t *testing.T) {
 		if k.Count == nil || k.Each == nil || k.decode == nil || k.normalize == nil || k.store == nil {
 			t.Errorf("kind %s is not fully described", k.Kind)
 		}
+	}
+}
+
+func TestFinishCollapsesDuplicatesToTheLastRead(t *testing.T) {
+	quota := func(ns, name, cpu string) corev1.ResourceQuota {
+		return corev1.ResourceQuota{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
+			Spec: corev1.ResourceQuotaSpec{Hard: corev1.ResourceList{"requests.cpu": resource.MustParse(cpu)}}}
+	}
+	build := func() *Snapshot {
+		return &Snapshot{
+			// As read: the base's quota, another, the overlay's (with no
+			// namespace: -n gives it), and a role that is read once.
+			ResourceQuotas: []corev1.ResourceQuota{quota("team-a", "compute", "4"), quota("team-a", "storage", "1"), quota("", "compute", "16")},
+			Roles:          []rbacv1.Role{{ObjectMeta: metav1.ObjectMeta{Namespace: "team-a", Name: "r"}}},
+			Origins: []Origin{
+				{Kind: KindResourceQuotas, Namespace: "team-a", Name: "compute", File: "base/q.yaml", Line: 1},
+				{Kind: KindResourceQuotas, Namespace: "team-a", Name: "storage", File: "base/q.yaml", Line: 9},
+				{Kind: KindResourceQuotas, Namespace: "team-a", Name: "compute", File: "overlay/q.yaml", Line: 3},
+				{Kind: KindRoles, Namespace: "team-a", Name: "r", File: "r.yaml", Line: 1},
+			},
+		}
+	}
+	var warnings []string
+	s := build()
+	Finish(s, FinishOptions{DefaultNamespace: "team-a", Duplicates: func(m string) { warnings = append(warnings, m) }})
+	if len(s.ResourceQuotas) != 2 || s.ResourceQuotas[0].Name != "compute" || s.ResourceQuotas[0].Spec.Hard.Name("requests.cpu", resource.DecimalSI).String() != "16" {
+		t.Fatalf("quotas %+v, want compute (the overlay's, 16 CPU) and storage", s.ResourceQuotas)
+	}
+	want := "ResourceQuota team-a/compute is defined 2 times: base/q.yaml:1, overlay/q.yaml:3; keeping the last (overlay/q.yaml:3), as kubectl apply would"
+	if len(warnings) != 1 || warnings[0] != want {
+		t.Errorf("warnings %q, want [%q]", warnings, want)
+	}
+	if o, _ := s.OriginOf(KindResourceQuotas, "team-a", "compute"); o.File != "overlay/q.yaml" || len(s.Origins) != 3 {
+		t.Errorf("origin %+v of %d, want the overlay's, of 3", o, len(s.Origins))
+	}
+
+	// Without Duplicates (live and snapshot sources) nothing is collapsed.
+	s = build()
+	Finish(s, FinishOptions{DefaultNamespace: "team-a"})
+	if len(s.ResourceQuotas) != 3 || len(s.Origins) != 4 {
+		t.Errorf("%d quotas, %d origins without Duplicates; want all 3 and 4", len(s.ResourceQuotas), len(s.Origins))
 	}
 }

@@ -75,6 +75,10 @@ type KindInfo struct {
 	// are decoded into the preferred type; those whose shape differs have a
 	// converter in convert.go.
 	Versions []string
+	// Removed maps each accepted apiVersion that Kubernetes no longer
+	// serves to the release that removed it ("1.16"): manifests in it
+	// decode as the preferred version, but the API server refuses them.
+	Removed map[string]string
 	// Count returns how many objects of the kind a snapshot holds.
 	Count func(s *Snapshot) int
 	// Each calls fn with every object of the kind in s, in order. The
@@ -86,6 +90,11 @@ type KindInfo struct {
 	decode func(s *Snapshot, apiVersion string, data []byte, dec DecodeFunc) error
 	// normalize strips (unless tidied) and sorts the kind's objects.
 	normalize func(s *Snapshot, tidied bool)
+	// dedupe keeps the last of each run of objects with the same
+	// namespace and name (the kind's list must be sorted, as normalize
+	// leaves it) and calls dup with each run of n > 1 it collapsed.
+	// Objects without a name (generateName) are distinct and kept.
+	dedupe func(s *Snapshot, dup func(namespace, name string, n int))
 	// store is a func(*Snapshot, []T) setting the kind's list (ListStore).
 	store any
 }
@@ -132,6 +141,24 @@ func describe[T any, PT ObjectPtr[T]](k KindInfo, field func(*Snapshot) *[]T, co
 			}
 		}
 		sortByNamespaceName[T, PT](l)
+	}
+	k.dedupe = func(s *Snapshot, dup func(namespace, name string, n int)) {
+		l := *field(s)
+		out := l[:0]
+		for i := 0; i < len(l); {
+			a := PT(&l[i])
+			j := i + 1
+			for a.GetName() != "" && j < len(l) && PT(&l[j]).GetNamespace() == a.GetNamespace() && PT(&l[j]).GetName() == a.GetName() {
+				j++
+			}
+			if j-i > 1 {
+				dup(a.GetNamespace(), a.GetName(), j-i)
+			}
+			out = append(out, l[j-1])
+			i = j
+		}
+		clear(l[len(out):])
+		*field(s) = out
 	}
 	k.store = func(s *Snapshot, items []T) {
 		sortByNamespaceName[T, PT](items)
@@ -181,6 +208,18 @@ func api(kind Kind, name string, gvr schema.GroupVersionResource, namespaced boo
 	return KindInfo{Kind: kind, Name: name, GVR: gvr, Namespaced: namespaced, Versions: versions}
 }
 
+// removed records that Kubernetes release removed the apiVersions of k
+// (see KindInfo.Removed).
+func removed(k KindInfo, release string, versions ...string) KindInfo {
+	if k.Removed == nil {
+		k.Removed = map[string]string{}
+	}
+	for _, v := range versions {
+		k.Removed[v] = release
+	}
+	return k
+}
+
 // optional marks k as a custom resource kind (see KindInfo.Optional).
 func optional(k KindInfo) KindInfo {
 	k.Optional = true
@@ -207,40 +246,40 @@ var Kinds = []KindInfo{
 		func(s *Snapshot) *[]corev1.LimitRange { return &s.LimitRanges }, nil),
 	describe(api(KindConfigMaps, "ConfigMap", gvr("", "v1", "configmaps"), true, "v1"),
 		func(s *Snapshot) *[]corev1.ConfigMap { return &s.ConfigMaps }, nil),
-	describe(api(KindDeployments, "Deployment", gvr("apps", "v1", "deployments"), true,
-		"apps/v1", "apps/v1beta2", "apps/v1beta1", "extensions/v1beta1"),
+	describe(removed(api(KindDeployments, "Deployment", gvr("apps", "v1", "deployments"), true,
+		"apps/v1", "apps/v1beta2", "apps/v1beta1", "extensions/v1beta1"), "1.16", "apps/v1beta2", "apps/v1beta1", "extensions/v1beta1"),
 		func(s *Snapshot) *[]appsv1.Deployment { return &s.Deployments }, decodeDeployment),
-	describe(api(KindReplicaSets, "ReplicaSet", gvr("apps", "v1", "replicasets"), true,
-		"apps/v1", "apps/v1beta2", "extensions/v1beta1"),
+	describe(removed(api(KindReplicaSets, "ReplicaSet", gvr("apps", "v1", "replicasets"), true,
+		"apps/v1", "apps/v1beta2", "extensions/v1beta1"), "1.16", "apps/v1beta2", "extensions/v1beta1"),
 		func(s *Snapshot) *[]ReplicaSet { return &s.ReplicaSets }, decodeReplicaSet),
-	describe(api(KindStatefulSets, "StatefulSet", gvr("apps", "v1", "statefulsets"), true,
-		"apps/v1", "apps/v1beta2", "apps/v1beta1"),
+	describe(removed(api(KindStatefulSets, "StatefulSet", gvr("apps", "v1", "statefulsets"), true,
+		"apps/v1", "apps/v1beta2", "apps/v1beta1"), "1.16", "apps/v1beta2", "apps/v1beta1"),
 		func(s *Snapshot) *[]appsv1.StatefulSet { return &s.StatefulSets }, nil),
-	describe(api(KindDaemonSets, "DaemonSet", gvr("apps", "v1", "daemonsets"), true,
-		"apps/v1", "apps/v1beta2", "extensions/v1beta1"),
+	describe(removed(api(KindDaemonSets, "DaemonSet", gvr("apps", "v1", "daemonsets"), true,
+		"apps/v1", "apps/v1beta2", "extensions/v1beta1"), "1.16", "apps/v1beta2", "extensions/v1beta1"),
 		func(s *Snapshot) *[]appsv1.DaemonSet { return &s.DaemonSets }, nil),
 	describe(api(KindJobs, "Job", gvr("batch", "v1", "jobs"), true, "batch/v1"),
 		func(s *Snapshot) *[]batchv1.Job { return &s.Jobs }, nil),
-	describe(api(KindCronJobs, "CronJob", gvr("batch", "v1", "cronjobs"), true,
-		"batch/v1", "batch/v1beta1", "batch/v2alpha1"),
+	describe(removed(removed(api(KindCronJobs, "CronJob", gvr("batch", "v1", "cronjobs"), true,
+		"batch/v1", "batch/v1beta1", "batch/v2alpha1"), "1.25", "batch/v1beta1"), "1.21", "batch/v2alpha1"),
 		func(s *Snapshot) *[]batchv1.CronJob { return &s.CronJobs }, nil),
-	describe(api(KindHPAs, "HorizontalPodAutoscaler", gvr("autoscaling", "v2", "horizontalpodautoscalers"), true,
-		"autoscaling/v2", "autoscaling/v2beta2", "autoscaling/v2beta1", "autoscaling/v1"),
+	describe(removed(removed(api(KindHPAs, "HorizontalPodAutoscaler", gvr("autoscaling", "v2", "horizontalpodautoscalers"), true,
+		"autoscaling/v2", "autoscaling/v2beta2", "autoscaling/v2beta1", "autoscaling/v1"), "1.25", "autoscaling/v2beta1"), "1.26", "autoscaling/v2beta2"),
 		func(s *Snapshot) *[]autoscalingv2.HorizontalPodAutoscaler { return &s.HPAs }, decodeHPA),
-	describe(api(KindPDBs, "PodDisruptionBudget", gvr("policy", "v1", "poddisruptionbudgets"), true,
-		"policy/v1", "policy/v1beta1"),
+	describe(removed(api(KindPDBs, "PodDisruptionBudget", gvr("policy", "v1", "poddisruptionbudgets"), true,
+		"policy/v1", "policy/v1beta1"), "1.25", "policy/v1beta1"),
 		func(s *Snapshot) *[]policyv1.PodDisruptionBudget { return &s.PDBs }, decodePDB),
-	describe(api(KindRoles, "Role", gvr(rbacGroup, "v1", "roles"), true, rbacGroup+"/v1", rbacGroup+"/v1beta1"),
+	describe(removed(api(KindRoles, "Role", gvr(rbacGroup, "v1", "roles"), true, rbacGroup+"/v1", rbacGroup+"/v1beta1"), "1.22", rbacGroup+"/v1beta1"),
 		func(s *Snapshot) *[]rbacv1.Role { return &s.Roles }, nil),
-	describe(api(KindClusterRoles, "ClusterRole", gvr(rbacGroup, "v1", "clusterroles"), false, rbacGroup+"/v1", rbacGroup+"/v1beta1"),
+	describe(removed(api(KindClusterRoles, "ClusterRole", gvr(rbacGroup, "v1", "clusterroles"), false, rbacGroup+"/v1", rbacGroup+"/v1beta1"), "1.22", rbacGroup+"/v1beta1"),
 		func(s *Snapshot) *[]rbacv1.ClusterRole { return &s.ClusterRoles }, nil),
-	describe(api(KindRoleBindings, "RoleBinding", gvr(rbacGroup, "v1", "rolebindings"), true, rbacGroup+"/v1", rbacGroup+"/v1beta1"),
+	describe(removed(api(KindRoleBindings, "RoleBinding", gvr(rbacGroup, "v1", "rolebindings"), true, rbacGroup+"/v1", rbacGroup+"/v1beta1"), "1.22", rbacGroup+"/v1beta1"),
 		func(s *Snapshot) *[]rbacv1.RoleBinding { return &s.RoleBindings }, nil),
-	describe(api(KindClusterRoleBindings, "ClusterRoleBinding", gvr(rbacGroup, "v1", "clusterrolebindings"), false,
-		rbacGroup+"/v1", rbacGroup+"/v1beta1"),
+	describe(removed(api(KindClusterRoleBindings, "ClusterRoleBinding", gvr(rbacGroup, "v1", "clusterrolebindings"), false,
+		rbacGroup+"/v1", rbacGroup+"/v1beta1"), "1.22", rbacGroup+"/v1beta1"),
 		func(s *Snapshot) *[]rbacv1.ClusterRoleBinding { return &s.ClusterRoleBindings }, nil),
-	describe(api(KindLeases, "Lease", gvr("coordination.k8s.io", "v1", "leases"), true,
-		"coordination.k8s.io/v1", "coordination.k8s.io/v1beta1"),
+	describe(removed(api(KindLeases, "Lease", gvr("coordination.k8s.io", "v1", "leases"), true,
+		"coordination.k8s.io/v1", "coordination.k8s.io/v1beta1"), "1.22", "coordination.k8s.io/v1beta1"),
 		func(s *Snapshot) *[]coordinationv1.Lease { return &s.Leases }, nil),
 	describe(api(KindIngresses, "Ingress", gvr("networking.k8s.io", "v1", "ingresses"), true, "networking.k8s.io/v1"),
 		func(s *Snapshot) *[]networkingv1.Ingress { return &s.Ingresses }, nil),

@@ -2,6 +2,7 @@ package manifests
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -32,6 +33,17 @@ type Options struct {
 	// DefaultNamespace is the namespace of namespaced objects that name
 	// none, as kubectl apply -n gives it; empty means "default".
 	DefaultNamespace string
+	// Context, when set, cancels the load: Load returns its error
+	// (context.Canceled on Ctrl-C) promptly, even while a read of stdin
+	// is blocked, and no snapshot.
+	Context context.Context
+}
+
+func (o *Options) ctx() context.Context {
+	if o.Context == nil {
+		return context.Background()
+	}
+	return o.Context
 }
 
 // manifestExts are the file extensions read when walking a directory.
@@ -40,8 +52,20 @@ var manifestExts = map[string]bool{".yaml": true, ".yml": true, ".json": true}
 // Load reads the inputs named by paths: manifest files, directories
 // (recursively, .yaml/.yml/.json), "-" for stdin, or a single snapshot file
 // (read by snapshotfile). Each object's file and line is kept in
-// Snapshot.Origins, under its effective namespace.
+// Snapshot.Origins, under its effective namespace. Objects read more than
+// once (the same kind, namespace and name) are kept as last read, with a
+// warning; see inputchecks.go for the other input warnings and errors.
+// When opts.Context is done, Load returns its error and no snapshot.
 func Load(paths []string, opts Options) (*cluster.Snapshot, error) {
+	s, err := load(paths, &opts)
+	if err := opts.ctx().Err(); err != nil {
+		return nil, err
+	}
+	return s, err
+}
+
+func load(paths []string, opts *Options) (*cluster.Snapshot, error) {
+	ctx := opts.ctx()
 	files, err := expandPaths(paths)
 	if err != nil {
 		return nil, err
@@ -51,6 +75,9 @@ func Load(paths []string, opts Options) (*cluster.Snapshot, error) {
 	}
 	s := &cluster.Snapshot{SchemaVersion: cluster.SchemaVersion, CollectedAt: opts.Now.UTC(), Source: cluster.SourceManifests}
 	for _, f := range files {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		if f != "-" {
 			snap, err := sniffSnapshotFile(f)
 			if err != nil {
@@ -64,12 +91,16 @@ func Load(paths []string, opts Options) (*cluster.Snapshot, error) {
 			}
 		}
 		if f != "-" {
-			if err := decodeFile(s, f, &opts); err != nil {
+			if err := decodeFile(s, f, opts); err != nil {
 				return nil, err
 			}
 			continue
 		}
-		data, err := readInput(f, opts.Stdin)
+		stdin := opts.Stdin
+		if stdin == nil {
+			stdin = os.Stdin
+		}
+		data, err := readInput(f, &ctxReader{ctx: ctx, r: stdin})
 		if err != nil {
 			return nil, err
 		}
@@ -83,7 +114,7 @@ func Load(paths []string, opts Options) (*cluster.Snapshot, error) {
 			}
 			return snap, nil
 		}
-		if err := decodeParallel(s, f, bytes.NewReader(data), func() ([]byte, error) { return data, nil }, &opts); err != nil {
+		if err := decodeParallel(s, f, bytes.NewReader(data), func() ([]byte, error) { return data, nil }, opts); err != nil {
 			return nil, err
 		}
 	}
@@ -92,8 +123,21 @@ func Load(paths []string, opts Options) (*cluster.Snapshot, error) {
 			Message: "the manifests hold no Node objects, so there is no whole-cluster context"})
 	}
 	// Every object was tidied as its batch was decoded (decodeParallel).
-	cluster.Finish(s, cluster.FinishOptions{DefaultNamespace: opts.DefaultNamespace, Tidied: true})
+	finish(s, opts, true)
 	return s, nil
+}
+
+// finish ends a manifest load: cluster.Finish, collapsing objects read
+// more than once to the last read, then the warnings about what the API
+// server would refuse (inputchecks.go).
+func finish(s *cluster.Snapshot, opts *Options, tidied bool) {
+	warn := opts.Warn
+	if warn == nil {
+		warn = func(string) {}
+	}
+	cluster.Finish(s, cluster.FinishOptions{DefaultNamespace: opts.DefaultNamespace, Tidied: tidied, Duplicates: warn})
+	warnRemoved(s.Origins, warn)
+	warnNoSelector(s, warn)
 }
 
 func readInput(path string, stdin io.Reader) ([]byte, error) {
@@ -261,7 +305,7 @@ func addDocument(s *cluster.Snapshot, path string, n *yaml.Node, delta int, opts
 			ns = cluster.FinishOptions{DefaultNamespace: opts.DefaultNamespace}.EffectiveNamespace()
 		}
 	}
-	s.Origins = append(s.Origins, cluster.Origin{Kind: info.Kind, Namespace: ns, Name: objectName(obj), File: path, Line: line})
+	s.Origins = append(s.Origins, cluster.Origin{Kind: info.Kind, Namespace: ns, Name: objectName(obj), File: path, Line: line, APIVersion: apiVersion})
 	return nil
 }
 

@@ -90,7 +90,7 @@ func decodeFile(s *cluster.Snapshot, path string, opts *Options) error {
 		return fmt.Errorf("read %s: %w", path, unwrapPathError(err))
 	}
 	defer f.Close()
-	return decodeParallel(s, path, f, func() ([]byte, error) { return readInput(path, nil) }, opts)
+	return decodeParallel(s, path, checkReader{ctx: opts.ctx(), r: f}, func() ([]byte, error) { return readInput(path, nil) }, opts)
 }
 
 // decodeParallel decodes the manifest stream r (named path) into s, as
@@ -119,6 +119,16 @@ func decodeParallel(s *cluster.Snapshot, path string, r io.Reader, reread func()
 		}
 	}
 	if err != nil {
+		if opts.ctx().Err() == nil {
+			if data, rerr := reread(); rerr == nil {
+				if terr := templateError(path, data, err); terr != nil {
+					return terr
+				}
+			}
+		}
+		return err
+	}
+	if err := checkTemplatedNames(fileSnap.Origins); err != nil {
 		return err
 	}
 	appendSnapshot(s, fileSnap)
@@ -128,6 +138,7 @@ func decodeParallel(s *cluster.Snapshot, path string, r io.Reader, reread func()
 // runPipeline splits, decodes and merges; serial reports that the input
 // must be read by the serial reader instead.
 func runPipeline(dst *cluster.Snapshot, warnings *[]string, path string, r io.Reader, opts *Options) (serial bool, err error) {
+	ctx := opts.ctx()
 	workers := max(1, runtime.GOMAXPROCS(0))
 	pending := make(chan *batch, 2*workers) // in input order, for the merger
 	work := make(chan *batch, workers)
@@ -164,6 +175,8 @@ func runPipeline(dst *cluster.Snapshot, warnings *[]string, path string, r io.Re
 			for b := range work {
 				select {
 				case <-quit:
+				case <-ctx.Done():
+					b.res = batchResult{err: ctx.Err()}
 				default:
 					b.res = w.decode(b)
 				}
@@ -179,7 +192,11 @@ func runPipeline(dst *cluster.Snapshot, warnings *[]string, path string, r io.Re
 	}()
 
 	for b := range pending {
-		<-b.done
+		select {
+		case <-b.done:
+		case <-ctx.Done():
+			return false, ctx.Err()
+		}
 		res := b.res
 		if res.serial {
 			return true, nil
@@ -602,7 +619,8 @@ func (w *worker) blockDocument(res *batchResult, i int32, encoded bool) bool {
 		}
 	}
 	// Views of the input: copy what is kept.
-	res.snap.Origins = append(res.snap.Origins, cluster.Origin{Kind: info.Kind, Namespace: w.intern(ns), Name: strings.Clone(name), File: w.path, Line: n.line})
+	res.snap.Origins = append(res.snap.Origins, cluster.Origin{Kind: info.Kind, Namespace: w.intern(ns), Name: strings.Clone(name), File: w.path, Line: n.line,
+		APIVersion: w.intern(apiVersion)})
 	return true
 }
 
@@ -649,7 +667,7 @@ func (w *worker) document(res *batchResult, n *yaml.Node, delta int, encoded boo
 			ns = cluster.FinishOptions{DefaultNamespace: w.opts.DefaultNamespace}.EffectiveNamespace()
 		}
 	}
-	res.snap.Origins = append(res.snap.Origins, cluster.Origin{Kind: info.Kind, Namespace: ns, Name: name, File: w.path, Line: line})
+	res.snap.Origins = append(res.snap.Origins, cluster.Origin{Kind: info.Kind, Namespace: ns, Name: name, File: w.path, Line: line, APIVersion: apiVersion})
 	return true
 }
 

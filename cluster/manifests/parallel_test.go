@@ -33,6 +33,12 @@ func loadSerial(t testing.TB, paths []string, opts Options) (*cluster.Snapshot, 
 			t.Fatal(err)
 		}
 		if err := decodeManifests(s, f, data, &opts); err != nil {
+			if terr := templateError(f, data, err); terr != nil {
+				err = terr
+			}
+			return nil, warnings, err
+		}
+		if err := checkTemplatedNames(s.Origins); err != nil {
 			return nil, warnings, err
 		}
 	}
@@ -40,7 +46,7 @@ func loadSerial(t testing.TB, paths []string, opts Options) (*cluster.Snapshot, 
 		s.Gaps = append(s.Gaps, cluster.Gap{Kind: cluster.KindNodes, Reason: cluster.GapNotInInput,
 			Message: "the manifests hold no Node objects, so there is no whole-cluster context"})
 	}
-	cluster.Finish(s, cluster.FinishOptions{DefaultNamespace: opts.DefaultNamespace})
+	finish(s, &opts, false)
 	return s, warnings, nil
 }
 

@@ -170,20 +170,36 @@ func completeContexts(cmd *cobra.Command, _ []string, toComplete string) ([]stri
 	return out, cobra.ShellCompDirectiveNoFileComp
 }
 
+// ExitInterrupted is the exit code of a run cancelled by Ctrl-C or
+// SIGTERM (128 + SIGINT, as shells report it).
+const ExitInterrupted = 130
+
 // Execute runs the command line and returns the process exit code:
-// 0 gate passed, 1 gate failed, 2 the run itself failed.
+// 0 gate passed, 1 gate failed, 2 the run itself failed, 130 interrupted.
 func Execute(args []string, streams genericiooptions.IOStreams) int {
+	// Ctrl-C or SIGTERM cancels a live collection or a read of files or
+	// stdin cleanly.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return executeContext(ctx, args, streams)
+}
+
+// executeContext is Execute under ctx. A run cancelled while it reads
+// its input prints "interrupted" on stderr, nothing on stdout and writes
+// no file.
+func executeContext(ctx context.Context, args []string, streams genericiooptions.IOStreams) int {
 	// client-go logs through klog (e.g. "Unexpected error when reading
 	// response body"); seaworthy reports every failure itself, on one line.
 	klog.SetLogger(logr.Discard())
 	cmd := NewRootCommand(streams)
 	cmd.SetArgs(args)
-	// Ctrl-C or SIGTERM cancels a live collection cleanly.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	err := cmd.ExecuteContext(ctx)
 	if err == nil {
 		return report.ExitOK
+	}
+	if errors.Is(err, context.Canceled) {
+		fmt.Fprintln(streams.ErrOut, "interrupted")
+		return ExitInterrupted
 	}
 	var exit *ExitError
 	if errors.As(err, &exit) {

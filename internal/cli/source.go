@@ -93,8 +93,12 @@ func (o *sourceOptions) load(ctx context.Context) (*cluster.Snapshot, error) {
 				slog.Warn(msg)
 			},
 			DefaultNamespace: o.defaultNamespace(),
+			Context:          ctx,
 		})
 		if err != nil {
+			return nil, err
+		}
+		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		if err := o.checkFileInput(snap, skipped.Load() > 0); err != nil {
@@ -116,7 +120,12 @@ func (o *sourceOptions) load(ctx context.Context) (*cluster.Snapshot, error) {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(liveMemoryLimit))
 	}
-	return live.Collect(ctx, cfg, live.Options{Progress: prog.update})
+	snap, err := live.Collect(ctx, cfg, live.Options{Progress: prog.update})
+	if err == nil && ctx.Err() != nil {
+		// Cancelled as the read ended: write nothing of it.
+		return nil, ctx.Err()
+	}
+	return snap, err
 }
 
 // checkFileInput rejects what -f input cannot mean: --now with a snapshot
