@@ -74,7 +74,7 @@ func evalQuota005(in *check.Input, o *Options) []result.Result {
 		listed = listed[:uncoveredCap]
 	}
 	ev := map[string]any{"covered": covered, "total": total, "ratio": ratio4(ratio), "uncovered": listed}
-	summary := fmt.Sprintf("%d of %d user namespaces (%s) have a ResourceQuota", covered, total, percent(ratio))
+	summary := fmt.Sprintf("%d of %d user namespaces (%s) have a ResourceQuota", covered, total, percent(ratio, o.CoverageFail, o.CoverageWarn))
 	if len(n.infra) > 0 {
 		ev["infrastructureNamespaces"] = infra
 		summary += fmt.Sprintf(" (infrastructure not counted: %s)", joinNames(infra, len(n.infra)))

@@ -313,14 +313,14 @@ func TestQuota003(t *testing.T) {
 			name:    "all below 80% passes and names the highest",
 			quota:   liveQuota("team-a", "compute", checktest.Resources("requests.cpu", "2", "requests.memory", "1Gi", "pods", "20"), checktest.Resources("requests.cpu", "1500m", "requests.memory", "600Mi", "pods", "7")),
 			status:  result.StatusPass,
-			message: "highest: requests.cpu used 1500m of 2 (75%)", // 1500/2000 = 0.75 > 600/1024 = 0.5859 > 7/20 = 0.35
+			message: "highest: requests.cpu used 1.5 of 2 cores (75%)", // 1500/2000 = 0.75 > 600/1024 = 0.5859 > 7/20 = 0.35
 		},
 		{
 			name:    "brief example warns",
 			quota:   liveQuota("team-a", "compute", checktest.Resources("requests.memory", "2Gi"), checktest.Resources("requests.memory", "1900Mi")),
 			status:  result.StatusWarn,
-			over:    []over{{"requests.memory", 0.9277}}, // 1900/2048 = 0.92773…, truncated
-			message: "ResourceQuota team-a/compute: requests.memory used 1900Mi of 2Gi (92.7%)",
+			over:    []over{{"requests.memory", 0.9277}},                                         // 1900/2048 = 0.92773…, truncated in evidence
+			message: "ResourceQuota team-a/compute: requests.memory used 1.855Gi of 2Gi (92.8%)", // 1900/1024 = 1.85546875 Gi; 92.773…% rounded
 		},
 		{
 			name:   "exactly 80% warns",
@@ -364,7 +364,7 @@ func TestQuota003(t *testing.T) {
 			// 1Gi/1Gi = 1.0 fail; 9/10 = 0.9 warn; 3500/4000 = 0.875 warn; 2/10 = 0.2 ok
 			status:  result.StatusFail,
 			over:    []over{{"requests.memory", 1.0}, {"services", 0.9}, {"requests.cpu", 0.875}},
-			message: "requests.memory used 1Gi of 1Gi (100%), services used 9 of 10 (90%), requests.cpu used 3500m of 4 (87.5%)",
+			message: "requests.memory used 1Gi of 1Gi (100%), services used 9 of 10 (90%), requests.cpu used 3.5 of 4 cores (87.5%)",
 		},
 		{
 			name:    "no status is skip, never pass",
@@ -471,8 +471,11 @@ func TestQuotaPercent(t *testing.T) {
 	}{
 		{0.75, "75%"},
 		{0.8, "80%"},
-		{0.87890625, "87.8%"},    // truncated, not rounded
-		{0.79999999981, "79.9%"}, // never shows the threshold it has not reached
+		{0.87890625, "87.9%"}, // rounded half-up
+		{0.9375, "93.8%"},     // the half rounds up
+		{0.92773, "92.8%"},
+		{0.92749, "92.7%"},
+		{0.79999999981, "80%"}, // no threshold named: plain rounding
 		{1, "100%"},
 		{1.5, "150%"},
 		{0, "0%"},
@@ -481,6 +484,61 @@ func TestQuotaPercent(t *testing.T) {
 		if got := percent(tt.ratio); got != tt.want {
 			t.Errorf("percent(%v) = %q, want %q", tt.ratio, got, tt.want)
 		}
+	}
+}
+
+// A ratio below a threshold never prints as the threshold it has not
+// reached: rounding would, so it is truncated.
+func TestQuotaPercentBelowThreshold(t *testing.T) {
+	tests := []struct {
+		ratio float64
+		want  string
+	}{
+		{0.79999999981, "79.9%"}, // would round to 80% = WarnRatio
+		{0.7996, "79.9%"},
+		{0.9996, "99.9%"}, // would round to 100% = FailRatio
+		{0.8, "80%"},      // reached: as is
+		{0.87890625, "87.9%"},
+		{0.7994, "79.9%"}, // rounds below the threshold anyway
+	}
+	for _, tt := range tests {
+		if got := percent(tt.ratio, 0.8, 1.0); got != tt.want {
+			t.Errorf("percent(%v, 0.8, 1.0) = %q, want %q", tt.ratio, got, tt.want)
+		}
+	}
+}
+
+func TestQuotaInUnitOf(t *testing.T) {
+	tests := []struct {
+		name               string
+		resource           string
+		used, hard         string
+		wantUsed, wantHard string
+	}{
+		{"memory Mi of Gi", "requests.memory", "11520Mi", "12Gi", "11.25Gi", "12Gi"},     // 11520/1024
+		{"memory rounded half-up", "requests.memory", "1900Mi", "2Gi", "1.855Gi", "2Gi"}, // 1.85546875
+		{"memory decimal suffix", "limits.memory", "1500M", "2G", "1.5G", "2G"},
+		{"memory bytes of Gi", "requests.memory", "536870912", "1Gi", "0.5Gi", "1Gi"},
+		{"cpu millicores of cores", "requests.cpu", "253900m", "234", "253.9", "234 cores"},
+		{"cpu of millicores", "limits.cpu", "250m", "500m", "0.25", "0.5 cores"},
+		{"cpu one core", "cpu", "1", "1", "1", "1 core"},
+		{"cpu three decimals", "requests.cpu", "1", "3", "1", "3 cores"},
+		{"counts", "pods", "9", "10", "9", "10"},
+		{"counts in k", "count/configmaps", "1500", "2k", "1.5k", "2k"},
+		// 3 decimals would read 2Gi of 2Gi: more, until used is visibly below.
+		{"just below hard keeps its distance", "requests.memory", "2147483647", "2Gi", "1.999999999Gi", "2Gi"},
+		// used tiny but not zero: more decimals rather than 0.
+		{"tiny but not zero", "requests.memory", "1Mi", "1Ti", "0.000001Ti", "1Ti"}, // 2^-20 = 0.00000095…,
+		{"hard 0 leaves used as written", "requests.memory", "1Gi", "0", "1Gi", "0"},
+		{"exponent form leaves used as written", "requests.storage", "5e2", "1e3", "500", "1e3"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			u, h := inUnitOf(corev1.ResourceName(tt.resource), resource.MustParse(tt.used), resource.MustParse(tt.hard))
+			if u != tt.wantUsed || h != tt.wantHard {
+				t.Errorf("inUnitOf(%s, %s, %s) = %q, %q, want %q, %q", tt.resource, tt.used, tt.hard, u, h, tt.wantUsed, tt.wantHard)
+			}
+		})
 	}
 }
 

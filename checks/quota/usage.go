@@ -54,11 +54,15 @@ func (u quotaUsage) level(o *Options) result.Status {
 	return result.StatusPass
 }
 
-func (u quotaUsage) describe() string {
+// describe writes the usage for a message: used in the unit of hard (cpu in
+// cores), and the percentage rounded so that it never shows a threshold of
+// o it has not reached.
+func (u quotaUsage) describe(o *Options) string {
 	if u.forbidden {
 		return fmt.Sprintf("%s used %s although hard is %s (forbidden)", u.resource, u.used.String(), u.hard.String())
 	}
-	return fmt.Sprintf("%s used %s of %s (%s)", u.resource, u.used.String(), u.hard.String(), percent(u.ratio))
+	used, hard := inUnitOf(u.resource, u.used, u.hard)
+	return fmt.Sprintf("%s used %s of %s (%s)", u.resource, used, hard, percent(u.ratio, o.WarnRatio, o.FailRatio))
 }
 
 func (u quotaUsage) evidence() map[string]any {
@@ -197,7 +201,7 @@ func quotaUsageResult(q *corev1.ResourceQuota, ns string, o *Options) result.Res
 		msg := fmt.Sprintf("%s: all %d resources are below %s of hard.", label, len(usages), percent(o.WarnRatio))
 		if len(usages) > 0 && usages[0].ratio > 0 {
 			top := usages[0]
-			msg = fmt.Sprintf("%s: all %d resources are below %s of hard (highest: %s).", label, len(usages), percent(o.WarnRatio), top.describe())
+			msg = fmt.Sprintf("%s: all %d resources are below %s of hard (highest: %s).", label, len(usages), percent(o.WarnRatio), top.describe(o))
 			for k, v := range top.evidence() {
 				ev[k] = v
 			}
@@ -208,7 +212,7 @@ func quotaUsageResult(q *corev1.ResourceQuota, ns string, o *Options) result.Res
 	items := make([]string, len(hot))
 	list := make([]map[string]any, len(hot))
 	for i, u := range hot {
-		items[i] = u.describe()
+		items[i] = u.describe(o)
 		list[i] = u.evidence()
 	}
 	// The worst resource's fields at the top level, every hot one in "over".
@@ -226,11 +230,18 @@ func quotaUsageResult(q *corev1.ResourceQuota, ns string, o *Options) result.Res
 	return result.New(worst, ref, fmt.Sprintf("%s: %s; %s.", label, strings.Join(items, ", "), advice), ev)
 }
 
-// percent formats a ratio as a percentage truncated (not rounded) to one
-// decimal, so a ratio just below a threshold never prints as the threshold:
-// 0.9277 → "92.7%", 0.75 → "75%".
-func percent(r float64) string {
-	p := math.Floor(r*1000+1e-9) / 10
+// percent formats a ratio as a percentage rounded half-up to one decimal
+// (0.9375 → "93.8%", 0.75 → "75%"), except that a ratio below one of the
+// thresholds never prints as reaching it: then it is truncated instead
+// (0.79999 with threshold 0.8 → "79.9%", not "80%").
+func percent(r float64, thresholds ...float64) string {
+	p := math.Floor(r*1000+0.5+1e-9) / 10
+	for _, t := range thresholds {
+		if r < t && p >= math.Floor(t*1000+1e-9)/10 {
+			p = math.Floor(r*1000+1e-9) / 10
+			break
+		}
+	}
 	return strconv.FormatFloat(p, 'f', -1, 64) + "%"
 }
 
