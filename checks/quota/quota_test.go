@@ -347,6 +347,12 @@ func TestQuota003(t *testing.T) {
 			over:   []over{{"limits.memory", 1.5}}, // 3/2
 		},
 		{
+			name:    "one resource is one, not all 1",
+			quota:   liveQuota("team-a", "q", checktest.Resources("pods", "10"), checktest.Resources("pods", "3")),
+			status:  result.StatusPass,
+			message: "ResourceQuota team-a/q: its one resource is below 80% of hard (highest: pods used 3 of 10 (30%)).",
+		},
+		{
 			name:   "hard 0 with used 0 is a forbidden resource, fine",
 			quota:  liveQuota("team-a", "q", checktest.Resources("services.loadbalancers", "0", "pods", "10"), checktest.Resources("services.loadbalancers", "0", "pods", "1")),
 			status: result.StatusPass,

@@ -198,10 +198,14 @@ func quotaUsageResult(q *corev1.ResourceQuota, ns string, o *Options) result.Res
 				fmt.Sprintf("%s has no status.used for %s, so its usage is unknown (the quota controller has not synced it yet).",
 					label, strings.Join(unknown, ", ")), ev)
 		}
-		msg := fmt.Sprintf("%s: all %d resources are below %s of hard.", label, len(usages), percent(o.WarnRatio))
+		all := fmt.Sprintf("all %d resources are", len(usages))
+		if len(usages) == 1 {
+			all = "its one resource is"
+		}
+		msg := fmt.Sprintf("%s: %s below %s of hard.", label, all, percent(o.WarnRatio))
 		if len(usages) > 0 && usages[0].ratio > 0 {
 			top := usages[0]
-			msg = fmt.Sprintf("%s: all %d resources are below %s of hard (highest: %s).", label, len(usages), percent(o.WarnRatio), top.describe(o))
+			msg = fmt.Sprintf("%s: %s below %s of hard (highest: %s).", label, all, percent(o.WarnRatio), top.describe(o))
 			for k, v := range top.evidence() {
 				ev[k] = v
 			}

@@ -1,6 +1,8 @@
 package rbac
 
 import (
+	"strings"
+
 	"github.com/seaworthy-k8s/seaworthy/checks/check"
 	"github.com/seaworthy-k8s/seaworthy/cluster"
 	"github.com/seaworthy-k8s/seaworthy/result"
@@ -28,7 +30,7 @@ func onBindings(eval func(*check.Input, *Options) []result.Result) func(*check.I
 		if len(s.RoleBindings)+len(s.ClusterRoleBindings) == 0 {
 			return noneInInput(s, "RoleBinding or ClusterRoleBinding", "there is no grant to judge", "its roles may be bound by objects it does not hold")
 		}
-		return eval(in, o)
+		return sentences(eval(in, o))
 	}
 }
 
@@ -40,7 +42,7 @@ func onClusterRoles(eval func(*check.Input, *Options) []result.Result) func(*che
 		if len(s.ClusterRoles) == 0 {
 			return noneInInput(s, "ClusterRole", "there is no role aggregated into view, edit or admin to judge", "")
 		}
-		return eval(in, o)
+		return sentences(eval(in, o))
 	}
 }
 
@@ -65,3 +67,19 @@ func noneInInput(s *cluster.Snapshot, kinds, consequence, aside string) []result
 // skipNoClusterRoles is RBAC-008's Rule sentence for the same.
 const skipNoClusterRoles = " Skip when the input holds no ClusterRole of its own " +
 	"(the API server's built-in ones, which seaworthy supplies for manifests, do not count): there is then no aggregated role to judge."
+
+// sentences makes every RBAC message a sentence, as the other areas write
+// them: a capital first letter and a final period. Messages begin with a
+// subject's or object's kind (ServiceAccount/…, ClusterRoleBinding/…) or a
+// word, never a bare name, so capitalising changes no name. Evidence is
+// untouched.
+func sentences(rs []result.Result) []result.Result {
+	for i := range rs {
+		m := check.Capitalize(rs[i].Message)
+		if !strings.HasSuffix(m, ".") {
+			m += "."
+		}
+		rs[i].Message = m
+	}
+	return rs
+}

@@ -339,3 +339,38 @@ func TestRBACSkipsWithoutObjectsOfTheInput(t *testing.T) {
 		})
 	}
 }
+
+// Every RBAC message is a sentence like the other areas': a capital first
+// letter and a final period, on every fixture and every status, skip
+// included (the no-binding case). The capital never comes from a name:
+// messages begin with a kind or a word.
+func TestRBACMessagesAreSentences(t *testing.T) {
+	all := rbacChecks(t)
+	files, _ := filepath.Glob(filepath.Join("..", "testdata", "RBAC-*", "*.yaml"))
+	if len(files) < 20 {
+		t.Fatalf("only %d RBAC fixtures", len(files))
+	}
+	snaps := []*cluster.Snapshot{{}} // no RBAC objects at all: the skips
+	for _, path := range files {
+		snap, err := manifests.Load([]string{path}, manifests.Options{Now: checktest.FixtureNow(t, path), Warn: func(m string) { t.Error(m) }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		snaps = append(snaps, snap)
+	}
+	statuses := map[result.Status]bool{}
+	for _, snap := range snaps {
+		for _, r := range check.Run(snap, all) {
+			statuses[r.Status] = true
+			m := r.Message
+			if m == "" || m[:1] != strings.ToUpper(m[:1]) || !strings.HasSuffix(m, ".") {
+				t.Errorf("%s %s %s: message is not a sentence: %q", r.Check, r.Status, r.Object, m)
+			}
+		}
+	}
+	for _, s := range []result.Status{result.StatusPass, result.StatusWarn, result.StatusFail, result.StatusSkip, result.StatusInfo} {
+		if !statuses[s] {
+			t.Errorf("no %s result among the fixtures: the test would not see its messages", s)
+		}
+	}
+}
