@@ -3,6 +3,7 @@ package dns
 import (
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -795,3 +796,13 @@ func BenchmarkDNSChecks(b *testing.B) {
 }
 
 func TestFixtures(t *testing.T) { checktest.Fixtures(t, Checks(DefaultOptions()), "../testdata") }
+
+// One replica is "1 replica", not "1 replicas".
+func TestDNSMessagesSayOneReplica(t *testing.T) {
+	c := checktest.ByID(t, Checks(DefaultOptions()), "DNS-001")
+	snap := checktest.LoadFixture(t, "../testdata/DNS-001/fail-single-replica.yaml", checktest.FixtureNow(t, "../testdata/DNS-001/fail-single-replica.yaml"))
+	r := checktest.RunOne(t, c, snap)
+	if strings.Contains(r.Message, "1 desired replicas") || strings.Contains(r.Message, "to 1 replicas") || !strings.Contains(r.Message, "1 desired replica,") {
+		t.Errorf("message %q", r.Message)
+	}
+}

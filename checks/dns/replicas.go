@@ -52,8 +52,8 @@ func dns001For(in *check.Input, o *Options, w *index.Workload) result.Result {
 	}
 	if known && ready < minReplicas {
 		return result.New(result.StatusFail, w.Ref(), fmt.Sprintf(
-			"%s has %d ready of %d desired replicas, below the minimum of %d, so one pod or node failure can stop cluster DNS; scale it to at least %d and make its pods ready.",
-			w.Name, ready, desired, minReplicas, minReplicas), ev)
+			"%s has %d ready of %d desired %s, below the minimum of %d, so one pod or node failure can stop cluster DNS; scale it to at least %d and make its pods ready.",
+			w.Name, ready, desired, check.Plural(desired, "replica", "replicas"), minReplicas, minReplicas), ev)
 	}
 	a, plan, broken := autoscalerFor(in.Index, w)
 	if len(broken) > 0 {
@@ -79,8 +79,8 @@ func dns001For(in *check.Input, o *Options, w *index.Workload) result.Result {
 				w.Name, desired, check.Plural(desired, "replica", "replicas"), minReplicas, minReplicas), ev)
 		}
 		return result.New(result.StatusFail, w.Ref(), fmt.Sprintf(
-			"%s is set to %d replicas (%d ready during a rollout), below the minimum of %d; scale it to at least %d.",
-			w.Name, desired, ready, minReplicas, minReplicas), ev)
+			"%s is set to %d %s (%d ready during a rollout), below the minimum of %d; scale it to at least %d.",
+			w.Name, desired, check.Plural(desired, "replica", "replicas"), ready, minReplicas, minReplicas), ev)
 	}
 	if !known {
 		return result.New(result.StatusPass, w.Ref(), fmt.Sprintf(
@@ -187,8 +187,8 @@ func dns002For(ix *index.Index, o *Options, w *index.Workload, all index.NodeCou
 	if hpas := ix.HPAsFor(w); len(hpas) > 0 {
 		ev["autoscaler"] = "HorizontalPodAutoscaler " + w.Namespace + "/" + hpas[0].Name
 		return result.New(result.StatusPass, ref, fmt.Sprintf(
-			"%s is scaled by HorizontalPodAutoscaler %s (now %d replicas; the proportional rule wants %d).",
-			w.Name, hpas[0].Name, current, wanted), ev)
+			"%s is scaled by HorizontalPodAutoscaler %s (now %d %s; the proportional rule wants %d).",
+			w.Name, hpas[0].Name, current, check.Plural(current, "replica", "replicas"), wanted), ev)
 	}
 
 	if _, stopped := ix.ProportionalAutoscalers(w); len(stopped) > 0 {
@@ -227,11 +227,11 @@ func dns002For(ix *index.Index, o *Options, w *index.Workload, all index.NodeCou
 		ev["brokenAutoscalers"] = broken
 	}
 	if current < wanted {
-		msg := fmt.Sprintf("%s runs %d replicas, below the %d wanted by the proportional rule %s, and no autoscaler targets it; deploy the cluster-proportional-autoscaler for it or scale it to %d.",
-			w.Name, current, wanted, rule, wanted)
+		msg := fmt.Sprintf("%s runs %d %s, below the %d wanted by the proportional rule %s, and no autoscaler targets it; deploy the cluster-proportional-autoscaler for it or scale it to %d.",
+			w.Name, current, check.Plural(current, "replica", "replicas"), wanted, rule, wanted)
 		if len(broken) > 0 {
-			msg = fmt.Sprintf("%s runs %d replicas, below the %d wanted by the proportional rule %s, and its cluster-proportional-autoscaler has invalid linear parameters (%s); fix them or scale it to %d.",
-				w.Name, current, wanted, rule, broken[0], wanted)
+			msg = fmt.Sprintf("%s runs %d %s, below the %d wanted by the proportional rule %s, and its cluster-proportional-autoscaler has invalid linear parameters (%s); fix them or scale it to %d.",
+				w.Name, current, check.Plural(current, "replica", "replicas"), wanted, rule, broken[0], wanted)
 		}
 		return result.New(result.StatusWarn, ref, msg, ev)
 	}
