@@ -185,10 +185,9 @@ func (w *worker) decodeItems(b *batch, res *batchResult) bool {
 	if err := dec.Decode(&more); !errors.Is(err, io.EOF) {
 		return false
 	}
-	o := *w.opts
-	o.Warn = func(m string) { res.warnings = append(res.warnings, m) }
+	o := w.serialOpts(res)
 	for _, item := range doc.Content[0].Content {
-		if err := addDocument(res.snap, w.path, item, b.delta, &o); err != nil {
+		if err := addItem(res.snap, w.path, item, b.delta, &o); err != nil {
 			return false
 		}
 	}
@@ -255,10 +254,9 @@ func (w *worker) decodeJSONItems(b *batch, res *batchResult) bool {
 		return true
 	}
 	*res = batchResult{snap: &cluster.Snapshot{}}
-	o := *w.opts
-	o.Warn = func(m string) { res.warnings = append(res.warnings, m) }
+	o := w.serialOpts(res)
 	for _, item := range items {
-		if err := addDocument(res.snap, w.path, item, b.delta, &o); err != nil {
+		if err := addItem(res.snap, w.path, item, b.delta, &o); err != nil {
 			return false
 		}
 	}

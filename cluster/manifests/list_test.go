@@ -121,7 +121,7 @@ func TestListMatchesSerial(t *testing.T) {
 			if tt.fast {
 				withBatchBytes(t, 1, func() {
 					var ws []string
-					serial, err := runPipeline(&cluster.Snapshot{}, &ws, p, bytes.NewReader([]byte(tt.content)), &Options{Now: testNow})
+					serial, err := runPipeline(&cluster.Snapshot{}, &ws, &notes{}, p, bytes.NewReader([]byte(tt.content)), &Options{Now: testNow})
 					if serial {
 						t.Errorf("read by the serial reader (err %v)", err)
 					}
@@ -186,7 +186,7 @@ func TestLargeListMatchesSerial(t *testing.T) {
 			}
 			data, _ := os.ReadFile(p)
 			var ws []string
-			if serial, _ := runPipeline(&cluster.Snapshot{}, &ws, p, bytes.NewReader(data), &Options{Now: testNow}); serial {
+			if serial, _ := runPipeline(&cluster.Snapshot{}, &ws, &notes{}, p, bytes.NewReader(data), &Options{Now: testNow}); serial {
 				t.Errorf("%s: read by the serial reader", p)
 			}
 		})

@@ -28,7 +28,11 @@ type Options struct {
 	Now time.Time
 	// Stdin is read for the path "-".
 	Stdin io.Reader
-	// Warn receives one line per skipped document (unknown kinds).
+	// Warn receives the warnings: each problem the API server would
+	// refuse or drop (inputchecks.go), objects read twice, a walked file
+	// that holds no Kubernetes object, and at the end one line that counts
+	// the objects skipped per kind seaworthy does not read (Secrets and
+	// CustomResourceDefinitions are skipped without a word).
 	Warn func(msg string)
 	// DefaultNamespace is the namespace of namespaced objects that name
 	// none, as kubectl apply -n gives it; empty means "default".
@@ -37,6 +41,16 @@ type Options struct {
 	// (context.Canceled on Ctrl-C) promptly, even while a read of stdin
 	// is blocked, and no snapshot.
 	Context context.Context
+	// Progress, when set, is called as the input is read with the objects
+	// decoded and the bytes read so far, often (the caller throttles);
+	// calls are never concurrent and their counts never decrease.
+	Progress func(objects int, bytes int64)
+
+	// notes collects the summary of what is skipped (notes.go); walked
+	// tells that the file being read was found by walking a directory.
+	notes  *notes
+	walked bool
+	prog   *loadProgress
 }
 
 func (o *Options) ctx() context.Context {
@@ -66,6 +80,10 @@ func Load(paths []string, opts Options) (*cluster.Snapshot, error) {
 
 func load(paths []string, opts *Options) (*cluster.Snapshot, error) {
 	ctx := opts.ctx()
+	opts.notes = &notes{}
+	if opts.Progress != nil {
+		opts.prog = &loadProgress{fn: opts.Progress}
+	}
 	files, err := expandPaths(paths)
 	if err != nil {
 		return nil, err
@@ -78,20 +96,22 @@ func load(paths []string, opts *Options) (*cluster.Snapshot, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if f != "-" {
-			snap, err := sniffSnapshotFile(f)
+		if f.path != "-" {
+			snap, err := sniffSnapshotFile(f.path)
 			if err != nil {
 				return nil, err
 			}
 			if snap {
 				if len(files) > 1 {
-					return nil, &cluster.InputError{Path: f, Err: errors.New("a snapshot file must be the only input")}
+					return nil, &cluster.InputError{Path: f.path, Err: errors.New("a snapshot file must be the only input")}
 				}
-				return snapshotfile.ReadFile(f)
+				return snapshotfile.ReadFile(f.path)
 			}
 		}
-		if f != "-" {
-			if err := decodeFile(s, f, opts); err != nil {
+		if f.path != "-" {
+			o := *opts
+			o.walked = f.walked
+			if err := decodeFile(s, f.path, &o); err != nil {
 				return nil, err
 			}
 			continue
@@ -100,21 +120,21 @@ func load(paths []string, opts *Options) (*cluster.Snapshot, error) {
 		if stdin == nil {
 			stdin = os.Stdin
 		}
-		data, err := readInput(f, &ctxReader{ctx: ctx, r: stdin})
+		data, err := readInput("-", countReader{r: &ctxReader{ctx: ctx, r: stdin}, p: opts.prog})
 		if err != nil {
 			return nil, err
 		}
 		if snapshotfile.Is(data) {
 			if len(files) > 1 {
-				return nil, &cluster.InputError{Path: f, Err: errors.New("a snapshot file must be the only input")}
+				return nil, &cluster.InputError{Path: "-", Err: errors.New("a snapshot file must be the only input")}
 			}
 			snap, err := snapshotfile.Read(bytes.NewReader(data))
 			if err != nil {
-				return nil, &cluster.InputError{Path: f, Err: err}
+				return nil, &cluster.InputError{Path: "-", Err: err}
 			}
 			return snap, nil
 		}
-		if err := decodeParallel(s, f, bytes.NewReader(data), func() ([]byte, error) { return data, nil }, opts); err != nil {
+		if err := decodeParallel(s, "-", bytes.NewReader(data), func() ([]byte, error) { return data, nil }, opts); err != nil {
 			return nil, err
 		}
 	}
@@ -124,6 +144,9 @@ func load(paths []string, opts *Options) (*cluster.Snapshot, error) {
 	}
 	// Every object was tidied as its batch was decoded (decodeParallel).
 	finish(s, opts, true)
+	if msg := opts.notes.kindsSummary(); msg != "" && opts.Warn != nil {
+		opts.Warn(msg)
+	}
 	return s, nil
 }
 
@@ -166,12 +189,21 @@ func unwrapPathError(err error) error {
 	return err
 }
 
-// expandPaths turns files, directories and "-" into a sorted file list.
-func expandPaths(paths []string) ([]string, error) {
-	var files []string
+// inputFile is one file to read; walked tells that it was found by
+// walking a directory, not named.
+type inputFile struct {
+	path   string
+	walked bool
+}
+
+// expandPaths turns files, directories and "-" into a file list, each
+// directory's sorted. A walk leaves out dot-files and dot-directories and
+// the files of tools that render manifests (skipInWalk).
+func expandPaths(paths []string) ([]inputFile, error) {
+	var files []inputFile
 	for _, p := range paths {
 		if p == "-" {
-			files = append(files, p)
+			files = append(files, inputFile{path: p})
 			continue
 		}
 		info, err := os.Stat(p)
@@ -179,13 +211,19 @@ func expandPaths(paths []string) ([]string, error) {
 			return nil, fmt.Errorf("read %s: %w", p, unwrapPathError(err))
 		}
 		if !info.IsDir() {
-			files = append(files, p)
+			files = append(files, inputFile{path: p})
 			continue
 		}
 		var found []string
 		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return fmt.Errorf("read %s: %w", path, unwrapPathError(err))
+			}
+			if path != p && skipInWalk(d.Name(), d.IsDir()) {
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
 			}
 			if !d.IsDir() && manifestExts[strings.ToLower(filepath.Ext(path))] {
 				found = append(found, path)
@@ -196,7 +234,9 @@ func expandPaths(paths []string) ([]string, error) {
 			return nil, err
 		}
 		sort.Strings(found)
-		files = append(files, found...)
+		for _, f := range found {
+			files = append(files, inputFile{path: f, walked: true})
+		}
 	}
 	return files, nil
 }
@@ -243,8 +283,20 @@ func decodeSerial(s *cluster.Snapshot, path string, data []byte, delta int, opts
 	}
 }
 
-// addDocument adds one object, or each item of a List.
+// addDocument adds the object of one document, or each item of a List.
+// In a file found by walking a directory (opts.walked), a document that
+// is no Kubernetes object (values.yaml, a CI workflow) is noted, not an
+// error: decodeParallel warns once for the file.
 func addDocument(s *cluster.Snapshot, path string, n *yaml.Node, delta int, opts *Options) error {
+	return addObject(s, path, n, delta, opts, true)
+}
+
+// addItem adds one item of a List.
+func addItem(s *cluster.Snapshot, path string, n *yaml.Node, delta int, opts *Options) error {
+	return addObject(s, path, n, delta, opts, false)
+}
+
+func addObject(s *cluster.Snapshot, path string, n *yaml.Node, delta int, opts *Options, document bool) error {
 	warn := opts.Warn
 	line := n.Line + delta
 	v, err := nodeValue(n, delta)
@@ -255,19 +307,28 @@ func addDocument(s *cluster.Snapshot, path string, n *yaml.Node, delta int, opts
 		}
 		return &cluster.InputError{Path: path, Line: line, Err: err}
 	}
+	lenient := document && opts.walked && opts.notes != nil
 	obj, ok := v.(map[string]any)
 	if !ok {
+		if lenient {
+			opts.notes.nonObject(line, "not a mapping")
+			return nil
+		}
 		return &cluster.InputError{Path: path, Line: line, Err: errors.New("document is not an object")}
 	}
 	apiVersion, _ := obj["apiVersion"].(string)
 	kind, _ := obj["kind"].(string)
 	if apiVersion == "" || kind == "" {
+		if lenient {
+			opts.notes.nonObject(line, "no apiVersion/kind")
+			return nil
+		}
 		return &cluster.InputError{Path: path, Line: line, Err: errors.New("document has no apiVersion or kind")}
 	}
 	if strings.HasSuffix(kind, "List") {
 		if items := mappingValue(n, "items"); items != nil && items.Kind == yaml.SequenceNode {
 			for _, item := range items.Content {
-				if err := addDocument(s, path, item, delta, opts); err != nil {
+				if err := addItem(s, path, item, delta, opts); err != nil {
 					return err
 				}
 			}
@@ -276,9 +337,7 @@ func addDocument(s *cluster.Snapshot, path string, n *yaml.Node, delta int, opts
 	}
 	info, ok := cluster.LookupKind(apiVersion, kind)
 	if !ok {
-		if warn != nil {
-			warn(fmt.Sprintf("%s:%d: skipping %s %s %q: not a kind seaworthy reads", path, line, apiVersion, kind, objectName(obj)))
-		}
+		opts.notes.skip(apiVersion, kind)
 		return nil
 	}
 	data, err := json.Marshal(obj)

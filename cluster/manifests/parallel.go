@@ -78,6 +78,7 @@ type batch struct {
 type batchResult struct {
 	snap     *cluster.Snapshot // objects and origins, in input order
 	warnings []string
+	notes    notes
 	err      error
 	syntax   bool // err is a YAML syntax error
 	serial   bool // the input must be read by the serial reader whole
@@ -90,7 +91,7 @@ func decodeFile(s *cluster.Snapshot, path string, opts *Options) error {
 		return fmt.Errorf("read %s: %w", path, unwrapPathError(err))
 	}
 	defer f.Close()
-	return decodeParallel(s, path, checkReader{ctx: opts.ctx(), r: f}, func() ([]byte, error) { return readInput(path, nil) }, opts)
+	return decodeParallel(s, path, countReader{r: checkReader{ctx: opts.ctx(), r: f}, p: opts.prog}, func() ([]byte, error) { return readInput(path, nil) }, opts)
 }
 
 // decodeParallel decodes the manifest stream r (named path) into s, as
@@ -99,15 +100,17 @@ func decodeFile(s *cluster.Snapshot, path string, opts *Options) error {
 func decodeParallel(s *cluster.Snapshot, path string, r io.Reader, reread func() ([]byte, error), opts *Options) error {
 	fileSnap := &cluster.Snapshot{}
 	var warnings []string
-	serial, err := runPipeline(fileSnap, &warnings, path, r, opts)
+	var fileNotes notes
+	serial, err := runPipeline(fileSnap, &warnings, &fileNotes, path, r, opts)
 	if serial {
 		data, rerr := reread()
 		if rerr != nil {
 			return rerr
 		}
-		fileSnap, warnings = &cluster.Snapshot{}, nil
+		fileSnap, warnings, fileNotes = &cluster.Snapshot{}, nil, notes{}
 		o := *opts
 		o.Warn = func(m string) { warnings = append(warnings, m) }
+		o.notes = &fileNotes
 		err = decodeManifests(fileSnap, path, data, &o)
 		if err == nil {
 			tidyAll(fileSnap, share.New())
@@ -131,13 +134,22 @@ func decodeParallel(s *cluster.Snapshot, path string, r io.Reader, reread func()
 	if err := checkTemplatedNames(fileSnap.Origins); err != nil {
 		return err
 	}
+	if fileNotes.nonObjects > 0 && opts.Warn != nil {
+		whole := len(fileSnap.Origins) == 0 && len(fileNotes.kinds) == 0
+		opts.Warn(fileNotes.nonObjectWarning(path, whole))
+	}
+	fileNotes.nonObjects = 0
+	if opts.notes != nil {
+		opts.notes.merge(&fileNotes)
+	}
 	appendSnapshot(s, fileSnap)
+	opts.prog.fileDone(len(s.Origins))
 	return nil
 }
 
 // runPipeline splits, decodes and merges; serial reports that the input
 // must be read by the serial reader instead.
-func runPipeline(dst *cluster.Snapshot, warnings *[]string, path string, r io.Reader, opts *Options) (serial bool, err error) {
+func runPipeline(dst *cluster.Snapshot, warnings *[]string, fileNotes *notes, path string, r io.Reader, opts *Options) (serial bool, err error) {
 	ctx := opts.ctx()
 	workers := max(1, runtime.GOMAXPROCS(0))
 	pending := make(chan *batch, 2*workers) // in input order, for the merger
@@ -209,7 +221,9 @@ func runPipeline(dst *cluster.Snapshot, warnings *[]string, path string, r io.Re
 			return false, res.err
 		}
 		*warnings = append(*warnings, res.warnings...)
+		fileNotes.merge(&res.notes)
 		appendSnapshot(dst, res.snap)
+		opts.prog.merged(len(res.snap.Origins))
 	}
 	// The splitter has finished (pending is closed).
 	return false, readErr
@@ -235,6 +249,7 @@ func confirmSyntaxError(b *batch, pending chan *batch, warnings *[]string, path 
 	var ws []string
 	o := *opts
 	o.Warn = func(m string) { ws = append(ws, m) }
+	o.notes = &notes{} // an error is all that is kept of this decoding
 	_, err = decodeSerial(&cluster.Snapshot{}, path, joined, b.delta, &o)
 	if err == nil || strings.Contains(err.Error(), "unknown anchor") {
 		return true, nil
@@ -457,6 +472,15 @@ type worker struct {
 	strs    map[string]string // see intern
 }
 
+// serialOpts are the options of the serial reader decoding (part of) a
+// batch into res: its warnings and notes are the batch's.
+func (w *worker) serialOpts(res *batchResult) Options {
+	o := *w.opts
+	o.Warn = func(m string) { res.warnings = append(res.warnings, m) }
+	o.notes = &res.notes
+	return o
+}
+
 // decode decodes one batch: fast, or if that fails as the serial reader.
 func (w *worker) decode(b *batch) batchResult {
 	if oddInput(b) {
@@ -475,8 +499,7 @@ func (w *worker) decode(b *batch) batchResult {
 	}
 	if !w.fast(b, &res) {
 		res = batchResult{snap: &cluster.Snapshot{}}
-		o := *w.opts
-		o.Warn = func(m string) { res.warnings = append(res.warnings, m) }
+		o := w.serialOpts(&res)
 		res.syntax, res.err = decodeSerial(res.snap, w.path, b.data, b.delta, &o)
 		if res.err != nil {
 			return res
@@ -600,7 +623,7 @@ func (w *worker) blockDocument(res *batchResult, i int32, encoded bool) bool {
 	name := p.str(p.value(md, "name"))
 	info, ok := cluster.LookupKind(apiVersion, kind)
 	if !ok {
-		res.warnings = append(res.warnings, fmt.Sprintf("%s:%d: skipping %s %s %q: not a kind seaworthy reads", w.path, n.line, apiVersion, kind, name))
+		res.notes.skip(apiVersion, kind)
 		return true
 	}
 	if !encoded {
@@ -649,7 +672,7 @@ func (w *worker) document(res *batchResult, n *yaml.Node, delta int, encoded boo
 	name := stringValue(mappingValue(md, "name"))
 	info, ok := cluster.LookupKind(apiVersion, kind)
 	if !ok {
-		res.warnings = append(res.warnings, fmt.Sprintf("%s:%d: skipping %s %s %q: not a kind seaworthy reads", w.path, line, apiVersion, kind, name))
+		res.notes.skip(apiVersion, kind)
 		return true
 	}
 	if !encoded {

@@ -27,12 +27,18 @@ func loadSerial(t testing.TB, paths []string, opts Options) (*cluster.Snapshot, 
 		t.Fatal(err)
 	}
 	s := &cluster.Snapshot{SchemaVersion: cluster.SchemaVersion, CollectedAt: opts.Now.UTC(), Source: cluster.SourceManifests}
-	for _, f := range files {
+	all := &notes{}
+	for _, in := range files {
+		f := in.path
 		data, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := decodeManifests(s, f, data, &opts); err != nil {
+		fileNotes := &notes{}
+		o := opts
+		o.notes, o.walked = fileNotes, in.walked
+		before := len(s.Origins)
+		if err := decodeManifests(s, f, data, &o); err != nil {
 			if terr := templateError(f, data, err); terr != nil {
 				err = terr
 			}
@@ -41,12 +47,20 @@ func loadSerial(t testing.TB, paths []string, opts Options) (*cluster.Snapshot, 
 		if err := checkTemplatedNames(s.Origins); err != nil {
 			return nil, warnings, err
 		}
+		if fileNotes.nonObjects > 0 {
+			warnings = append(warnings, fileNotes.nonObjectWarning(f, len(s.Origins) == before && len(fileNotes.kinds) == 0))
+		}
+		fileNotes.nonObjects = 0
+		all.merge(fileNotes)
 	}
 	if len(s.Nodes) == 0 {
 		s.Gaps = append(s.Gaps, cluster.Gap{Kind: cluster.KindNodes, Reason: cluster.GapNotInInput,
 			Message: "the manifests hold no Node objects, so there is no whole-cluster context"})
 	}
 	finish(s, &opts, false)
+	if msg := all.kindsSummary(); msg != "" {
+		warnings = append(warnings, msg)
+	}
 	return s, warnings, nil
 }
 

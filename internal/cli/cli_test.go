@@ -214,7 +214,7 @@ func TestAuditUnknownKindWarns(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d; stderr %s", r.code, r.stderr)
 	}
-	if !strings.Contains(r.stderr, `warning: -:1: skipping example.com/v1 Widget "w"`) {
+	if !strings.Contains(r.stderr, "warning: skipped 1 Widget (example.com/v1): a kind seaworthy does not read") {
 		t.Errorf("stderr = %q", r.stderr)
 	}
 	decodeReport(t, r.stdout)

@@ -50,7 +50,7 @@ func (o *sourceOptions) addFlags(fs *pflag.FlagSet) {
 		f.Usage = "With -f: the namespace of objects that name none, as kubectl apply -n gives them (default: default)."
 	}
 	fs.StringArrayVarP(&o.filenames, "filename", "f", nil,
-		"Read manifests or a snapshot instead of a live cluster: a file, a directory (recursive; .yaml, .yml, .json) or - for stdin. Repeatable.")
+		"Read manifests or a snapshot instead of a live cluster: a file, a directory (recursive; .yaml, .yml, .json; dot-files and dot-directories left out) or - for stdin. Repeatable.")
 	fs.BoolVar(&o.inCluster, "in-cluster", false, "Use the pod's ServiceAccount instead of a kubeconfig (when running inside the cluster).")
 	fs.StringVar(&o.now, "now", "", "Time (RFC 3339) to audit manifests as of, for reproducible output. Default: the run's start.")
 	fs.BoolVarP(&o.quiet, "quiet", "q", false, "Print no progress on stderr.")
@@ -85,16 +85,20 @@ func (o *sourceOptions) validate() error {
 func (o *sourceOptions) load(ctx context.Context) (*cluster.Snapshot, error) {
 	if len(o.filenames) > 0 {
 		var skipped atomic.Int64
+		prog := newProgress(o.streams.ErrOut, o.quiet)
 		snap, err := manifests.Load(o.filenames, manifests.Options{
 			Now:   o.nowTime,
 			Stdin: o.streams.In,
 			Warn: func(msg string) {
 				skipped.Add(1)
+				prog.done() // a warning starts on a line of its own
 				slog.Warn(msg)
 			},
 			DefaultNamespace: o.defaultNamespace(),
 			Context:          ctx,
+			Progress:         prog.manifests,
 		})
+		prog.done()
 		if err != nil {
 			return nil, err
 		}
