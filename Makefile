@@ -6,13 +6,17 @@ LDFLAGS   := -X github.com/seaworthy-k8s/seaworthy/internal/cli.Version=$(VERSIO
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 DEMO_NOW  ?= 2026-03-01T12:00:00Z
 
-.PHONY: all build demo demo-live controlplane test test-unit bench bench-live lint docs clean
+.PHONY: all build plugin demo demo-live controlplane test test-unit bench bench-live lint docs clean
 
 all: build
 
 ## build: compile bin/seaworthy
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/seaworthy
+
+## plugin: compile bin/kubectl-seaworthy, the kubectl plugin (usage says "kubectl seaworthy"; see deploy/krew/)
+plugin:
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/kubectl-seaworthy ./cmd/seaworthy
 
 ## demo: audit the bundled example cluster in fixtures/clusters/demo
 demo: build

@@ -6,7 +6,8 @@ import (
 )
 
 // jsonRenderer writes the versioned JSON report: schemaVersion,
-// collectedAt, summary, results[] and gaps[].
+// collectedAt, summary (with the overall score), categories[] (counts and
+// score per category), results[] and gaps[].
 type jsonRenderer struct{}
 
 func (jsonRenderer) Render(w io.Writer, r *Report) error {
@@ -18,15 +19,17 @@ func (jsonRenderer) Render(w io.Writer, r *Report) error {
 // wireReport fixes the order and presence of top-level fields in JSON and
 // YAML: results and gaps are always arrays, never null.
 type wireReport struct {
-	SchemaVersion string       `json:"schemaVersion"`
-	Generator     string       `json:"generator,omitempty"`
-	CollectedAt   string       `json:"collectedAt"`
-	Source        string       `json:"source"`
-	Server        any          `json:"server"`
-	Summary       Summary      `json:"summary"`
-	Results       []wireResult `json:"results"`
-	Gaps          []wireGap    `json:"gaps"`
-	Input         *Input       `json:"input,omitempty"`
+	SchemaVersion string  `json:"schemaVersion"`
+	Generator     string  `json:"generator,omitempty"`
+	CollectedAt   string  `json:"collectedAt"`
+	Source        string  `json:"source"`
+	Server        any     `json:"server"`
+	Summary       Summary `json:"summary"`
+	// Categories is always an array: one entry per category with results.
+	Categories []CategorySummary `json:"categories"`
+	Results    []wireResult      `json:"results"`
+	Gaps       []wireGap         `json:"gaps"`
+	Input      *Input            `json:"input,omitempty"`
 }
 
 type wireResult struct {
@@ -62,6 +65,7 @@ func wire(r *Report) wireReport {
 		Source:        r.Source,
 		Server:        r.Server,
 		Summary:       r.Summary,
+		Categories:    append([]CategorySummary{}, r.Categories...),
 		Results:       make([]wireResult, len(r.Results)),
 		Gaps:          make([]wireGap, len(r.Gaps)),
 	}

@@ -12,7 +12,13 @@ type RenderOptions struct {
 	// ShowPassed lists pass and na results in the table instead of
 	// counting them in one line.
 	ShowPassed bool
-	// DocsBase prefixes check anchors in links ("docs/checks.md").
+	// DocLink returns the full documentation link of a check ID; the table
+	// ends with one "Docs:" line per check that has a warn or fail row.
+	// Nil writes no links. (report does not import checks: the CLI passes
+	// checks.DocLink.)
+	DocLink func(id string) string
+	// DocsBase is the check reference's address, the one "Docs:" line when
+	// more than 8 checks have findings.
 	DocsBase string
 	// Color writes ANSI colours by status (for a terminal; see UseColor).
 	Color bool

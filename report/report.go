@@ -22,8 +22,11 @@ type Report struct {
 	Source  string             `json:"source"`
 	Server  cluster.ServerInfo `json:"server"`
 	Summary Summary            `json:"summary"`
-	Results []result.Result    `json:"results"`
-	Gaps    []cluster.Gap      `json:"gaps"`
+	// Categories counts and scores the results of each category, in the
+	// order the table shows them.
+	Categories []CategorySummary `json:"categories"`
+	Results    []result.Result   `json:"results"`
+	Gaps       []cluster.Gap     `json:"gaps"`
 	// Input says what was read, for the table's header and JSON's input.
 	Input Input `json:"input"`
 	// Checks describes every check that ran, keyed by ID, so renderers can
@@ -61,6 +64,9 @@ type Summary struct {
 	Pass  int `json:"pass"`
 	Skip  int `json:"skip"`
 	NA    int `json:"na"`
+	// Score is the overall score (see score.go), nil when no result was
+	// evaluated.
+	Score *int `json:"score,omitempty"`
 }
 
 // New builds a report from a snapshot, the checks that ran and their results.
@@ -103,6 +109,9 @@ func New(snap *cluster.Snapshot, ran []result.Meta, results []result.Result) *Re
 			r.Summary.NA++
 		}
 	}
+	s := &r.Summary
+	s.Score = scoreOf(s.Pass, s.Info, s.Warn, s.Fail)
+	r.Categories = categorySummaries(r)
 	return r
 }
 

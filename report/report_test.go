@@ -47,12 +47,12 @@ func render(t *testing.T, format string, opts RenderOptions) string {
 func TestTable(t *testing.T) {
 	want := `seaworthy audit of live (Kubernetes v1.37.2) at 2026-01-02T03:04:05Z
 
-Namespace quotas
+Namespace quotas (score 75)
  STATUS  CHECK      OBJECT       MESSAGE
  WARN    QUOTA-001  Namespace/b  b has none
  SKIP    QUOTA-002  (cluster)    not evaluated: limitranges forbidden
 
-Cluster DNS
+Cluster DNS (score 0)
  STATUS  CHECK    OBJECT                          MESSAGE
  FAIL    DNS-001  Deployment/kube-system/coredns  1 ready replica
 
@@ -60,7 +60,7 @@ Gaps (not read; checks that need them report skip)
  KIND         OBJECT  REASON     MESSAGE
  limitranges          forbidden  may not list limitranges
 
-Summary: 1 fail, 1 warn, 0 info, 1 pass, 1 skip, 0 na (4 results, 1 gaps)
+Summary: score 50, 1 fail, 1 warn, 0 info, 1 pass, 1 skip, 0 na (4 results, 1 gaps)
 1 pass/na results not shown; use --show-passed to list them.
 `
 	if got := render(t, "table", RenderOptions{}); got != want {
@@ -83,8 +83,33 @@ func TestJSON(t *testing.T) {
     "info": 0,
     "pass": 1,
     "skip": 1,
-    "na": 0
+    "na": 0,
+    "score": 50
   },
+  "categories": [
+    {
+      "name": "Namespace quotas",
+      "score": 75,
+      "total": 3,
+      "fail": 0,
+      "warn": 1,
+      "info": 0,
+      "pass": 1,
+      "skip": 1,
+      "na": 0
+    },
+    {
+      "name": "Cluster DNS",
+      "score": 0,
+      "total": 1,
+      "fail": 1,
+      "warn": 0,
+      "info": 0,
+      "pass": 0,
+      "skip": 0,
+      "na": 0
+    }
+  ],
   "results": [
     {
       "check": "QUOTA-001",

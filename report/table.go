@@ -37,7 +37,14 @@ func (t tableRenderer) Render(w io.Writer, r *Report) error {
 		fmt.Fprintf(ew, "%s\n", line)
 	}
 
+	scores := map[string]*int{}
+	for _, c := range r.Categories {
+		scores[c.Name] = c.Score
+	}
+	heading := func(cat string) string { return cat + " (score " + scoreText(scores[cat]) + ")" }
 	hidden := 0
+	var linked []string // checks with a warn or fail row, in table order
+	seenLink := map[string]bool{}
 	for _, cat := range categoryOrder(r) {
 		var all, rows []result.Result
 		for _, res := range r.Results {
@@ -52,14 +59,14 @@ func (t tableRenderer) Render(w io.Writer, r *Report) error {
 			rows = append(rows, res)
 		}
 		if why, ok := sameGapSkip(r, all); ok {
-			fmt.Fprintf(ew, "\n%s: %s\n", cat, t.paint(result.StatusSkip, "skipped, "+why))
+			fmt.Fprintf(ew, "\n%s: %s\n", heading(cat), t.paint(result.StatusSkip, "skipped, "+why))
 			continue
 		}
 		if len(rows) == 0 {
 			if anyStatus(all, result.StatusPass) {
-				fmt.Fprintf(ew, "\n%s: %s\n", cat, t.paint(result.StatusPass, "all checks passed"))
+				fmt.Fprintf(ew, "\n%s: %s\n", heading(cat), t.paint(result.StatusPass, "all checks passed"))
 			} else {
-				fmt.Fprintf(ew, "\n%s: %s\n", cat, t.paint(result.StatusNA, "not applicable"))
+				fmt.Fprintf(ew, "\n%s: %s\n", heading(cat), t.paint(result.StatusNA, "not applicable"))
 			}
 			continue
 		}
@@ -69,9 +76,13 @@ func (t tableRenderer) Render(w io.Writer, r *Report) error {
 			}
 			return rows[i].Check < rows[j].Check
 		})
-		fmt.Fprintf(ew, "\n%s\n", cat)
+		fmt.Fprintf(ew, "\n%s\n", heading(cat))
 		cells := make([][]string, len(rows))
 		for i, res := range rows {
+			if (res.Status == result.StatusFail || res.Status == result.StatusWarn) && !seenLink[res.Check] {
+				seenLink[res.Check] = true
+				linked = append(linked, res.Check)
+			}
 			cells[i] = []string{t.paint(res.Status, strings.ToUpper(string(res.Status))), res.Check, res.Object.String(), res.Message}
 		}
 		if err := writeTable(ew, []string{"STATUS", "CHECK", "OBJECT", "MESSAGE"}, cells, t.opts.Width); err != nil {
@@ -93,8 +104,8 @@ func (t tableRenderer) Render(w io.Writer, r *Report) error {
 		}
 	}
 	s := r.Summary
-	fmt.Fprintf(ew, "\nSummary: %d fail, %d warn, %d info, %d pass, %d skip, %d na (%d results",
-		s.Fail, s.Warn, s.Info, s.Pass, s.Skip, s.NA, s.Total)
+	fmt.Fprintf(ew, "\nSummary: score %s, %d fail, %d warn, %d info, %d pass, %d skip, %d na (%d results",
+		scoreText(s.Score), s.Fail, s.Warn, s.Info, s.Pass, s.Skip, s.NA, s.Total)
 	if len(r.Gaps) > 0 {
 		fmt.Fprintf(ew, ", %d gaps", len(r.Gaps))
 	}
@@ -102,7 +113,35 @@ func (t tableRenderer) Render(w io.Writer, r *Report) error {
 	if hidden > 0 {
 		fmt.Fprintf(ew, "%d pass/na results not shown; use --show-passed to list them.\n", hidden)
 	}
+	for _, line := range t.docLines(linked) {
+		fmt.Fprintf(ew, "Docs: %s\n", line)
+	}
 	return ew.err
+}
+
+// maxDocLinks is how many checks the table links one by one; with more,
+// it gives the reference's address once.
+const maxDocLinks = 8
+
+// docLines are the table's closing "Docs:" lines for the checks that have
+// a warn or fail row: one full link per check, in table order, or with
+// more than maxDocLinks of them one line with the reference's address
+// (DocsBase). None without links in the options.
+func (t tableRenderer) docLines(ids []string) []string {
+	if len(ids) == 0 {
+		return nil
+	}
+	if len(ids) > maxDocLinks && t.opts.DocsBase != "" {
+		return []string{fmt.Sprintf("%s (%d checks above have findings; each has a section there)", t.opts.DocsBase, len(ids))}
+	}
+	if t.opts.DocLink == nil {
+		return nil
+	}
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = t.opts.DocLink(id)
+	}
+	return out
 }
 
 // ANSI colours by status: fail red, warn yellow, info cyan, pass green,

@@ -60,17 +60,17 @@ func TestTableGroupsSameGapSkipsAndSaysNotApplicable(t *testing.T) {
 	want := `seaworthy audit of manifests at 2026-01-02T03:04:05Z
 Read base/, stdin: 3 files, 41 objects (12 Deployment, 9 Namespace, 9 Service, 4 Role, 4 RoleBinding, 3 more of 2 other kinds)
 
-Namespace quotas: all checks passed
+Namespace quotas (score 100): all checks passed
 
-Cluster DNS: skipped, the manifests hold no Node objects, so there is no whole-cluster context (nodes not-in-input)
+Cluster DNS (score –): skipped, the manifests hold no Node objects, so there is no whole-cluster context (nodes not-in-input)
 
-etcd: not applicable
+etcd (score –): not applicable
 
 Gaps (not read; checks that need them report skip)
  KIND   OBJECT  REASON        MESSAGE
  nodes          not-in-input  the manifests hold no Node objects, so there is no whole-cluster context
 
-Summary: 0 fail, 0 warn, 0 info, 1 pass, 2 skip, 3 na (6 results, 1 gaps)
+Summary: score 100, 0 fail, 0 warn, 0 info, 1 pass, 2 skip, 3 na (6 results, 1 gaps)
 4 pass/na results not shown; use --show-passed to list them.
 `
 	if got := renderReport(t, manifestReport(), RenderOptions{}); got != want {
@@ -84,7 +84,7 @@ func TestTableShowsMixedSkipsAsRows(t *testing.T) {
 	r.Results[3] = result.Result{Check: "DNS-002", Status: result.StatusSkip, Message: "no CoreDNS Deployment"}
 	got := renderReport(t, r, RenderOptions{})
 	want := `
-Cluster DNS
+Cluster DNS (score –)
  STATUS  CHECK    OBJECT     MESSAGE
  SKIP    DNS-001  (cluster)  not evaluated: nodes not-in-input (the manifests hold no Node objects, so there is no whole-cluster context)
  SKIP    DNS-002  (cluster)  no CoreDNS Deployment
@@ -97,12 +97,12 @@ Cluster DNS
 func TestTableColorAlways(t *testing.T) {
 	want := `seaworthy audit of live (Kubernetes v1.37.2) at 2026-01-02T03:04:05Z
 
-Namespace quotas
+Namespace quotas (score 75)
  STATUS  CHECK      OBJECT       MESSAGE
  ` + "\x1b[33mWARN\x1b[0m" + `    QUOTA-001  Namespace/b  b has none
  ` + "\x1b[2mSKIP\x1b[0m" + `    QUOTA-002  (cluster)    not evaluated: limitranges forbidden
 
-Cluster DNS
+Cluster DNS (score 0)
  STATUS  CHECK    OBJECT                          MESSAGE
  ` + "\x1b[31mFAIL\x1b[0m" + `    DNS-001  Deployment/kube-system/coredns  1 ready replica
 `
@@ -116,9 +116,9 @@ Cluster DNS
 	}
 	got = renderReport(t, manifestReport(), RenderOptions{Color: true})
 	for _, line := range []string{
-		"Namespace quotas: \x1b[32mall checks passed\x1b[0m\n",
-		"etcd: \x1b[2mnot applicable\x1b[0m\n",
-		"Cluster DNS: \x1b[2mskipped, the manifests",
+		"Namespace quotas (score 100): \x1b[32mall checks passed\x1b[0m\n",
+		"etcd (score –): \x1b[2mnot applicable\x1b[0m\n",
+		"Cluster DNS (score –): \x1b[2mskipped, the manifests",
 	} {
 		if !strings.Contains(got, line) {
 			t.Errorf("coloured output lacks %q:\n%q", line, got)
@@ -166,7 +166,7 @@ func TestTableWrapsToWidth(t *testing.T) {
 	r.Results[1].Message = "Namespace b has no ResourceQuota, so its workloads can consume the whole cluster; add one with hard limits."
 	// STATUS 6+2, CHECK 9+2, OBJECT 11+2 and the message's padding 2 leave
 	// 60-34 = 26 columns for the message.
-	want := `Namespace quotas
+	want := `Namespace quotas (score 75)
  STATUS  CHECK      OBJECT       MESSAGE
  WARN    QUOTA-001  Namespace/b  Namespace b has no
                                  ResourceQuota, so its

@@ -134,7 +134,7 @@ func (o *auditOptions) run(ctx context.Context) error {
 	rep := report.New(snap, checks.Metas(o.selected), results)
 	o.describeInput(rep)
 	rep.Generator = toolName()
-	ropts := report.RenderOptions{ShowPassed: o.showPassed}
+	ropts := report.RenderOptions{ShowPassed: o.showPassed, DocLink: checks.DocLink, DocsBase: checks.DocsURL}
 	// Colour and wrapping are for a terminal; a pipe or file gets plain,
 	// unwrapped lines.
 	terminal, width := report.Terminal(o.streams.Out)

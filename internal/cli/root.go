@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"sort"
 	"strings"
 	"syscall"
@@ -44,6 +45,25 @@ func (e *ExitError) Unwrap() error { return e.Err }
 
 // NewRootCommand builds the seaworthy command tree.
 func NewRootCommand(streams genericiooptions.IOStreams) *cobra.Command {
+	return NewRootCommandAs("seaworthy", streams)
+}
+
+// CommandName is the name usage and help give seaworthy when it runs as
+// argv0: "kubectl seaworthy" when the binary's base name is
+// kubectl-seaworthy (kubectl runs plugins named kubectl-NAME on PATH as
+// "kubectl NAME"), else "seaworthy".
+func CommandName(argv0 string) string {
+	base := strings.TrimSuffix(filepath.Base(argv0), ".exe")
+	if plugin, ok := strings.CutPrefix(base, "kubectl-"); ok && plugin != "" {
+		return "kubectl " + plugin
+	}
+	return "seaworthy"
+}
+
+// NewRootCommandAs builds the command tree for a binary run as argv0, so
+// that its usage lines say "kubectl seaworthy audit …" when it runs as a
+// kubectl plugin.
+func NewRootCommandAs(argv0 string, streams genericiooptions.IOStreams) *cobra.Command {
 	var logLevel string
 	root := &cobra.Command{
 		Use:   "seaworthy",
@@ -55,6 +75,8 @@ kubeconfig, or manifests and saved snapshots from files, and never writes to
 the cluster.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		// cobra's CommandPath and usage lines use the display name.
+		Annotations: map[string]string{cobra.CommandDisplayNameAnnotation: CommandName(argv0)},
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
 			var level slog.Level
 			if err := level.UnmarshalText([]byte(logLevel)); err != nil {
@@ -81,6 +103,12 @@ the cluster.`,
 	return root
 }
 
+// canonicalPath is cmd's path under the name "seaworthy", whatever name
+// the root displays ("kubectl seaworthy audit" → "seaworthy audit").
+func canonicalPath(cmd *cobra.Command) string {
+	return "seaworthy" + strings.TrimPrefix(cmd.CommandPath(), cmd.Root().CommandPath())
+}
+
 // outputValues are the values each command's -o renders, so that its
 // completion offers exactly the formats the registry has for them.
 var outputValues = map[string]any{
@@ -99,7 +127,7 @@ func registerCompletions(root *cobra.Command) {
 	var walk func(*cobra.Command)
 	walk = func(cmd *cobra.Command) {
 		fs := cmd.Flags()
-		if v, ok := outputValues[cmd.CommandPath()]; ok && fs.Lookup("output") != nil {
+		if v, ok := outputValues[canonicalPath(cmd)]; ok && fs.Lookup("output") != nil {
 			formats := report.FormatsFor(v)
 			_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(formats, cobra.ShellCompDirectiveNoFileComp))
 		}
@@ -177,21 +205,31 @@ const ExitInterrupted = 130
 // Execute runs the command line and returns the process exit code:
 // 0 gate passed, 1 gate failed, 2 the run itself failed, 130 interrupted.
 func Execute(args []string, streams genericiooptions.IOStreams) int {
+	return ExecuteAs("seaworthy", args, streams)
+}
+
+// ExecuteAs is Execute for a binary run as argv0 (os.Args[0]): usage and
+// help name it "kubectl seaworthy" when it is kubectl-seaworthy.
+func ExecuteAs(argv0 string, args []string, streams genericiooptions.IOStreams) int {
 	// Ctrl-C or SIGTERM cancels a live collection or a read of files or
 	// stdin cleanly.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return executeContext(ctx, args, streams)
+	return executeContextAs(ctx, argv0, args, streams)
 }
 
 // executeContext is Execute under ctx. A run cancelled while it reads
 // its input prints "interrupted" on stderr, nothing on stdout and writes
 // no file.
 func executeContext(ctx context.Context, args []string, streams genericiooptions.IOStreams) int {
+	return executeContextAs(ctx, "seaworthy", args, streams)
+}
+
+func executeContextAs(ctx context.Context, argv0 string, args []string, streams genericiooptions.IOStreams) int {
 	// client-go logs through klog (e.g. "Unexpected error when reading
 	// response body"); seaworthy reports every failure itself, on one line.
 	klog.SetLogger(logr.Discard())
-	cmd := NewRootCommand(streams)
+	cmd := NewRootCommandAs(argv0, streams)
 	cmd.SetArgs(args)
 	err := cmd.ExecuteContext(ctx)
 	if err == nil {
@@ -210,7 +248,7 @@ func executeContext(ctx context.Context, args []string, streams genericiooptions
 	}
 	fmt.Fprintf(streams.ErrOut, "error: %s\n", oneLine(err.Error()))
 	if strings.Contains(err.Error(), "unknown flag") || strings.Contains(err.Error(), "unknown command") {
-		fmt.Fprintf(streams.ErrOut, "Run 'seaworthy --help' for usage.\n")
+		fmt.Fprintf(streams.ErrOut, "Run '%s --help' for usage.\n", cmd.CommandPath())
 	}
 	return report.ExitRunError
 }
