@@ -28,9 +28,13 @@ func dns004For(w *index.Workload, budgets []index.Budget) result.Result {
 	ev := result.Evidence{"deployment": w.Name, "desired": replicas}
 	switch len(budgets) {
 	case 0:
+		evicted := fmt.Sprintf("all %d at once", replicas)
+		if replicas == 1 {
+			evicted = "its only pod"
+		}
 		return result.New(result.StatusWarn, ref, fmt.Sprintf(
-			"No PodDisruptionBudget in %s selects the %s pods, so a node drain or upgrade can evict all %d at once; create one with maxUnavailable: 1.",
-			w.Namespace, w.Name, replicas), ev)
+			"No PodDisruptionBudget in %s selects the %s pods, so a node drain or upgrade can evict %s; create one with maxUnavailable: 1.",
+			w.Namespace, w.Name, evicted), ev)
 	case 1:
 	default:
 		names := make([]string, len(budgets))

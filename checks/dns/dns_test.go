@@ -806,3 +806,16 @@ func TestDNSMessagesSayOneReplica(t *testing.T) {
 		t.Errorf("message %q", r.Message)
 	}
 }
+
+// One pod and one node are said in the singular.
+func TestDNSMessagesSingular(t *testing.T) {
+	s := checktest.Snapshot()
+	s.Nodes = checktest.Nodes(1, "4", "a")
+	s.Deployments = []appsv1.Deployment{checktest.DNSDeployment("coredns", checktest.Int32(1), 1)}
+	for id, want := range map[string]string{"DNS-004": "can evict its only pod;", "DNS-006": "The cluster has 1 node and"} {
+		r := checktest.RunOne(t, checktest.ByID(t, Checks(DefaultOptions()), id), s)
+		if !strings.Contains(r.Message, want) {
+			t.Errorf("%s: %q lacks %q", id, r.Message, want)
+		}
+	}
+}

@@ -69,10 +69,10 @@ func evalDNS006(in *check.Input, o *Options) []result.Result {
 	}
 	if nodes >= o.LargeClusterNodes {
 		return []result.Result{result.New(result.StatusWarn, ref, fmt.Sprintf(
-			"The cluster has %d nodes (large from %d) and no NodeLocal DNSCache, so every lookup crosses the network to cluster DNS; deploy the node-local-dns DaemonSet.",
-			nodes, o.LargeClusterNodes), ev)}
+			"The cluster has %d %s (large from %d) and no NodeLocal DNSCache, so every lookup crosses the network to cluster DNS; deploy the node-local-dns DaemonSet.",
+			nodes, check.Plural(nodes, "node", "nodes"), o.LargeClusterNodes), ev)}
 	}
 	return []result.Result{result.New(result.StatusInfo, ref, fmt.Sprintf(
-		"The cluster has %d nodes and no NodeLocal DNSCache; consider the node-local-dns DaemonSet to cut DNS latency and conntrack load, and deploy it before reaching %d nodes.",
-		nodes, o.LargeClusterNodes), ev)}
+		"The cluster has %d %s and no NodeLocal DNSCache; consider the node-local-dns DaemonSet to cut DNS latency and conntrack load, and deploy it before reaching %d nodes.",
+		nodes, check.Plural(nodes, "node", "nodes"), o.LargeClusterNodes), ev)}
 }

@@ -137,7 +137,7 @@ func (o *auditOptions) run(ctx context.Context) error {
 	ropts := report.RenderOptions{ShowPassed: o.showPassed, DocLink: checks.DocLink, DocsBase: checks.DocsURL}
 	// Colour and wrapping are for a terminal; a pipe or file gets plain,
 	// unwrapped lines.
-	terminal, width := report.Terminal(o.streams.Out)
+	terminal, width := outputTerminal(o.streams.Out)
 	ropts.Color, _ = report.UseColor(o.color, terminal, os.LookupEnv)
 	if terminal {
 		ropts.Width = width
