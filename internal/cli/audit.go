@@ -25,6 +25,7 @@ type auditOptions struct {
 	only       []string
 	skip       []string
 	thresholds *thresholdFlags
+	scope      scopeOptions
 
 	gate     report.Gate
 	selected []check.Check
@@ -50,6 +51,16 @@ Without -f, seaworthy reads the cluster of the current kubeconfig context
 by name from a short allow-list). With -f it reads manifests or a snapshot
 saved by 'seaworthy snapshot'; each PATH argument is one more -f PATH.
 
+-n NS reports only the results about objects in NS, the Namespace NS
+itself, cluster-scoped objects and the cluster as a whole; -l SELECTOR
+reports only the results about objects whose labels match it, and those
+about the cluster as a whole. Both only scope what is reported: every
+check still judges everything read, so a cluster-wide check sees every
+namespace, and the summary and scores count only what is reported. -A
+(the default) reports every namespace. With -f manifests, -n is also the
+namespace of objects that name none, as with kubectl apply -n; a
+snapshot file refuses -n.
+
 What could not be read (forbidden, not installed) is reported as a gap, and
 the checks that need it report skip: nothing passes by default.
 
@@ -72,12 +83,22 @@ letting it read) and off otherwise; --fail-on-gaps=false turns it off.`,
   seaworthy audit -f ./manifests/ -o json
   seaworthy audit ./base/ ./overlays/prod/ --skip-check RBAC
 
+  # Report only the payments namespace, or only objects labelled app=web
+  seaworthy audit -n payments
+  seaworthy audit -l app=web
+
   # Replay a saved snapshot offline
   seaworthy audit -f cluster.snapshot.json`,
 		Args: cobra.ArbitraryArgs,
 		RunE: runE(o),
 	}
 	o.source.addFlags(cmd.Flags())
+	o.source.scopesNamespace = true
+	o.scope.addFlags(cmd.Flags())
+	if f := cmd.Flags().Lookup("namespace"); f != nil {
+		_ = cmd.RegisterFlagCompletionFunc("namespace", completeNamespaces)
+		f.Usage = "Report only results in this namespace, about the Namespace itself, cluster-scoped objects or the cluster (every check still reads all namespaces). With -f manifests, also the namespace of objects that name none, as kubectl apply -n gives them (default: default)."
+	}
 	addOutputFlag(cmd.Flags(), &o.output, (*report.Report)(nil))
 	cmd.Flags().StringVar(&o.failOn, "fail-on", "fail", "Exit 1 when any result is at or above this status: info, warn, fail, never (no finding gates; a run that evaluated nothing still exits 1).")
 	cmd.Flags().BoolVar(&o.failOnGaps, "fail-on-gaps", false, "Exit 1 when the report has any gap (something could not be read). Default: on with --in-cluster, off otherwise.")
@@ -93,6 +114,9 @@ func (o *auditOptions) complete(cmd *cobra.Command, args []string) error {
 	// audit PATH... is audit -f PATH...; with neither it is a live audit.
 	o.source.filenames = append(o.source.filenames, args...)
 	if err := o.source.complete(); err != nil {
+		return err
+	}
+	if err := o.scope.complete(o.source.defaultNamespace()); err != nil {
 		return err
 	}
 	t, ok := report.ParseFailOn(o.failOn)
@@ -130,7 +154,8 @@ func (o *auditOptions) run(ctx context.Context) error {
 	if err != nil {
 		return runError(err)
 	}
-	results := checks.Run(snap, o.selected)
+	// Checks judge the whole snapshot; -n and -l scope what is reported.
+	results := o.scope.filter(snap, checks.Run(snap, o.selected))
 	rep := report.New(snap, checks.Metas(o.selected), results)
 	o.describeInput(rep)
 	rep.Generator = toolName()

@@ -82,10 +82,25 @@ subjects: [{kind: ServiceAccount, name: server}]
 	}
 }
 
-// -n names the namespace of manifests' objects; a live read has none to give.
-func TestNamespaceFlagNeedsFiles(t *testing.T) {
-	r := execute(t, "", "audit", "-n", "argocd")
+// -n on a live audit scopes the report: flag resolution accepts it
+// without -f (it used to be an error). The snapshot command, which does
+// not scope, still refuses it.
+func TestNamespaceFlagLiveAudit(t *testing.T) {
+	cmd, o := auditCommand(genericiooptions.NewTestIOStreamsDiscard())
+	if err := cmd.ParseFlags([]string{"-n", "argocd"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.complete(cmd, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.validate(); err != nil {
+		t.Fatalf("validate: %v", err)
+	}
+	if o.scope.namespace != "argocd" {
+		t.Errorf("scope namespace = %q, want argocd", o.scope.namespace)
+	}
+	r := execute(t, "", "snapshot", "-n", "argocd")
 	if r.code != 2 || !strings.Contains(r.stderr, "-n/--namespace applies only to -f input") {
-		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+		t.Errorf("snapshot -n: exit %d, stderr %q", r.code, r.stderr)
 	}
 }

@@ -29,6 +29,9 @@ type sourceOptions struct {
 	inCluster   bool
 	now         string
 	quiet       bool
+	// scopesNamespace: the command also scopes its output by -n (audit),
+	// so -n means something on a live read too.
+	scopesNamespace bool
 
 	nowTime time.Time
 	streams genericiooptions.IOStreams
@@ -37,7 +40,8 @@ type sourceOptions struct {
 func newSourceOptions(streams genericiooptions.IOStreams) *sourceOptions {
 	cf := genericclioptions.NewConfigFlags(false)
 	// A live read covers every namespace; -n/--namespace is kubectl's
-	// apply -n for -f input: the namespace of objects that name none.
+	// apply -n for -f input: the namespace of objects that name none
+	// (audit also scopes its report by it, see scope.go).
 	cf.CacheDir = nil
 	timeout := "30s"
 	cf.Timeout = &timeout
@@ -75,7 +79,7 @@ func (o *sourceOptions) validate() error {
 	if o.now != "" && len(o.filenames) == 0 {
 		return errors.New("--now applies only to -f input; a live audit uses the time it reads the cluster")
 	}
-	if o.defaultNamespace() != "" && len(o.filenames) == 0 {
+	if o.defaultNamespace() != "" && len(o.filenames) == 0 && !o.scopesNamespace {
 		return errors.New("-n/--namespace applies only to -f input (the namespace of objects that name none); a live audit reads every namespace")
 	}
 	return nil
