@@ -59,7 +59,7 @@ check still judges everything read, so a cluster-wide check sees every
 namespace, and the summary and scores count only what is reported. -A
 (the default) reports every namespace. With -f manifests, -n is also the
 namespace of objects that name none, as with kubectl apply -n; a
-snapshot file refuses -n.
+snapshot file's objects keep their namespaces.
 
 What could not be read (forbidden, not installed) is reported as a gap, and
 the checks that need it report skip: nothing passes by default.

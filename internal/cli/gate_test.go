@@ -325,15 +325,18 @@ func TestNowWithSnapshotFile(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "again.json")); !os.IsNotExist(err) {
 		t.Errorf("snapshot written despite the error (%v)", err)
 	}
-	// -n names the namespace of manifests' namespace-less objects; a
-	// snapshot has none to give.
+	// For a snapshot, -n only scopes audit's results (its objects keep
+	// their namespaces); snapshot -n, which would only rename, is refused.
 	for name, stdin := range map[string]string{"file": "", "stdin": string(data)} {
 		t.Run("-n "+name, func(t *testing.T) {
 			input := file
 			if stdin != "" {
 				input = "-"
 			}
-			assertRunError(t, execute(t, stdin, "audit", "-f", input, "-n", "argocd"),
+			if r := execute(t, stdin, "audit", "-f", input, "-n", "shop", "-o", "json", "--fail-on", "never"); r.code != 0 {
+				t.Errorf("audit -n on a snapshot: exit %d: %s", r.code, r.stderr)
+			}
+			assertRunError(t, execute(t, stdin, "snapshot", "-f", input, "-n", "argocd", "-o", filepath.Join(dir, "renamed.json")),
 				"error: -n/--namespace applies to manifests; a snapshot keeps the namespaces its objects were read with")
 		})
 	}

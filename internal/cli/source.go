@@ -145,7 +145,9 @@ func (o *sourceOptions) checkFileInput(snap *cluster.Snapshot, warned bool) erro
 	if o.now != "" && snap.Source == cluster.SourceSnapshot {
 		return errors.New("--now applies to manifests; a snapshot carries its own collectedAt")
 	}
-	if o.defaultNamespace() != "" && snap.Source == cluster.SourceSnapshot {
+	if o.defaultNamespace() != "" && snap.Source == cluster.SourceSnapshot && !o.scopesNamespace {
+		// audit's -n scopes a snapshot's results; elsewhere it would only
+		// name a namespace for objects that have one already.
 		return errors.New("-n/--namespace applies to manifests; a snapshot keeps the namespaces its objects were read with")
 	}
 	for _, n := range snap.Counts() {
