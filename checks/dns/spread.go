@@ -62,8 +62,8 @@ func dns003For(ix *index.Index, w *index.Workload) result.Result {
 			return result.New(result.StatusNA, ref, fmt.Sprintf("%s has no ready pods to spread; DNS-001 reports it.", w.Name), ev)
 		}
 		return result.New(result.StatusSkip, ref, fmt.Sprintf(
-			"%s reports %d ready replicas but the snapshot holds no ready, scheduled pods matching its selector, so their placement cannot be checked.",
-			w.Name, reported), ev)
+			"%s reports %d ready %s but the snapshot holds no ready, scheduled pods matching its selector, so their placement cannot be checked.",
+			w.Name, reported, check.Plural(int(reported), "replica", "replicas")), ev)
 	}
 	if len(podNodes) == 1 {
 		node := check.SortedKeys(podNodes)[0]
@@ -87,5 +87,6 @@ func dns003For(ix *index.Index, w *index.Workload) result.Result {
 			ready, w.Name, podZones[0], len(podNodes), len(clusterZones)), ev)
 	}
 	return result.New(result.StatusPass, ref, fmt.Sprintf(
-		"The %d ready %s pods run on %d nodes in %d zones.", ready, w.Name, len(podNodes), len(podZones)), ev)
+		"The %d ready %s pods run on %d nodes in %d %s.", ready, w.Name, len(podNodes), len(podZones),
+		check.Plural(len(podZones), "zone", "zones")), ev)
 }

@@ -88,7 +88,7 @@ func evalEtcd002(in *check.Input, o *Options) []result.Result {
 	if large {
 		notFound = result.StatusWarn
 	}
-	size := fmt.Sprintf("%d nodes", nodes)
+	size := fmt.Sprintf("%d %s", nodes, check.Plural(nodes, "node", "nodes"))
 	if large {
 		size += fmt.Sprintf(", a large cluster (%d+)", o.LargeClusterNodes)
 	}
@@ -130,7 +130,7 @@ func evalEtcd002(in *check.Input, o *Options) []result.Result {
 	}
 	// Without the flags, kops' events etcd-manager shows a separate store.
 	if pods := in.Index.PodsLabelled(index.KubeSystem, "k8s-app", "etcd-manager-events"); len(pods) > 0 && !p.Managed {
-		return []result.Result{result.New(result.StatusPass, result.Cluster, fmt.Sprintf("Events have their own etcd cluster run by etcd-manager-events (%d pods).", len(pods)),
+		return []result.Result{result.New(result.StatusPass, result.Cluster, fmt.Sprintf("Events have their own etcd cluster run by etcd-manager-events (%d %s).", len(pods), check.Plural(len(pods), "pod", "pods")),
 			check.WithEvidence(p, map[string]any{"signal": signalEtcdManager, "pods": len(pods)}))}
 	}
 	checks := s.Server.ReadyzChecks
