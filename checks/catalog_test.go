@@ -3,34 +3,19 @@ package checks
 import (
 	"bytes"
 	"flag"
-	"os"
+	"io"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/seaworthy-k8s/seaworthy/internal/gendoc"
 )
 
 var update = flag.Bool("update", false, "rewrite docs/checks.md from the registry")
 
 func TestCatalogDocUpToDate(t *testing.T) {
-	var buf bytes.Buffer
-	if err := WriteCatalog(&buf, Catalog()); err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join("..", "docs", "checks.md")
-	if *update {
-		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	got, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("read %s: %v (run `make docs`)", path, err)
-	}
-	if !bytes.Equal(got, buf.Bytes()) {
-		t.Fatalf("%s is stale: run `make docs`", path)
-	}
+	gendoc.Check(t, filepath.Join("..", "docs", "checks.md"), *update, func(w io.Writer) error { return WriteCatalog(w, Catalog()) })
 }
 
 var idPattern = regexp.MustCompile(`^(QUOTA|DNS|CP|ETCD|SEC|CERT|RBAC|ADDON|NODE|WL|NET)-\d{3}$`)

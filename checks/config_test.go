@@ -10,6 +10,7 @@ import (
 
 	"github.com/seaworthy-k8s/seaworthy/checks/check"
 	"github.com/seaworthy-k8s/seaworthy/checks/checktest"
+	"github.com/seaworthy-k8s/seaworthy/internal/gendoc"
 	"github.com/seaworthy-k8s/seaworthy/result"
 )
 
@@ -175,22 +176,5 @@ func statusOf(t *testing.T, opts Options, id, path, object string) result.Status
 }
 
 func TestConfigDocUpToDate(t *testing.T) {
-	var buf bytes.Buffer
-	if err := WriteConfigDoc(&buf); err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join("..", "docs", "config.md")
-	if *update {
-		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	got, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("read %s: %v (run `make docs`)", path, err)
-	}
-	if !bytes.Equal(got, buf.Bytes()) {
-		t.Fatalf("%s is stale: run `make docs`", path)
-	}
+	gendoc.Check(t, filepath.Join("..", "docs", "config.md"), *update, WriteConfigDoc)
 }

@@ -1,36 +1,19 @@
 package result
 
 import (
-	"bytes"
 	"flag"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/seaworthy-k8s/seaworthy/internal/gendoc"
 )
 
 var update = flag.Bool("update", false, "rewrite docs/evidence.md from EvidenceKeys")
 
 func TestEvidenceDocUpToDate(t *testing.T) {
-	var buf bytes.Buffer
-	if err := WriteEvidenceDoc(&buf); err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join("..", "docs", "evidence.md")
-	if *update {
-		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	got, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("read %s: %v (run `go test ./result -run TestEvidenceDocUpToDate -update`)", path, err)
-	}
-	if !bytes.Equal(got, buf.Bytes()) {
-		t.Fatalf("%s is stale: run `go test ./result -run TestEvidenceDocUpToDate -update`", path)
-	}
+	gendoc.Check(t, filepath.Join("..", "docs", "evidence.md"), *update, WriteEvidenceDoc)
 }
 
 var (

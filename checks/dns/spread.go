@@ -45,10 +45,7 @@ func dns003For(ix *index.Index, w *index.Workload) result.Result {
 			unknownZone++
 		}
 	}
-	podZones := check.SortedKeys(zoneSet)
-	if podZones == nil {
-		podZones = []string{} // evidence lists no zones as [], not null
-	}
+	podZones := check.SortedKeys(zoneSet) // never nil: no zones show as []
 	ev := result.Evidence{
 		"deployment": w.Name, "readyPods": ready, "podNodes": len(podNodes), "podZones": podZones,
 		"schedulableNodes": schedulable, "clusterZones": clusterZones,
