@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
-	"runtime/metrics"
 	"sync"
 	"syscall"
 	"testing"
@@ -17,6 +16,7 @@ import (
 	"github.com/seaworthy-k8s/seaworthy/checks"
 	"github.com/seaworthy-k8s/seaworthy/cluster/snapshotfile"
 	"github.com/seaworthy-k8s/seaworthy/fixtures/synth"
+	"github.com/seaworthy-k8s/seaworthy/internal/heappeak"
 )
 
 // The performance budget (docs: DESIGN.md, "Performance budgets"): an
@@ -111,40 +111,6 @@ func fileSize(b *testing.B, path string) int64 {
 	return info.Size()
 }
 
-// heapPeak samples the heap in the background.
-type heapPeak struct {
-	stop chan struct{}
-	done chan uint64
-}
-
-func startHeapPeak() *heapPeak {
-	p := &heapPeak{stop: make(chan struct{}), done: make(chan uint64)}
-	go func() {
-		sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-		var peak uint64
-		tick := time.NewTicker(2 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			metrics.Read(sample)
-			peak = max(peak, sample[0].Value.Uint64())
-			select {
-			case <-p.stop:
-				metrics.Read(sample)
-				p.done <- max(peak, sample[0].Value.Uint64())
-				return
-			case <-tick.C:
-			}
-		}
-	}()
-	return p
-}
-
-// Stop returns the peak in MiB.
-func (p *heapPeak) Stop() float64 {
-	close(p.stop)
-	return float64(<-p.done) / (1 << 20)
-}
-
 // cpuSeconds returns the CPU time the process has used.
 func cpuSeconds(b *testing.B) float64 {
 	var ru syscall.Rusage
@@ -202,7 +168,7 @@ func measure(b *testing.B, run func() (results int)) {
 	for range b.N {
 		b.StopTimer()
 		settle()
-		p := startHeapPeak()
+		p := heappeak.Start()
 		cpu0 := cpuSeconds(b)
 		b.StartTimer()
 

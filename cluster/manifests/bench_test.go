@@ -6,12 +6,12 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
-	"runtime/metrics"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/seaworthy-k8s/seaworthy/fixtures/synth"
+	"github.com/seaworthy-k8s/seaworthy/internal/heappeak"
 )
 
 // benchManifests is the stream BenchmarkLoadManifests reads: the file
@@ -139,53 +139,19 @@ func benchLoad(b *testing.B, path string) {
 	for range b.N {
 		b.StopTimer()
 		runtime.GC()
-		p := startHeapPeak()
+		p := heappeak.Start()
 		b.StartTimer()
 		s, err := Load([]string{path}, Options{Now: testNow})
 		if err != nil {
 			b.Fatal(err)
 		}
 		b.StopTimer()
-		peak = max(peak, p.stop())
+		peak = max(peak, p.Stop())
 		runtime.KeepAlive(s)
 		b.StartTimer()
 	}
 	b.ReportMetric(peak, "peak-heap-MiB")
 	b.ReportMetric(float64(info.Size())/(1<<20), "file-MiB")
-}
-
-// heapPeak samples the heap until stopped.
-type heapPeak struct {
-	quit chan struct{}
-	done chan uint64
-}
-
-func startHeapPeak() *heapPeak {
-	p := &heapPeak{quit: make(chan struct{}), done: make(chan uint64)}
-	go func() {
-		sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-		var peak uint64
-		tick := time.NewTicker(2 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			metrics.Read(sample)
-			peak = max(peak, sample[0].Value.Uint64())
-			select {
-			case <-p.quit:
-				metrics.Read(sample)
-				p.done <- max(peak, sample[0].Value.Uint64())
-				return
-			case <-tick.C:
-			}
-		}
-	}()
-	return p
-}
-
-// stop returns the peak in MiB.
-func (p *heapPeak) stop() float64 {
-	close(p.quit)
-	return float64(<-p.done) / (1 << 20)
 }
 
 // TestLoadMatchesSerialFile holds the parallel reader to the serial one on
