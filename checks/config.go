@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/seaworthy-k8s/seaworthy/checks/check"
 )
 
 // A config file is Options as YAML: one mapping per area under the json
@@ -293,7 +295,7 @@ func show(n *yaml.Node) string {
 // set it (an out-of-range default cannot happen: TestDefaultConfigValid).
 func (c *configReader) validate(opts Options) error {
 	leaves := leafValues(opts)
-	for _, key := range sortedKeys(leaves) {
+	for _, key := range check.SortedKeys(leaves) {
 		n, set := c.lines[key]
 		if !set {
 			continue
@@ -386,15 +388,6 @@ func leafValues(opts Options) map[string]reflect.Value {
 		}
 	}
 	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // WriteConfig writes opts as a config file, every option with a comment,

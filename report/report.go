@@ -57,13 +57,7 @@ func (in Input) IsZero() bool {
 
 // Summary counts results per status.
 type Summary struct {
-	Total int `json:"total"`
-	Fail  int `json:"fail"`
-	Warn  int `json:"warn"`
-	Info  int `json:"info"`
-	Pass  int `json:"pass"`
-	Skip  int `json:"skip"`
-	NA    int `json:"na"`
+	Counts
 	// Score is the overall score (see score.go), nil when no result was
 	// evaluated.
 	Score *int `json:"score,omitempty"`
@@ -93,21 +87,7 @@ func New(snap *cluster.Snapshot, ran []result.Meta, results []result.Result) *Re
 		r.Checks[m.ID] = m
 	}
 	for _, res := range results {
-		r.Summary.Total++
-		switch res.Status {
-		case result.StatusFail:
-			r.Summary.Fail++
-		case result.StatusWarn:
-			r.Summary.Warn++
-		case result.StatusInfo:
-			r.Summary.Info++
-		case result.StatusPass:
-			r.Summary.Pass++
-		case result.StatusSkip:
-			r.Summary.Skip++
-		case result.StatusNA:
-			r.Summary.NA++
-		}
+		r.Summary.count(res.Status)
 	}
 	s := &r.Summary
 	s.Score = scoreOf(s.Pass, s.Info, s.Warn, s.Fail)

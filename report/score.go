@@ -23,17 +23,23 @@ type CategorySummary struct {
 	Name string `json:"name"`
 	// Score is nil when the category has no evaluated result.
 	Score *int `json:"score,omitempty"`
-	Total int  `json:"total"`
-	Fail  int  `json:"fail"`
-	Warn  int  `json:"warn"`
-	Info  int  `json:"info"`
-	Pass  int  `json:"pass"`
-	Skip  int  `json:"skip"`
-	NA    int  `json:"na"`
+	Counts
+}
+
+// Counts counts results per status; the report's Summary and every
+// CategorySummary carry one.
+type Counts struct {
+	Total int `json:"total"`
+	Fail  int `json:"fail"`
+	Warn  int `json:"warn"`
+	Info  int `json:"info"`
+	Pass  int `json:"pass"`
+	Skip  int `json:"skip"`
+	NA    int `json:"na"`
 }
 
 // count adds one result to the counts.
-func (c *CategorySummary) count(st result.Status) {
+func (c *Counts) count(st result.Status) {
 	c.Total++
 	switch st {
 	case result.StatusFail:
