@@ -32,6 +32,10 @@ type Index struct {
 	ownersOnce sync.Once
 	owners     ownerFacts
 
+	// rsOwners backs ControllerOf; ownerFacts builds its own copy once.
+	rsOwnersOnce sync.Once
+	rsOwners     map[workloadKey]string
+
 	workloadsOnce sync.Once
 	workloads     workloadFacts
 

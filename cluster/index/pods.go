@@ -164,3 +164,12 @@ func PodReady(p *corev1.Pod) bool {
 	}
 	return false
 }
+
+// ControllerOf names the workload controlling p as PodsOwnedBy groups pods:
+// its controller owner, and a Deployment for a ReplicaSet a Deployment
+// controls. ok is false for a pod no controller owns.
+func (ix *Index) ControllerOf(p *corev1.Pod) (kind, name string, ok bool) {
+	ix.rsOwnersOnce.Do(func() { ix.rsOwners = ix.replicaSetOwners() })
+	k, ok := ownerKey(p, ix.rsOwners)
+	return k.kind, k.name, ok
+}
