@@ -1,6 +1,7 @@
 package recommender
 
 import (
+	"encoding/json"
 	"time"
 )
 
@@ -65,7 +66,7 @@ type Container struct {
 	// its sample count in days of one sample a minute.
 	Confidence float64 `json:"confidence"`
 	// History is the span between the first and the last CPU sample.
-	History time.Duration `json:"history"`
+	History time.Duration `json:"-"`
 	// Samples counts the CPU samples aggregated, Pods the pods they came from.
 	Samples int `json:"samples"`
 	Pods    int `json:"pods"`
@@ -86,4 +87,13 @@ type ReplicaChange struct {
 	Rule        string   `json:"rule"`
 	Action      Action   `json:"action"`
 	Reasons     []string `json:"reasons,omitempty"`
+}
+
+// MarshalJSON writes History as historySeconds.
+func (c Container) MarshalJSON() ([]byte, error) {
+	type plain Container
+	return json.Marshal(struct {
+		plain
+		HistorySeconds float64 `json:"historySeconds"`
+	}{plain(c), c.History.Seconds()})
 }

@@ -4,7 +4,10 @@
 // subpackages (prometheus, queryrange) and in cluster/metrics.
 package usage
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // Resource is what a series measures.
 type Resource uint8
@@ -68,12 +71,21 @@ type Coverage struct {
 	// Start and End bound the history asked for.
 	Start time.Time `json:"start"`
 	End   time.Time `json:"end"`
-	// Step is the resolution of the samples.
-	Step time.Duration `json:"step"`
+	// Step is the resolution of the samples (stepSeconds in JSON).
+	Step time.Duration `json:"-"`
 	// Series and Samples count what arrived.
 	Series  int   `json:"series"`
 	Samples int64 `json:"samples"`
 	// Gaps are the parts that could not be read (a namespace whose query
 	// failed, a chunk that timed out), one line each.
 	Gaps []string `json:"gaps,omitempty"`
+}
+
+// MarshalJSON writes Step as stepSeconds.
+func (c Coverage) MarshalJSON() ([]byte, error) {
+	type plain Coverage
+	return json.Marshal(struct {
+		plain
+		StepSeconds float64 `json:"stepSeconds"`
+	}{plain(c), c.Step.Seconds()})
 }
