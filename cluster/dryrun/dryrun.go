@@ -8,6 +8,7 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/dynamic"
@@ -33,6 +34,10 @@ type Result struct {
 	Message string
 	// ServerMessage is the server's own message, unchanged.
 	ServerMessage string
+	// Object is the object as the server would store it, when accepted
+	// (after defaulting and mutating admission): what the patch really
+	// does.
+	Object *unstructured.Unstructured
 }
 
 // resources maps the kinds patches address to their API resources.
@@ -80,10 +85,10 @@ func validateOne(ctx context.Context, client dynamic.Interface, p patch.Patch, f
 		r.Message = err.Error()
 		return r
 	}
-	_, err = client.Resource(gvr).Namespace(w.Namespace).Patch(ctx, w.Name, types.StrategicMergePatchType, body,
+	obj, err := client.Resource(gvr).Namespace(w.Namespace).Patch(ctx, w.Name, types.StrategicMergePatchType, body,
 		metav1.PatchOptions{DryRun: []string{metav1.DryRunAll}, FieldManager: fieldManager})
 	if err == nil {
-		r.Accepted = true
+		r.Accepted, r.Object = true, obj
 		return r
 	}
 	r.Reason = apierrors.ReasonForError(err)

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 
@@ -241,7 +243,34 @@ func TestDryRunValidate(t *testing.T) {
 			}
 		}
 		if len(results) != 4 {
-			t.Errorf("%d results, want 4", len(results))
+			t.Fatalf("%d results, want 4", len(results))
+		}
+		// What the server would store: the recommended amounts on the
+		// recommended containers, the rest as created.
+		got := map[string]string{}
+		for _, r := range results {
+			path := []string{"spec", "template", "spec", "containers"}
+			if r.Workload.Kind == "CronJob" {
+				path = []string{"spec", "jobTemplate", "spec", "template", "spec", "containers"}
+			}
+			cs, _, _ := unstructured.NestedSlice(r.Object.Object, path...)
+			for _, c := range cs {
+				m := c.(map[string]any)
+				res, _ := json.Marshal(m["resources"])
+				got[r.Workload.Kind+"/"+m["name"].(string)] = string(res)
+			}
+		}
+		want := map[string]string{
+			// The patch writes 40,000,000 bytes as "40000000" (not whole MiB);
+			// the server keeps its own canonical form of that amount, "40M".
+			"DaemonSet/agent":  `{"requests":{"cpu":"30m","memory":"40M"}}`,
+			"CronJob/run":      `{"requests":{"cpu":"1500m","memory":"512Mi"}}`,
+			"Deployment/proxy": `{"requests":{"cpu":"25m","memory":"64Mi"}}`,
+			"Deployment/app":   `{"limits":{"memory":"600Mi"},"requests":{"cpu":"250m","memory":"300Mi"}}`,
+			"StatefulSet/db":   `{"limits":{"memory":"2Gi"},"requests":{"cpu":"500m","memory":"1Gi"}}`,
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("dry-run results\n%v\nwant\n%v", got, want)
 		}
 		if after := state(t, admin, ns); !reflect.DeepEqual(before, after) {
 			t.Errorf("the dry run changed the cluster:\nbefore %v\nafter  %v", before, after)
