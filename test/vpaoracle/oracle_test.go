@@ -216,6 +216,13 @@ type outcome struct {
 // aggregates (AggregateStateByContainerName), UpdateFromPolicy(nil), and
 // the pod resource recommender built from the default recommender config.
 func runVPA(h history) outcome {
+	out, _ := runVPARaw(h)
+	return out
+}
+
+// runVPARaw is runVPA also returning VPA's recommendation before output
+// formatting.
+func runVPARaw(h history) (outcome, logic.RecommendedPodResources) {
 	model.InitializeAggregationsConfig(model.NewAggregationsConfig(
 		model.DefaultMemoryAggregationInterval, model.DefaultMemoryAggregationIntervalCount,
 		model.DefaultMemoryHistogramDecayHalfLife, model.DefaultCPUHistogramDecayHalfLife,
@@ -264,10 +271,11 @@ func runVPA(h history) outcome {
 		return recommender.Amounts{CPUMillis: int64(r[model.ResourceCPU]), MemoryBytes: int64(r[model.ResourceMemory])}
 	}
 	out.bounds = map[string]recommender.Bounds{}
-	for name, r := range rec.GetRecommendedPodResources(byName) {
+	res := rec.GetRecommendedPodResources(byName)
+	for name, r := range res {
 		out.bounds[name] = recommender.Bounds{Lower: amounts(r.LowerBound), Target: amounts(r.Target), Upper: amounts(r.UpperBound)}
 	}
-	return out
+	return out, res
 }
 
 // vpaDefaults is the RecommendationConfig VPA's recommender builds
