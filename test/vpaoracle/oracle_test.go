@@ -136,6 +136,18 @@ func cases() []history {
 	}
 	hs = append(hs, history{name: "many-containers-floors", instances: many})
 
+	// Two idle containers: the CPU floor, int64(25m·0.5) = 12m, is above
+	// the smallest estimate VPA can make (the first bucket's end, 10m, plus
+	// the margin: 11m), so it binds too.
+	hs = append(hs, history{name: "two-containers-cpu-floor", instances: []instance{
+		{container: "a", events: series(start, day, minute,
+			func(int) float64 { return noise(0.002, 0.001) },
+			func(int) float64 { return noise(20*mib, mib) })},
+		{container: "b", events: series(start+5*1000, day, minute,
+			func(int) float64 { return noise(0.003, 0.001) },
+			func(int) float64 { return noise(30*mib, mib) })},
+	}})
+
 	// Three pods of one workload, two containers each; pod 2 replaced pod
 	// 1 after two days (a restart), pod 3 runs alongside with less load.
 	var pods []instance
@@ -366,34 +378,53 @@ func TestMatchesVPA(t *testing.T) {
 	}
 }
 
-// TestOracleCatchesChangedConstant: with the safety margin 0.16 instead of
-// 0.15, or the bucket ratio 1.06 instead of 1.05, the outputs differ from
-// VPA's in every case, so TestMatchesVPA's equality is not vacuous.
+// TestOracleCatchesChangedConstant: with one constant changed in our Config
+// (the safety margin 0.16 instead of 0.15, the bucket ratio 1.06 instead of
+// 1.05, the pod floors 26m/251 MiB instead of 25m/250 MiB) the outputs
+// differ from VPA's, so TestMatchesVPA's equality is not vacuous. Margin
+// and ratio are caught in every case whose estimates are not all at the
+// floors; the floor change is caught where the floors bind; every case is
+// caught by at least one.
 func TestOracleCatchesChangedConstant(t *testing.T) {
-	changes := map[string]func(*vpa.Config){
-		"margin-0.16": func(c *vpa.Config) { c.SafetyMarginFraction = 0.16 },
-		"ratio-1.06": func(c *vpa.Config) {
+	changes := []struct {
+		name   string
+		change func(*vpa.Config)
+	}{
+		{"margin-0.16", func(c *vpa.Config) { c.SafetyMarginFraction = 0.16 }},
+		{"ratio-1.06", func(c *vpa.Config) {
 			c.CPUHistogram.Ratio = 1.06
 			c.MemoryHistogram.Ratio = 1.06
-		},
+		}},
+		{"floors-26m-251Mi", func(c *vpa.Config) {
+			c.PodMinCPUMillicores = 26
+			c.PodMinMemoryMb = 251
+		}},
 	}
-	for cname, change := range changes {
-		for _, h := range cases() {
-			t.Run(cname+"/"+h.name, func(t *testing.T) {
-				cfg := vpa.DefaultConfig()
-				change(cfg)
-				want := runVPA(h)
-				got := runOurs(cfg, h)
-				differ := 0
-				for name, w := range want.bounds {
-					if got.bounds[name] != w {
-						differ++
-					}
+	// floorBound are the cases where every estimate sits at a pod floor
+	// (or is the smallest CPU estimate, which a margin of 0.16 does not
+	// move: 10 + int64(10·0.16) = 11).
+	floorBound := map[string]bool{"two-containers-cpu-floor": true}
+	for _, h := range cases() {
+		want := runVPA(h)
+		caught := 0
+		for _, c := range changes {
+			cfg := vpa.DefaultConfig()
+			c.change(cfg)
+			got := runOurs(cfg, h)
+			differ := 0
+			for name, w := range want.bounds {
+				if got.bounds[name] != w {
+					differ++
 				}
-				if differ == 0 {
-					t.Errorf("every container equals VPA's despite the change: %v", got.bounds)
-				}
-			})
+			}
+			if differ > 0 {
+				caught++
+			} else if c.name != "floors-26m-251Mi" && !floorBound[h.name] {
+				t.Errorf("%s/%s: every container equals VPA's despite the change", c.name, h.name)
+			}
+		}
+		if caught == 0 {
+			t.Errorf("%s: no changed constant is caught", h.name)
 		}
 	}
 }
