@@ -95,7 +95,9 @@ func TestSnapshotConvertsExactly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	web := func(c string) usage.ContainerID { return usage.ContainerID{Namespace: "shop", Pod: "web-0", Container: c} }
+	web := func(c string) usage.ContainerID {
+		return usage.ContainerID{Namespace: "shop", Pod: "web-0", Container: c}
+	}
 	dns := usage.ContainerID{Namespace: "dns", Pod: "coredns-1", Container: "coredns"}
 	ms := t0.UnixMilli()
 	want := map[usage.ContainerID]map[usage.Resource][]usage.Sample{
