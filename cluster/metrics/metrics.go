@@ -26,9 +26,11 @@ const Source = "metrics.k8s.io"
 // not.
 const DefaultPageSize = 500
 
-// DefaultInterval is Sample's polling interval when none is given:
-// metrics-server's default --metric-resolution, so each round can see a
-// new window and none is missed.
+// DefaultInterval is Sample's polling interval when none is given: the
+// --metric-resolution that metrics-server's released manifests and Helm
+// chart set (the binary alone defaults to 60 s), so each round can see a
+// new window and none is missed. Where the server refreshes less often,
+// the repeated rounds add nothing.
 const DefaultInterval = 15 * time.Second
 
 // ErrNotServed is returned when the cluster does not serve metrics.k8s.io
@@ -244,13 +246,12 @@ func sampleWith(ctx context.Context, c clientv1beta1.MetricsV1beta1Interface, op
 			cov.Gaps = append(cov.Gaps, fmt.Sprintf("round %d of %d: %v", done+1, total, err))
 		default:
 			f.feed(pods, sink, &cov)
+			// Samples are at least an interval apart.
+			cov.Step = max(cov.Step, interval)
 		}
 		if progress != nil {
 			progress(done+1, total)
 		}
-	}
-	if cov.Step < interval && cov.Samples > 0 {
-		cov.Step = interval
 	}
 	return cov, nil
 }
