@@ -6,7 +6,7 @@ LDFLAGS   := -X github.com/seaworthy-k8s/seaworthy/internal/cli.Version=$(VERSIO
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 DEMO_NOW  ?= 2026-03-01T12:00:00Z
 
-.PHONY: all build plugin demo demo-live controlplane test test-unit bench bench-live lint docs clean
+.PHONY: all build plugin demo demo-live controlplane metricsserver test test-unit bench bench-live lint docs clean
 
 all: build
 
@@ -31,8 +31,12 @@ demo-live: build controlplane
 controlplane:
 	@test/tools/build.sh >/dev/null
 
-## test: vet and run every test, live tests included (builds the control plane if needed)
-test: controlplane
+## metricsserver: build the pinned metrics-server v0.8.0 the metrics.k8s.io live tests run (cached outside the tree; about 2 minutes cold)
+metricsserver:
+	@test/metricsserver/build.sh >/dev/null
+
+## test: vet and run every test, live tests included (builds the control plane and metrics-server if needed)
+test: controlplane metricsserver
 	$(GO) vet ./...
 	SEAWORTHY_REQUIRE_CONTROLPLANE=1 $(GO) test -count=1 -timeout 30m ./...
 	cd test/vpaoracle && $(GO) test -count=1 ./...

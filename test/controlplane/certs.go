@@ -73,6 +73,11 @@ func (p *pki) issue(cn string, orgs []string, serving bool, validFor time.Durati
 		tmpl.DNSNames = []string{"localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc"}
 		tmpl.IPAddresses = []net.IP{net.ParseIP("127.0.0.1"), net.ParseIP("10.96.0.1")}
 	}
+	return p.sign(tmpl, key)
+}
+
+// sign signs tmpl for key with the CA and returns both in PEM.
+func (p *pki) sign(tmpl *x509.Certificate, key *ecdsa.PrivateKey) (certPEM, keyPEM []byte, err error) {
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, p.caCert, &key.PublicKey, p.caKey)
 	if err != nil {
 		return nil, nil, err

@@ -98,6 +98,14 @@ type Options struct {
 	// v1.37.2 has no flag for the lease's duration or renew interval: it
 	// renews every 10 s while it runs.
 	NoIdentityLease bool
+	// Aggregation sets up the aggregation layer's front proxy, so an
+	// APIService backed by a Service reaches a real aggregated API
+	// server: a front-proxy CA and client certificate, the
+	// --requestheader-* flags that tell aggregated servers whom a request
+	// is for, and --enable-aggregator-routing=true (there is no
+	// kube-proxy, so the aggregator dials the Service's EndpointSlice
+	// addresses directly).
+	Aggregation bool
 }
 
 // ControlPlane is a running etcd cluster and one or more kube-apiservers.
@@ -369,6 +377,13 @@ func newOnce(bin, dir string, opts Options) (*ControlPlane, error) {
 	if opts.NoIdentityLease {
 		// The peer proxy depends on the identity Leases.
 		common = append(common, "--feature-gates=APIServerIdentity=false,UnknownVersionInteroperabilityProxy=false")
+	}
+	if opts.Aggregation {
+		args, err := aggregationArgs(dir)
+		if err != nil {
+			return cp, err
+		}
+		common = append(common, args...)
 	}
 	for i, h := range hostnames {
 		port := ports[2*nEtcd+i]

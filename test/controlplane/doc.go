@@ -8,7 +8,10 @@
 // cluster of several members, a separate etcd for Events
 // (--etcd-servers-overrides), a serving certificate with a chosen
 // lifetime, another authorization mode or an authorization config file,
-// and no identity Lease at all. APIServer.Kill ends one server as a crash
+// no identity Lease at all, and the aggregation layer's front proxy
+// (Options.Aggregation) for a real aggregated API server behind an
+// APIService, whose serving certificate IssueServingCert signs.
+// APIServer.Kill ends one server as a crash
 // would (its Lease stays); APIServer.Stop shuts it down cleanly (its Lease
 // is deleted).
 //
