@@ -328,6 +328,20 @@ func WriteTable(w io.Writer, header []string, rows [][]string) error {
 	return writeTable(w, header, rows, 0)
 }
 
+// WriteTableWidth writes a table as WriteTable does, wrapping the last
+// column at words so that lines fit in width columns (0: no wrapping).
+func WriteTableWidth(w io.Writer, header []string, rows [][]string, width int) error {
+	return writeTable(w, header, rows, width)
+}
+
+// Paint colours s as status st when color is true (ANSI, for a terminal).
+func Paint(color bool, st result.Status, s string) string {
+	if !color {
+		return s
+	}
+	return statusColor[st] + s + colorReset
+}
+
 // minWrapWidth is the narrowest the last column is wrapped to, however
 // narrow the terminal: below it a message is more breaks than words.
 const minWrapWidth = 24

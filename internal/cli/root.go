@@ -92,6 +92,7 @@ the cluster.`,
 	root.SetErr(streams.ErrOut)
 	root.AddCommand(
 		newAuditCommand(streams),
+		newRecommendCommand(streams),
 		newSnapshotCommand(streams),
 		newChecksCommand(streams),
 		newConfigCommand(streams),

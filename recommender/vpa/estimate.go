@@ -6,15 +6,25 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/seaworthy-k8s/seaworthy/recommender"
 )
+
+// Amounts are a CPU amount in millicores and a memory amount in bytes, VPA's
+// ResourceAmount units (recommender.Amounts has the same shape).
+type Amounts struct {
+	CPUMillis   int64
+	MemoryBytes int64
+}
+
+// Bounds are VPA's lowerBound, target and upperBound.
+type Bounds struct {
+	Lower, Target, Upper Amounts
+}
 
 // Estimate is the recommendation for one container name: VPA's
 // RecommendedContainerResources (lower bound, target, upper bound in
 // millicores and bytes) and the confidence the bounds were widened by.
 type Estimate struct {
-	recommender.Bounds
+	Bounds
 	// Confidence is the CPU confidence in units of ConfidenceIntervalCPU
 	// (days by default): min(history span, samples × 1 min), or samples ×
 	// SampleStep with ConfidenceStepAware.
@@ -53,14 +63,14 @@ func Recommend(cfg *Config, containers map[string]*Aggregate) map[string]Estimat
 		// multiplier 0.001 and exponent −2.
 		upper := func(v int64, conf float64) int64 { return scaleAmount(v, math.Pow(1.+1.0/conf, 1.0)) }
 		lower := func(v int64, conf float64) int64 { return scaleAmount(v, math.Pow(1.+0.001/conf, -2.0)) }
-		var b recommender.Bounds
+		var b Bounds
 		b.Target.CPUMillis = max(cpu(cfg.TargetCPUPercentile), minCPU)
 		b.Lower.CPUMillis = max(lower(cpu(cfg.LowerBoundCPUPercentile), cpuConf), minCPU)
 		b.Upper.CPUMillis = max(upper(cpu(cfg.UpperBoundCPUPercentile), cpuConf), minCPU)
 		b.Target.MemoryBytes = max(mem(cfg.TargetMemoryPercentile), minMemory)
 		b.Lower.MemoryBytes = max(lower(mem(cfg.LowerBoundMemoryPercentile), memConf), minMemory)
 		b.Upper.MemoryBytes = max(upper(mem(cfg.UpperBoundMemoryPercentile), memConf), minMemory)
-		for _, v := range []*recommender.Amounts{&b.Target, &b.Lower, &b.Upper} {
+		for _, v := range []*Amounts{&b.Target, &b.Lower, &b.Upper} {
 			*v = cfg.format(*v)
 		}
 		out[name] = Estimate{Bounds: b, Confidence: cpuConf}
@@ -84,7 +94,7 @@ func confidence(cfg *Config, a *Aggregate, interval time.Duration) float64 {
 
 // format applies model.ResourcesAsResourceList's rounding and humanizing,
 // then the capping post-processor's global maximum.
-func (c *Config) format(v recommender.Amounts) recommender.Amounts {
+func (c *Config) format(v Amounts) Amounts {
 	if c.RoundCPUMillicores != 1 && v.CPUMillis != 0 {
 		v.CPUMillis = roundUpToScale(v.CPUMillis, c.RoundCPUMillicores)
 	}

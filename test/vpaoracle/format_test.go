@@ -3,7 +3,6 @@ package vpaoracle
 import (
 	"testing"
 
-	"github.com/seaworthy-k8s/seaworthy/recommender"
 	"github.com/seaworthy-k8s/seaworthy/recommender/vpa"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
@@ -54,14 +53,14 @@ func TestFormatMatchesVPA(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				amounts := func(l corev1.ResourceList) recommender.Amounts {
+				amounts := func(l corev1.ResourceList) vpa.Amounts {
 					cpu, mem := l[corev1.ResourceCPU], l[corev1.ResourceMemory]
-					return recommender.Amounts{CPUMillis: cpu.MilliValue(), MemoryBytes: mem.Value()}
+					return vpa.Amounts{CPUMillis: cpu.MilliValue(), MemoryBytes: mem.Value()}
 				}
 				got := runOurs(cfg, h)
 				plain := runOurs(vpa.DefaultConfig(), h)
 				for _, c := range capped.ContainerRecommendations {
-					want := recommender.Bounds{Lower: amounts(c.LowerBound), Target: amounts(c.Target), Upper: amounts(c.UpperBound)}
+					want := vpa.Bounds{Lower: amounts(c.LowerBound), Target: amounts(c.Target), Upper: amounts(c.UpperBound)}
 					if g := got.bounds[c.ContainerName]; g != want {
 						t.Errorf("%s:\n got %+v\nwant %+v", c.ContainerName, g, want)
 					}

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/seaworthy-k8s/seaworthy/recommender"
 	"github.com/seaworthy-k8s/seaworthy/recommender/vpa"
 	"k8s.io/autoscaler/vertical-pod-autoscaler/pkg/recommender/logic"
 	"k8s.io/autoscaler/vertical-pod-autoscaler/pkg/recommender/model"
@@ -218,7 +217,7 @@ func cases() []history {
 // outcome is what one side produced: estimates per container and the
 // RecordOOM errors, in order (nil for accepted).
 type outcome struct {
-	bounds  map[string]recommender.Bounds
+	bounds  map[string]vpa.Bounds
 	oomErrs []bool
 }
 
@@ -279,13 +278,13 @@ func runVPARaw(h history) (outcome, logic.RecommendedPodResources) {
 		a.UpdateFromPolicy(nil)
 	}
 	rec := logic.CreatePodResourceRecommender(vpaDefaults)
-	amounts := func(r model.Resources) recommender.Amounts {
-		return recommender.Amounts{CPUMillis: int64(r[model.ResourceCPU]), MemoryBytes: int64(r[model.ResourceMemory])}
+	amounts := func(r model.Resources) vpa.Amounts {
+		return vpa.Amounts{CPUMillis: int64(r[model.ResourceCPU]), MemoryBytes: int64(r[model.ResourceMemory])}
 	}
-	out.bounds = map[string]recommender.Bounds{}
+	out.bounds = map[string]vpa.Bounds{}
 	res := rec.GetRecommendedPodResources(byName)
 	for name, r := range res {
-		out.bounds[name] = recommender.Bounds{Lower: amounts(r.LowerBound), Target: amounts(r.Target), Upper: amounts(r.UpperBound)}
+		out.bounds[name] = vpa.Bounds{Lower: amounts(r.LowerBound), Target: amounts(r.Target), Upper: amounts(r.UpperBound)}
 	}
 	return out, res
 }
@@ -347,7 +346,7 @@ func runOurs(cfg *vpa.Config, h history) outcome {
 		}
 		byName[k.container].Merge(aggs[k])
 	}
-	out.bounds = map[string]recommender.Bounds{}
+	out.bounds = map[string]vpa.Bounds{}
 	for name, e := range vpa.Recommend(cfg, byName) {
 		out.bounds[name] = e.Bounds
 	}
