@@ -98,6 +98,9 @@ func (c *client) fetch(ctx context.Context, sink usage.Sink) (usage.Coverage, er
 	if len(namespaces) == 0 {
 		var err error
 		namespaces, err = c.namespaces(ctx)
+		if cerr := ctx.Err(); cerr != nil {
+			return usage.Coverage{}, fmt.Errorf("read prometheus %s: %w", c.opts.Address, cerr)
+		}
 		if err != nil {
 			return usage.Coverage{}, err
 		}

@@ -114,8 +114,8 @@ func TestReadFiles(t *testing.T) {
 	if got := strings.Join(rec.calls, ";"); got != strings.Repeat("shop/web-1/app oom;", 3)+"shop/web-1/app cpu;shop/web-1/app cpu;shop/web-1/app memory" {
 		t.Errorf("calls = %s", got)
 	}
-	// Series: cpu-1 app, cpu-2 app, memory = 3; samples 2 + 1 + 1 = 4.
-	if cov.Series != 3 || cov.Samples != 4 || cov.Step != time.Minute || !cov.Start.Equal(time.Unix(100, 0)) || !cov.End.Equal(time.Unix(220, 0)) {
+	// Series: app's cpu (two files) and memory = 2; samples 2 + 1 + 1 = 4.
+	if cov.Series != 2 || cov.Samples != 4 || cov.Step != time.Minute || !cov.Start.Equal(time.Unix(100, 0)) || !cov.End.Equal(time.Unix(220, 0)) {
 		t.Errorf("coverage = %+v", cov)
 	}
 	if len(cov.Gaps) != 1 || !strings.HasPrefix(cov.Gaps[0], "1 samples dropped") {

@@ -77,8 +77,8 @@ type Mapper struct {
 
 // Counts are what a Mapper delivered and left out.
 type Counts struct {
-	// Series and Samples count the usage series (per container, resource
-	// and response) and samples delivered to the sink.
+	// Series counts the distinct container and resource pairs delivered
+	// (however many chunks or files each came in); Samples the samples.
 	Series  int
 	Samples int64
 	// OOMs counts the OOM kills delivered.
@@ -153,7 +153,9 @@ func (m *Mapper) Usage(r usage.Resource, s *Series) {
 		return
 	}
 	m.last[k] = samples[len(samples)-1].T
-	m.counts.Series++
+	if !seen {
+		m.counts.Series++
+	}
 	m.counts.Samples += int64(len(samples))
 	if m.counts.First == 0 || samples[0].T < m.counts.First {
 		m.counts.First = samples[0].T
