@@ -15,8 +15,8 @@ import (
 	"github.com/seaworthy-k8s/seaworthy/cluster/usage"
 	"github.com/seaworthy-k8s/seaworthy/cluster/usage/prometheus"
 	"github.com/seaworthy-k8s/seaworthy/cluster/usage/queryrange"
-	promtest "github.com/seaworthy-k8s/seaworthy/test/prometheus"
 	"github.com/seaworthy-k8s/seaworthy/test/promdata"
+	promtest "github.com/seaworthy-k8s/seaworthy/test/prometheus"
 )
 
 // recorder keeps everything a source delivers and checks the Sink's
