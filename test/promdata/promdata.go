@@ -14,7 +14,6 @@ package promdata
 import (
 	"bufio"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -192,51 +191,60 @@ func counterAt(c, k int) float64 {
 // family at a time, as OpenMetrics asks.
 func (s Spec) write(w *bufio.Writer, from, to int) error {
 	cs := s.Containers()
-	buf := make([]byte, 0, 256)
-	ts := func(k int) []byte {
-		return strconv.AppendInt(buf[:0], s.Time(k).Unix(), 10)
-	}
 	interval := s.interval()
+	var line []byte
+	// series writes one series' samples from..to: its name and labels
+	// once, then value(k) and the time of each sample.
+	series := func(name, labels string, kFrom int, value func(k int) []byte) {
+		head := name + "{" + labels + "} "
+		for k := kFrom; k <= to; k++ {
+			line = append(line[:0], head...)
+			line = append(line, value(k)...)
+			line = append(line, ' ')
+			line = strconv.AppendInt(line, s.Time(k).Unix(), 10)
+			line = append(line, '\n')
+			w.Write(line)
+		}
+	}
+	var num []byte
+	float := func(v float64) []byte {
+		num = strconv.AppendFloat(num[:0], v, 'g', -1, 64)
+		return num
+	}
 
 	// CPU counters.
-	fmt.Fprintf(w, "# TYPE container_cpu_usage_seconds counter\n")
+	w.WriteString("# TYPE container_cpu_usage_seconds counter\n")
 	for _, c := range cs {
 		v := counterAt(c.Index, from)
-		for k := from; k <= to; k++ {
+		series("container_cpu_usage_seconds_total", cadvisorLabels(c, c.Container), from, func(k int) []byte {
 			if k > from {
 				v = Counter(c.Index, k, v)
 			}
-			fmt.Fprintf(w, "container_cpu_usage_seconds_total{%s} %s %s\n", cadvisorLabels(c, c.Container), strconv.FormatFloat(v, 'g', -1, 64), ts(k))
-		}
+			return float(v)
+		})
 	}
 	if s.Noise {
 		for _, c := range cs {
 			if c.Container != "c0" {
 				continue
 			}
-			for k := from; k <= to; k++ {
-				fmt.Fprintf(w, "container_cpu_usage_seconds_total{%s} %d %s\n", cadvisorLabels(c, "POD"), k, ts(k))
-				fmt.Fprintf(w, "container_cpu_usage_seconds_total{%s} %d %s\n", cadvisorLabels(c, ""), 2*k, ts(k))
-			}
+			series("container_cpu_usage_seconds_total", cadvisorLabels(c, "POD"), from, func(k int) []byte { return float(float64(k)) })
+			series("container_cpu_usage_seconds_total", cadvisorLabels(c, ""), from, func(k int) []byte { return float(float64(2 * k)) })
 		}
 	}
 
 	// Working sets.
-	fmt.Fprintf(w, "# TYPE container_memory_working_set_bytes gauge\n")
+	w.WriteString("# TYPE container_memory_working_set_bytes gauge\n")
 	for _, c := range cs {
-		for k := from; k <= to; k++ {
-			fmt.Fprintf(w, "container_memory_working_set_bytes{%s} %s %s\n", cadvisorLabels(c, c.Container), strconv.FormatFloat(Memory(c.Index, k), 'f', -1, 64), ts(k))
-		}
+		series("container_memory_working_set_bytes", cadvisorLabels(c, c.Container), from, func(k int) []byte { return float(Memory(c.Index, k)) })
 	}
 	if s.Noise {
 		for _, c := range cs {
 			if c.Container != "c0" {
 				continue
 			}
-			for k := from; k <= to; k++ {
-				fmt.Fprintf(w, "container_memory_working_set_bytes{%s} 1e+12 %s\n", cadvisorLabels(c, "POD"), ts(k))
-				fmt.Fprintf(w, "container_memory_working_set_bytes{%s} 2e+12 %s\n", cadvisorLabels(c, ""), ts(k))
-			}
+			series("container_memory_working_set_bytes", cadvisorLabels(c, "POD"), from, func(int) []byte { return float(1e12) })
+			series("container_memory_working_set_bytes", cadvisorLabels(c, ""), from, func(int) []byte { return float(2e12) })
 		}
 	}
 
@@ -245,23 +253,19 @@ func (s Spec) write(w *bufio.Writer, from, to int) error {
 	if !s.OOMAt.IsZero() {
 		killed := s.OOMKilled()
 		oomK := int((s.OOMAt.Sub(s.Start) + interval - 1) / interval)
-		fmt.Fprintf(w, "# TYPE kube_pod_container_status_last_terminated_reason gauge\n")
+		w.WriteString("# TYPE kube_pod_container_status_last_terminated_reason gauge\n")
 		for _, c := range killed {
-			for k := max(from, oomK); k <= to; k++ {
-				fmt.Fprintf(w, "kube_pod_container_status_last_terminated_reason{%s,reason=\"OOMKilled\"} 1 %s\n", ksmLabels(c), ts(k))
-			}
+			series("kube_pod_container_status_last_terminated_reason", ksmLabels(c)+`,reason="OOMKilled"`, max(from, oomK), func(int) []byte { return float(1) })
 		}
-		fmt.Fprintf(w, "# TYPE kube_pod_container_status_last_terminated_timestamp gauge\n")
+		w.WriteString("# TYPE kube_pod_container_status_last_terminated_timestamp gauge\n")
 		for _, c := range killed {
 			if c.Namespace == s.OOMLegacyNS {
 				continue
 			}
-			for k := max(from, oomK); k <= to; k++ {
-				fmt.Fprintf(w, "kube_pod_container_status_last_terminated_timestamp{%s} %d %s\n", ksmLabels(c), s.OOMAt.Unix(), ts(k))
-			}
+			series("kube_pod_container_status_last_terminated_timestamp", ksmLabels(c), max(from, oomK), func(int) []byte { return float(float64(s.OOMAt.Unix())) })
 		}
 	}
-	_, err := io.WriteString(w, "# EOF\n")
+	_, err := w.WriteString("# EOF\n")
 	return err
 }
 

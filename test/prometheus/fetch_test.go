@@ -201,10 +201,11 @@ func TestSavedResponsesReplay(t *testing.T) {
 	if _, err := prometheus.Fetch(context.Background(), opts, live); err != nil {
 		t.Fatal(err)
 	}
-	_, _, memQ, cpuQ, err := opts.Queries("ns-2")
+	c, err := prometheus.NewClient(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
+	_, _, memQ, cpuQ := c.Queries("ns-2")
 	dir := t.TempDir()
 	start := end.Add(-prometheus.DefaultHistory)
 	// Two files per resource, each half of the window (5,761 and 5,760
@@ -219,7 +220,7 @@ func TestSavedResponsesReplay(t *testing.T) {
 		{"memory-1.json", memQ, start, mid},
 		{"memory-2.json", memQ, mid.Add(time.Minute), end},
 	} {
-		body, err := prometheus.PostQueryRange(context.Background(), opts, f.query, f.from, f.to)
+		body, err := c.PostQueryRange(context.Background(), f.query, prometheus.Chunk{Start: f.from, End: f.to})
 		if err != nil {
 			t.Fatal(err)
 		}

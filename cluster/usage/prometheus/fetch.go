@@ -29,14 +29,17 @@ import (
 // namespace that fails after others succeeded, or has no series, is a gap
 // in the coverage.
 func Fetch(ctx context.Context, opts Options, sink usage.Sink) (usage.Coverage, error) {
-	c, err := newClient(opts)
+	c, err := NewClient(opts)
 	if err != nil {
 		return usage.Coverage{}, err
 	}
-	return c.fetch(ctx, sink)
+	return c.Fetch(ctx, sink)
 }
 
-type client struct {
+// Client is a configured connection to one Prometheus and one history
+// window; its connections are reused between calls. It is safe for
+// concurrent use.
+type Client struct {
 	opts       Options
 	api        api.Client
 	http       *http.Client
@@ -44,7 +47,8 @@ type client struct {
 	start, end time.Time
 }
 
-func newClient(opts Options) (*client, error) {
+// NewClient checks opts, fills their defaults and builds the transport.
+func NewClient(opts Options) (*Client, error) {
 	opts, err := opts.withDefaults()
 	if err != nil {
 		return nil, err
@@ -58,7 +62,7 @@ func newClient(opts Options) (*client, error) {
 		return nil, fmt.Errorf("read prometheus %s: %w", opts.Address, err)
 	}
 	end := opts.End.UTC().Truncate(opts.Step)
-	return &client{
+	return &Client{
 		opts:     opts,
 		api:      ac,
 		http:     &http.Client{Transport: rt, Timeout: opts.Timeout},
@@ -68,26 +72,28 @@ func newClient(opts Options) (*client, error) {
 	}, nil
 }
 
-// chunk is one step-aligned piece of the window, both ends included.
-type chunk struct{ start, end time.Time }
+// Chunk is one step-aligned piece of the history window, both ends
+// included.
+type Chunk struct{ Start, End time.Time }
 
-// chunks splits [start, end] into pieces of at most ChunkPoints points each,
+// Chunks splits the window into pieces of at most ChunkPoints points each,
 // every point in exactly one piece: piece i holds start + (i·n + j)·step
 // for j < n.
-func (c *client) chunks() []chunk {
-	var out []chunk
+func (c *Client) Chunks() []Chunk {
+	var out []Chunk
 	n := time.Duration(c.opts.ChunkPoints)
 	for s := c.start; !s.After(c.end); s = s.Add(n * c.opts.Step) {
 		e := s.Add((n - 1) * c.opts.Step)
 		if e.After(c.end) {
 			e = c.end
 		}
-		out = append(out, chunk{s, e})
+		out = append(out, Chunk{s, e})
 	}
 	return out
 }
 
-func (c *client) fetch(ctx context.Context, sink usage.Sink) (usage.Coverage, error) {
+// Fetch reads the window's usage history into sink, as the package's Fetch.
+func (c *Client) Fetch(ctx context.Context, sink usage.Sink) (usage.Coverage, error) {
 	cov := usage.Coverage{
 		Source: "prometheus " + c.opts.Address,
 		Start:  c.start,
@@ -164,7 +170,7 @@ feed:
 }
 
 // namespaces lists the namespaces with a working-set series in the window.
-func (c *client) namespaces(ctx context.Context) ([]string, error) {
+func (c *Client) namespaces(ctx context.Context) ([]string, error) {
 	api := v1.NewAPI(c.api)
 	match := queryrange.MetricMemory + c.selector("")
 	values, _, _, err := api.LabelValues(ctx, c.opts.Labels.Namespace, []string{match}, c.start, c.end)
@@ -181,7 +187,7 @@ func (c *client) namespaces(ctx context.Context) ([]string, error) {
 
 // selector is the cAdvisor series' label matchers for namespace ns (all
 // namespaces when empty).
-func (c *client) selector(ns string) string {
+func (c *Client) selector(ns string) string {
 	l := c.opts.Labels
 	ms := []string{l.Container + `!=""`, l.Container + `!="POD"`}
 	if ns != "" {
@@ -192,7 +198,7 @@ func (c *client) selector(ns string) string {
 }
 
 // ksmSelector is kube-state-metrics' matchers for namespace ns.
-func (c *client) ksmSelector(ns string, extra ...string) string {
+func (c *Client) ksmSelector(ns string, extra ...string) string {
 	ms := append([]string{"namespace=" + strconv.Quote(ns)}, extra...)
 	ms = append(ms, c.opts.OOMMatchers...)
 	return "{" + strings.Join(ms, ",") + "}"
@@ -202,15 +208,7 @@ func (c *client) ksmSelector(ns string, extra ...string) string {
 // OOM reasons (asked only when the first has no series), memory and CPU.
 // The by-clause merges the series cAdvisor keeps per container instance
 // (a restarted container's new id), so each container is one series.
-func (o Options) Queries(ns string) (oomTimes, oomReasons, memory, cpu string, err error) {
-	c, err := newClient(o)
-	if err != nil {
-		return "", "", "", "", err
-	}
-	return c.queries(ns)
-}
-
-func (c *client) queries(ns string) (oomTimes, oomReasons, memory, cpu string, err error) {
+func (c *Client) Queries(ns string) (oomTimes, oomReasons, memory, cpu string) {
 	l := c.opts.Labels
 	by := fmt.Sprintf("(%s, %s, %s)", l.Namespace, l.Pod, l.Container)
 	reason := queryrange.MetricOOMReason + c.ksmSelector(ns, `reason="OOMKilled"`)
@@ -219,7 +217,7 @@ func (c *client) queries(ns string) (oomTimes, oomReasons, memory, cpu string, e
 	oomReasons = fmt.Sprintf("max by (namespace, pod, container) (%s)", reason)
 	memory = fmt.Sprintf("max by %s (%s%s)", by, queryrange.MetricMemory, c.selector(ns))
 	cpu = fmt.Sprintf("sum by %s (rate(%s%s[%s]))", by, queryrange.MetricCPU, c.selector(ns), promDuration(c.opts.CPURateWindow))
-	return oomTimes, oomReasons, memory, cpu, nil
+	return oomTimes, oomReasons, memory, cpu
 }
 
 // promDuration writes d in PromQL's duration syntax (whole seconds or
@@ -234,10 +232,10 @@ func promDuration(d time.Duration) string {
 // namespace reads one namespace: OOMs, then memory, then CPU, each in
 // time order. It returns how many usage series arrived and whether any
 // query was answered.
-func (c *client) namespace(ctx context.Context, m *queryrange.Mapper, ns string) (series int, answered bool, err error) {
-	oomTimes, oomReasons, memory, cpu, _ := c.queries(ns)
+func (c *Client) namespace(ctx context.Context, m *queryrange.Mapper, ns string) (series int, answered bool, err error) {
+	oomTimes, oomReasons, memory, cpu := c.Queries(ns)
 	notBefore := c.start.UnixMilli()
-	chunks := c.chunks()
+	chunks := c.Chunks()
 
 	got := 0
 	for _, ch := range chunks {
@@ -262,7 +260,7 @@ func (c *client) namespace(ctx context.Context, m *queryrange.Mapper, ns string)
 		for _, ch := range chunks {
 			n, err := c.query(ctx, q.query, ch, func(s *queryrange.Series) { m.Usage(q.r, s) })
 			if err != nil {
-				return series, answered, fmt.Errorf("%s from %s: %w", q.r, ch.start.Format(time.RFC3339), err)
+				return series, answered, fmt.Errorf("%s from %s: %w", q.r, ch.Start.Format(time.RFC3339), err)
 			}
 			answered = true
 			series += n
@@ -273,14 +271,8 @@ func (c *client) namespace(ctx context.Context, m *queryrange.Mapper, ns string)
 
 // query POSTs one range query and streams its series to fn; it returns how
 // many series came.
-func (c *client) query(ctx context.Context, query string, ch chunk, fn func(*queryrange.Series)) (int, error) {
-	form := url.Values{
-		"query": {query},
-		"start": {formatTime(ch.start)},
-		"end":   {formatTime(ch.end)},
-		"step":  {strconv.FormatFloat(c.opts.Step.Seconds(), 'f', -1, 64)},
-	}
-	body, err := c.post(ctx, form)
+func (c *Client) query(ctx context.Context, query string, ch Chunk, fn func(*queryrange.Series)) (int, error) {
+	body, err := c.PostQueryRange(ctx, query, ch)
 	if err != nil {
 		return 0, err
 	}
@@ -297,24 +289,21 @@ func (c *client) query(ctx context.Context, query string, ch chunk, fn func(*que
 	return n, nil
 }
 
-// PostQueryRange POSTs one range query as Fetch does and returns the
-// response body, for saving history files and measuring Prometheus alone.
-func PostQueryRange(ctx context.Context, opts Options, query string, start, end time.Time) (io.ReadCloser, error) {
-	c, err := newClient(opts)
-	if err != nil {
-		return nil, err
-	}
+// PostQueryRange POSTs one range query over ch at the client's step, as
+// Fetch does, and returns the body of a 200 answer (the caller closes it):
+// for saving history files and for measuring Prometheus alone.
+func (c *Client) PostQueryRange(ctx context.Context, query string, ch Chunk) (io.ReadCloser, error) {
 	return c.post(ctx, url.Values{
 		"query": {query},
-		"start": {formatTime(start)},
-		"end":   {formatTime(end)},
+		"start": {formatTime(ch.Start)},
+		"end":   {formatTime(ch.End)},
 		"step":  {strconv.FormatFloat(c.opts.Step.Seconds(), 'f', -1, 64)},
 	})
 }
 
 // post sends the form and returns the body of a 200 answer; any other
 // status becomes an error with Prometheus's own message.
-func (c *client) post(ctx context.Context, form url.Values) (io.ReadCloser, error) {
+func (c *Client) post(ctx context.Context, form url.Values) (io.ReadCloser, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.queryURL, strings.NewReader(form.Encode()))
 	if err != nil {
 		return nil, fmt.Errorf("read prometheus %s: %w", c.opts.Address, err)
@@ -344,7 +333,7 @@ func (c *client) post(ctx context.Context, form url.Values) (io.ReadCloser, erro
 }
 
 // describe turns transport errors into one line that says what happened.
-func (c *client) describe(err error) error {
+func (c *Client) describe(err error) error {
 	if err == nil {
 		return nil
 	}

@@ -31,11 +31,11 @@ func (s *countSink) AddOOM(usage.ContainerID, time.Time) {}
 
 func TestChunksCoverTheWindowOnce(t *testing.T) {
 	end := time.Date(2026, 11, 30, 12, 0, 30, 0, time.UTC)
-	c, err := newClient(Options{Address: "http://x", End: end})
+	c, err := NewClient(Options{Address: "http://x", End: end})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ch := c.chunks()
+	ch := c.Chunks()
 	// 8 days at 1 m, both ends included: 8·1440 + 1 = 11,521 points, in
 	// chunks of 1,440: 8 full chunks and one of the single last point.
 	if len(ch) != 9 {
@@ -43,22 +43,23 @@ func TestChunksCoverTheWindowOnce(t *testing.T) {
 	}
 	points := 0
 	for i, x := range ch {
-		if i > 0 && x.start.Sub(ch[i-1].end) != time.Minute {
-			t.Errorf("chunk %d starts %s after the previous end, want 1m", i, x.start.Sub(ch[i-1].end))
+		if i > 0 && x.Start.Sub(ch[i-1].End) != time.Minute {
+			t.Errorf("chunk %d starts %s after the previous end, want 1m", i, x.Start.Sub(ch[i-1].End))
 		}
-		points += int(x.end.Sub(x.start)/time.Minute) + 1
+		points += int(x.End.Sub(x.Start)/time.Minute) + 1
 	}
 	// End truncated to the minute: 12:00:00; start 8 days before.
-	if points != 11521 || !ch[0].start.Equal(time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)) || !ch[8].end.Equal(time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)) {
-		t.Errorf("points = %d, first %s, last %s", points, ch[0].start, ch[8].end)
+	if points != 11521 || !ch[0].Start.Equal(time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)) || !ch[8].End.Equal(time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)) {
+		t.Errorf("points = %d, first %s, last %s", points, ch[0].Start, ch[8].End)
 	}
 }
 
 func TestQueries(t *testing.T) {
-	oomT, oomR, mem, cpu, err := Options{Address: "http://x", End: time.Unix(0, 0), Matchers: []string{`job="kubelet"`}}.Queries("shop")
+	c, err := NewClient(Options{Address: "http://x", End: time.Unix(0, 0), Matchers: []string{`job="kubelet"`}})
 	if err != nil {
 		t.Fatal(err)
 	}
+	oomT, oomR, mem, cpu := c.Queries("shop")
 	for got, want := range map[string]string{
 		oomT: `max by (namespace, pod, container) (kube_pod_container_status_last_terminated_timestamp{namespace="shop"}) and on (namespace, pod, container) (kube_pod_container_status_last_terminated_reason{namespace="shop",reason="OOMKilled"} == 1)`,
 		oomR: `max by (namespace, pod, container) (kube_pod_container_status_last_terminated_reason{namespace="shop",reason="OOMKilled"})`,
