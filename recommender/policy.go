@@ -26,6 +26,12 @@ func (e *Engine) applyPolicy(rc *Container, lr containerLimits, hpa map[string]m
 	case LimitsKeepRatio:
 		lim.CPUMillis = proportional(cur.Limits.CPUMillis, lr.defaultLimit.CPUMillis, cur.Requests.CPUMillis, req.CPUMillis, false)
 		lim.MemoryBytes = proportional(cur.Limits.MemoryBytes, lr.defaultLimit.MemoryBytes, cur.Requests.MemoryBytes, req.MemoryBytes, true)
+		if cur.Limits.CPUMillis == 0 && lim.CPUMillis > 0 {
+			rc.Reasons = append(rc.Reasons, "cpu limit: the pods get the LimitRange default "+FormatCPU(lr.defaultLimit.CPUMillis)+", kept in proportion to the new request")
+		}
+		if cur.Limits.MemoryBytes == 0 && lim.MemoryBytes > 0 {
+			rc.Reasons = append(rc.Reasons, "memory limit: the pods get the LimitRange default "+FormatMemory(lr.defaultLimit.MemoryBytes)+", kept in proportion to the new request")
+		}
 	case LimitsUnchanged:
 		lim = cur.Limits
 		if lim.CPUMillis > 0 && req.CPUMillis > lim.CPUMillis {
@@ -41,6 +47,8 @@ func (e *Engine) applyPolicy(rc *Container, lr containerLimits, hpa map[string]m
 	case LimitsBurstable:
 		lim = Amounts{roundUp(est.Upper.CPUMillis, e.opts.RoundCPUMillis), roundUp(est.Upper.MemoryBytes, e.opts.RoundMemoryBytes)}
 	}
+	// A limit kept in proportion is rounded like the request.
+	lim = Amounts{roundUp(lim.CPUMillis, e.opts.RoundCPUMillis), roundUp(lim.MemoryBytes, e.opts.RoundMemoryBytes)}
 	rc.Reasons = append(rc.Reasons, lr.capCPU(&req.CPUMillis, &lim.CPUMillis)...)
 	rc.Reasons = append(rc.Reasons, lr.capMemory(&req.MemoryBytes, &lim.MemoryBytes)...)
 

@@ -233,7 +233,11 @@ func (e *Engine) decide(rc *Container, age time.Duration, ageKnown bool) {
 	switch {
 	case len(outside) > 0:
 		rc.Action = ActionResize
-		rc.Reasons = append(rc.Reasons, fmt.Sprintf("the current %s request is outside the recommended range [lower, upper]", strings.Join(outside, " and ")))
+		what := "request is"
+		if len(outside) > 1 {
+			what = "requests are"
+		}
+		rc.Reasons = append(rc.Reasons, fmt.Sprintf("the current %s %s outside the recommended range [lower, upper]", strings.Join(outside, " and "), what))
 	case len(rc.OOMs) > 0 && rec.MemoryBytes > cur.MemoryBytes:
 		rc.Action = ActionResize
 		rc.Reasons = append(rc.Reasons, fmt.Sprintf("OOM-killed %d time(s) in the history window", len(rc.OOMs)))
@@ -288,7 +292,7 @@ func (e *Engine) summarize(res *Result) {
 		for i := range res.Containers {
 			rc := &res.Containers[i]
 			if rc.Workload.Namespace == ns && rc.Action == ActionResize {
-				rc.Reasons = append(rc.Reasons, "the namespace's resized workloads together would exceed its ResourceQuota: "+strings.Join(nd.Quota, "; "))
+				rc.Reasons = append(rc.Reasons, "with the namespace's other resizes, exceeds its ResourceQuota ("+strings.Join(quotaNames(nd.Quota), ", ")+"; see the change per namespace)")
 			}
 		}
 	}
@@ -307,7 +311,26 @@ func HumanDuration(d time.Duration) string {
 		return fmt.Sprintf("%dd%dh", days, h)
 	case d >= time.Hour:
 		return fmt.Sprintf("%dh", d/time.Hour)
-	default:
+	case d >= time.Minute:
 		return fmt.Sprintf("%dm", d/time.Minute)
+	default:
+		return fmt.Sprintf("%ds", d/time.Second)
+	}
+}
+
+// quotaNames shortens quota findings to "NS/NAME RESOURCE".
+func quotaNames(found []string) []string {
+	out := make([]string, len(found))
+	for i, f := range found {
+		out[i], _, _ = strings.Cut(f, ":")
+	}
+	return out
+}
+
+// SetSampleStep tells the estimator the history's resolution once the
+// sources have read it, for the step-aware confidence.
+func (e *Engine) SetSampleStep(step time.Duration) {
+	if step > 0 {
+		e.opts.VPA.SampleStep = step
 	}
 }

@@ -171,6 +171,9 @@ func (o *recommendOptions) run(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return runError(err)
 	}
+	if len(coverage) > 0 && o.ropts.VPA.ConfidenceStepAware {
+		eng.SetSampleStep(coverage[0].Step)
+	}
 	res := eng.Recommend()
 	doc := newRecommendDoc(snap, res, coverage, o.ropts)
 	for _, c := range coverage {

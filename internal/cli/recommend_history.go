@@ -12,7 +12,11 @@ import (
 	"github.com/spf13/pflag"
 	"k8s.io/apimachinery/pkg/api/resource"
 
+	"github.com/seaworthy-k8s/seaworthy/cluster/metrics"
 	"github.com/seaworthy-k8s/seaworthy/cluster/usage"
+	"github.com/seaworthy-k8s/seaworthy/cluster/usage/prometheus"
+	"github.com/seaworthy-k8s/seaworthy/cluster/usage/queryrange"
+	"github.com/seaworthy-k8s/seaworthy/recommender"
 )
 
 // historyOptions are recommend's usage-history flags: Prometheus, saved
@@ -116,8 +120,73 @@ func (h *historyOptions) validate(fromFiles bool) error {
 
 // fetch reads the history into sink, with progress on stderr.
 func (h *historyOptions) fetch(ctx context.Context, src *sourceOptions, sink usage.Sink, errOut io.Writer, quiet bool) ([]usage.Coverage, error) {
+	labels := queryrange.DefaultLabelNames()
+	if h.oldLabels {
+		labels = queryrange.LegacyLabelNames()
+	}
+	say := func(format string, a ...any) {
+		if !quiet {
+			fmt.Fprintf(errOut, format+"\n", a...)
+		}
+	}
+	switch {
+	case len(h.files) > 0:
+		cov, err := queryrange.ReadFiles(h.files, queryrange.FileOptions{Labels: labels}, sink)
+		if err != nil {
+			return nil, err
+		}
+		return []usage.Coverage{cov}, nil
+	case h.prometheus != "":
+		opts := prometheus.Options{
+			Address: h.prometheus, End: h.end, History: h.history, Step: h.step,
+			Labels: labels, CPURateWindow: h.rateWindow, Matchers: h.selector, Concurrency: h.concurrency,
+			BearerTokenFile: h.tokenFile, CAFile: h.caFile, InsecureSkipVerify: h.insecure, Headers: h.headers,
+		}
+		if ns := src.defaultNamespace(); ns != "" {
+			opts.Namespaces = []string{ns}
+		}
+		say("Reading %s of usage history at %s from %s ...", recommenderDuration(h.history), h.step, h.prometheus)
+		start := time.Now()
+		cov, err := prometheus.Fetch(ctx, opts, sink)
+		if err != nil {
+			return nil, err
+		}
+		say("Read %d series, %d samples in %s", cov.Series, cov.Samples, time.Since(start).Round(100*time.Millisecond))
+		return []usage.Coverage{cov}, nil
+	case h.metrics:
+		cfg, err := src.restConfig()
+		if err != nil {
+			return nil, err
+		}
+		var mopts metrics.Options
+		if ns := src.defaultNamespace(); ns != "" {
+			mopts.Namespaces = []string{ns}
+		}
+		if h.sample == 0 {
+			cov, err := metrics.Snapshot(ctx, cfg, mopts, sink)
+			if err != nil {
+				return nil, err
+			}
+			return []usage.Coverage{cov}, nil
+		}
+		say("Sampling metrics.k8s.io every %s for %s (Ctrl-C stops and writes nothing) ...", h.interval, h.sample)
+		cov, err := metrics.Sample(ctx, cfg, mopts, sink, h.sample, h.interval, func(done, total int) {
+			if !quiet {
+				fmt.Fprintf(errOut, "\rSampled %d of %d rounds", done, total)
+				if done == total {
+					fmt.Fprintln(errOut)
+				}
+			}
+		})
+		if err != nil {
+			return nil, err
+		}
+		return []usage.Coverage{cov}, nil
+	}
 	return nil, errNoHistory
 }
+
+func recommenderDuration(d time.Duration) string { return recommender.HumanDuration(d) }
 
 // parseLongDuration reads a Go duration, or a whole number of days ("8d").
 func parseLongDuration(s string) (time.Duration, error) {

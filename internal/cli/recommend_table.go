@@ -120,7 +120,7 @@ func recommendHeadline(doc *recommendDoc) string {
 	for _, c := range doc.History {
 		s := c.Source
 		if c.Step > 0 && !c.Start.IsZero() {
-			s += fmt.Sprintf(" (%s at %s)", recommender.HumanDuration(c.End.Sub(c.Start)), c.Step)
+			s += fmt.Sprintf(" (%s at %s)", recommender.HumanDuration(c.End.Sub(c.Start)), recommender.HumanDuration(c.Step))
 		}
 		src = append(src, s)
 	}
