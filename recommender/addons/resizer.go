@@ -153,12 +153,17 @@ func (r Rule) Explain(nodes int) string {
 	exp := r.Expected(nodes)
 	var parts []string
 	if r.CPU != nil {
-		parts = append(parts, fmt.Sprintf("cpu %s + %s × %s = %s", r.CPU.Base.String(), r.CPU.PerNode.String(), count, FormatMillis(exp.CPUMillis)))
+		parts = append(parts, fmt.Sprintf("cpu %s + %s × %s = %s", cpuString(r.CPU.Base), cpuString(r.CPU.PerNode), count, FormatMillis(exp.CPUMillis)))
 	}
 	if r.Memory != nil {
 		parts = append(parts, fmt.Sprintf("memory %s + %s × %s = %s", r.Memory.Base.String(), r.Memory.PerNode.String(), count, FormatBytes(exp.MemoryBytes)))
 	}
 	return fmt.Sprintf("addon-resizer %s (%s): %s", est, r.Name, strings.Join(parts, "; "))
+}
+
+// cpuString writes a cpu quantity in millicores, fractions kept: "0.5m".
+func cpuString(q resource.Quantity) string {
+	return strconv.FormatFloat(float64(q.ScaledValue(resource.Nano))/1e6, 'f', -1, 64) + "m"
 }
 
 // FormatMillis writes millicores as a cpu quantity: "100m".
