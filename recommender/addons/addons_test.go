@@ -173,7 +173,7 @@ func TestSizeBuiltinByImage(t *testing.T) {
 	if r.Action != recommender.ActionResize || r.Recommended != want || r.Container != "server" {
 		t.Errorf("got %s %s %+v, want resize server %+v; reasons %q", r.Action, r.Container, r.Recommended, want, r.Reasons)
 	}
-	if !strings.Contains(r.Reasons[0], "cpu 40m + 0.5m × 16 nodes (3 rounded up to the step 16 × 1.5^k) = 48m") {
+	if !strings.Contains(r.Reasons[0], "addon-resizer exponential (metrics-server), 3 nodes rounded up to the step 16 of 16 × 1.5^k: cpu 40m + 0.5m × 16 nodes = 48m") {
 		t.Errorf("reason %q does not show the arithmetic", r.Reasons[0])
 	}
 }

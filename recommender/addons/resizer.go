@@ -135,30 +135,28 @@ func (r Rule) Expected(nodes int) recommender.Amounts {
 func ceil(x float64) int64 { return int64(math.Ceil(x - 1e-6)) }
 
 // Explain writes the rule's arithmetic for nodes, one part per resource:
-// "addon-resizer linear: cpu 40m + 0.5m × 120 nodes = 100m".
+// "addon-resizer linear (x): cpu 40m + 0.5m × 120 nodes = 100m; memory
+// 40Mi + 4Mi × 120 nodes = 520Mi"; the exponential estimator first says
+// which step the node count was rounded up to.
 func (r Rule) Explain(nodes int) string {
-	est := r.Estimator
-	if est == "" {
-		est = Linear
-	}
 	n := r.SizedNodes(nodes)
-	count := fmt.Sprintf("%d nodes", n)
-	if est == Exponential {
+	head := fmt.Sprintf("addon-resizer linear (%s)", r.Name)
+	if r.Estimator == Exponential {
 		min := r.MinClusterSize
 		if min == 0 {
 			min = DefaultMinClusterSize
 		}
-		count = fmt.Sprintf("%d nodes (%d rounded up to the step %d × 1.5^k)", n, nodes, min)
+		head = fmt.Sprintf("addon-resizer exponential (%s), %d nodes rounded up to the step %d of %d × 1.5^k", r.Name, nodes, n, min)
 	}
 	exp := r.Expected(nodes)
 	var parts []string
 	if r.CPU != nil {
-		parts = append(parts, fmt.Sprintf("cpu %s + %s × %s = %s", cpuString(r.CPU.Base), cpuString(r.CPU.PerNode), count, FormatMillis(exp.CPUMillis)))
+		parts = append(parts, fmt.Sprintf("cpu %s + %s × %d nodes = %s", cpuString(r.CPU.Base), cpuString(r.CPU.PerNode), n, FormatMillis(exp.CPUMillis)))
 	}
 	if r.Memory != nil {
-		parts = append(parts, fmt.Sprintf("memory %s + %s × %s = %s", r.Memory.Base.String(), r.Memory.PerNode.String(), count, FormatBytes(exp.MemoryBytes)))
+		parts = append(parts, fmt.Sprintf("memory %s + %s × %d nodes = %s", r.Memory.Base.String(), r.Memory.PerNode.String(), n, FormatBytes(exp.MemoryBytes)))
 	}
-	return fmt.Sprintf("addon-resizer %s (%s): %s", est, r.Name, strings.Join(parts, "; "))
+	return head + ": " + strings.Join(parts, "; ")
 }
 
 // cpuString writes a cpu quantity in millicores, fractions kept: "0.5m".
