@@ -12,8 +12,9 @@
 // defaults at admission counts as set, with the API server's own
 // LimitRange defaulting applied first (default from max; defaultRequest
 // from default, else min), since manifests carry LimitRanges undefaulted.
-// On manifests a warning says when the input holds no LimitRange for the
-// namespace, since the cluster may have one.
+// On manifests without Node objects (a part of a cluster) a warning says
+// when the input holds no LimitRange for the namespace, since the cluster
+// may have one.
 //
 // RES-003 uses the recommender's add-on rules (recommender/addons): a
 // nanny's own flags, the add-on sizing file (Options.Addons) and the

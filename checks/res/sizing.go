@@ -16,7 +16,7 @@ func evalRES003(in *check.Input, o *Options) []result.Result {
 	sizings := addons.Size(in.Index, o.Addons)
 	if len(sizings) == 0 {
 		status, why := result.StatusNA, "The cluster runs no add-on with an addon-resizer rule (a nanny container, a sizing-file entry, or the built-in metrics-server and kube-state-metrics rules)."
-		if in.Snapshot.FromManifests() {
+		if partial(in) {
 			status, why = result.StatusSkip, "The input holds no add-on with an addon-resizer rule (a nanny container, a sizing-file entry, or the built-in metrics-server and kube-state-metrics rules); the cluster's may be outside it."
 		}
 		return []result.Result{result.New(status, result.Cluster, why, nil)}
