@@ -91,7 +91,7 @@ var res003 = check.Def[Options]{
 			"or a limit it sets is below it; pass otherwise (a request above the band is reported in the message, not as a finding; " +
 			"an unset limit is RES-002's). Skip when the input holds no Node objects (or nodes are unreadable): the node count is not known, " +
 			"and sizing for 0 nodes would be wrong; skip an add-on whose nanny flags give no rule (an unrendered template, an invalid value). " +
-			"No add-on with a rule: na, or skip on manifests without Node objects (a part of a cluster).",
+			"No add-on with a rule: info, or skip on manifests without Node objects (a part of a cluster).",
 		Rationale: "Add-ons such as metrics-server and kube-state-metrics hold state for every node and object. " +
 			"Sized for a small cluster, they are OOM-killed or throttled as the cluster grows, and autoscaling (HPA) and monitoring fail with them.",
 		Remediation: "Raise the add-on's requests and limits to the rule's value (seaworthy recommend prints them), " +

@@ -15,7 +15,7 @@ import (
 func evalRES003(in *check.Input, o *Options) []result.Result {
 	sizings := addons.Size(in.Index, o.Addons)
 	if len(sizings) == 0 {
-		status, why := result.StatusNA, "The cluster runs no add-on with an addon-resizer rule (a nanny container, a sizing-file entry, or the built-in metrics-server and kube-state-metrics rules)."
+		status, why := result.StatusInfo, "No add-on the cluster runs has an addon-resizer rule (a nanny container, a sizing-file entry, or the built-in metrics-server and kube-state-metrics rules), so no add-on is judged against the node count."
 		if partial(in) {
 			status, why = result.StatusSkip, "The input holds no add-on with an addon-resizer rule (a nanny container, a sizing-file entry, or the built-in metrics-server and kube-state-metrics rules); the cluster's may be outside it."
 		}
