@@ -75,6 +75,8 @@ var settings = map[string]setting{
 
 	"rbac.exemptBindings":   {ruleNone, `bindings whose grants the RBAC checks accept, as "ClusterRoleBinding/name" or "RoleBinding/namespace/name"`},
 	"rbac.systemNamespaces": {ruleNone, "namespaces where a RoleBinding reaches the control plane's ServiceAccounts (RBAC-003, 006, 010) (--system-namespaces)"},
+
+	"res.excludeNamespaces": {ruleNone, "namespaces whose pod templates RES-001 and RES-002 do not judge"},
 }
 
 // ordered pairs: the first may not exceed the second.
@@ -453,7 +455,7 @@ any of them:
     seaworthy config default > seaworthy.yaml   # start from the defaults
     seaworthy audit --config seaworthy.yaml
 
-The file has one mapping per check area (` + "`quota`, `dns`, `controlPlane`, `etcd`, `apiAccess`, `rbac`" + `),
+The file has one mapping per check area (` + "`quota`, `dns`, `controlPlane`, `etcd`, `apiAccess`, `rbac`, `res`" + `),
 each holding that area's options. Options left out keep their defaults, so
 a file may hold only the one threshold it changes:
 

@@ -8,6 +8,7 @@ import (
 	"github.com/seaworthy-k8s/seaworthy/checks/etcd"
 	"github.com/seaworthy-k8s/seaworthy/checks/quota"
 	"github.com/seaworthy-k8s/seaworthy/checks/rbac"
+	"github.com/seaworthy-k8s/seaworthy/checks/res"
 	"github.com/seaworthy-k8s/seaworthy/cluster"
 	"github.com/seaworthy-k8s/seaworthy/result"
 )
@@ -21,6 +22,7 @@ type Options struct {
 	Etcd         etcd.Options         `json:"etcd"`
 	APIAccess    apiaccess.Options    `json:"apiAccess"`
 	RBAC         rbac.Options         `json:"rbac"`
+	Res          res.Options          `json:"res"`
 }
 
 // DefaultOptions returns every area's documented defaults.
@@ -32,6 +34,7 @@ func DefaultOptions() Options {
 		Etcd:         etcd.DefaultOptions(),
 		APIAccess:    apiaccess.DefaultOptions(),
 		RBAC:         rbac.DefaultOptions(),
+		Res:          res.DefaultOptions(),
 	}
 }
 
@@ -46,6 +49,7 @@ func All(o Options) []check.Check {
 		etcd.Checks(o.Etcd),                 // ETCD-001..003
 		apiaccess.Checks(o.APIAccess),       // SEC-001, SEC-002, CERT-001
 		rbac.Checks(o.RBAC),                 // RBAC-001..010
+		res.Checks(o.Res),                   // RES-001..003
 	} {
 		all = append(all, area...)
 	}

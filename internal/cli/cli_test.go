@@ -290,11 +290,14 @@ func TestAuditRealWorldManifests(t *testing.T) {
 	// What the manifests' README says a careful reviewer flags: Secrets
 	// read cluster-wide by kube-state-metrics and the ingress-nginx
 	// controller, and webhook configuration writes by its admission job.
-	// metrics-server is clean.
+	// metrics-server's RBAC is clean, but its Deployment sets no resources:
+	// no requests (RES-001) and so no memory limit (RES-002).
 	want := map[string]bool{
 		"RBAC-004 warn ClusterRoleBinding/kube-state-metrics":      true,
 		"RBAC-004 warn ClusterRoleBinding/ingress-nginx":           true,
 		"RBAC-010 warn ClusterRoleBinding/ingress-nginx-admission": true,
+		"RES-001 warn Deployment/metrics-server":                   true,
+		"RES-002 warn Deployment/metrics-server":                   true,
 	}
 	rep := decodeReport(t, r.stdout)
 	for _, x := range rep["results"].([]any) {

@@ -1,0 +1,230 @@
+package res
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/seaworthy-k8s/seaworthy/checks/check"
+	"github.com/seaworthy-k8s/seaworthy/cluster"
+	"github.com/seaworthy-k8s/seaworthy/result"
+)
+
+// podTemplate is one pod spec where it is written.
+type podTemplate struct {
+	ref       result.ObjectRef
+	namespace string
+	spec      *corev1.PodSpec
+}
+
+// podTemplates lists the input's pod templates in the order RES-001
+// states: workloads (the index's order), CronJobs, Jobs no CronJob owns,
+// pods no controller owns.
+func podTemplates(in *check.Input, exclude []string) []podTemplate {
+	var out []podTemplate
+	add := func(kind cluster.Kind, ns, name string, spec *corev1.PodSpec) {
+		if slices.Contains(exclude, ns) {
+			return
+		}
+		info, _ := cluster.InfoFor(kind)
+		out = append(out, podTemplate{ref: info.Ref(ns, name), namespace: ns, spec: spec})
+	}
+	for _, w := range in.Index.Workloads() {
+		if slices.Contains(exclude, w.Namespace) {
+			continue
+		}
+		out = append(out, podTemplate{ref: w.Ref(), namespace: w.Namespace, spec: &w.Template.Spec})
+	}
+	s := in.Snapshot
+	for i := range s.CronJobs {
+		cj := &s.CronJobs[i]
+		add(cluster.KindCronJobs, cj.Namespace, cj.Name, &cj.Spec.JobTemplate.Spec.Template.Spec)
+	}
+	for i := range s.Jobs {
+		j := &s.Jobs[i]
+		if ownedBy(j.OwnerReferences, "CronJob") {
+			continue
+		}
+		add(cluster.KindJobs, j.Namespace, j.Name, &j.Spec.Template.Spec)
+	}
+	for i := range s.Pods {
+		p := &s.Pods[i]
+		if metav1.GetControllerOf(p) != nil || len(p.OwnerReferences) > 0 {
+			continue // judged through its controller (a mirror pod's owner is its Node)
+		}
+		add(cluster.KindPods, p.Namespace, p.Name, &p.Spec)
+	}
+	return out
+}
+
+func ownedBy(refs []metav1.OwnerReference, kind string) bool {
+	for _, r := range refs {
+		if r.Kind == kind {
+			return true
+		}
+	}
+	return false
+}
+
+// judged returns the containers RES-001 and RES-002 judge: spec.containers
+// and the sidecar init containers (restartPolicy Always).
+func judged(spec *corev1.PodSpec) []*corev1.Container {
+	var out []*corev1.Container
+	for i := range spec.InitContainers {
+		c := &spec.InitContainers[i]
+		if c.RestartPolicy != nil && *c.RestartPolicy == corev1.ContainerRestartPolicyAlways {
+			out = append(out, c)
+		}
+	}
+	for i := range spec.Containers {
+		out = append(out, &spec.Containers[i])
+	}
+	return out
+}
+
+// defaults is what a namespace's Container LimitRanges fill in at
+// admission, after the API server's LimitRange defaulting (default from
+// max; defaultRequest from default, else min).
+type defaults struct {
+	request, limit map[corev1.ResourceName][]string // resource → LimitRanges supplying it
+}
+
+// namespaceDefaults reads the Container LimitRanges of every namespace.
+func namespaceDefaults(s *cluster.Snapshot) map[string]*defaults {
+	out := map[string]*defaults{}
+	for i := range s.LimitRanges {
+		lr := &s.LimitRanges[i]
+		for _, item := range lr.Spec.Limits {
+			if item.Type != corev1.LimitTypeContainer {
+				continue
+			}
+			d := out[lr.Namespace]
+			if d == nil {
+				d = &defaults{request: map[corev1.ResourceName][]string{}, limit: map[corev1.ResourceName][]string{}}
+				out[lr.Namespace] = d
+			}
+			note := func(m map[corev1.ResourceName][]string, lists ...corev1.ResourceList) {
+				for _, l := range lists {
+					for r, q := range l {
+						if !q.IsZero() && !slices.Contains(m[r], lr.Name) {
+							m[r] = append(m[r], lr.Name)
+						}
+					}
+				}
+			}
+			note(d.limit, item.Default, item.Max)
+			note(d.request, item.DefaultRequest, item.Default, item.Max, item.Min)
+		}
+	}
+	return out
+}
+
+// set reports whether l sets r above zero.
+func set(l corev1.ResourceList, r corev1.ResourceName) bool {
+	q, ok := l[r]
+	return ok && !q.IsZero()
+}
+
+// lacks is one template's verdict: the settings each container lacks.
+type lacks struct {
+	missing map[string][]string
+}
+
+// judge applies want (which returns the settings a container lacks and
+// the LimitRanges that default the ones it has only through them) to every
+// judged container of every template, and reports as RES-001 and RES-002
+// do: a warn per template with a lacking container, else one pass.
+func judge(in *check.Input, o *Options, what string, want func(*corev1.Container, *defaults) ([]string, []string)) []result.Result {
+	templates := podTemplates(in, o.ExcludeNamespaces)
+	if len(templates) == 0 {
+		return []result.Result{result.New(result.StatusSkip, result.Cluster,
+			"The input holds no pod templates (no Deployment, StatefulSet, DaemonSet, Job, CronJob or unowned pod), so there are no containers to judge.",
+			result.Evidence{"podTemplates": 0})}
+	}
+	lrs := namespaceDefaults(in.Snapshot)
+	var out []result.Result
+	containers := 0
+	usedDefaults := map[string]bool{}
+	for _, t := range templates {
+		l := lacks{missing: map[string][]string{}}
+		var parts []string
+		for _, c := range judged(t.spec) {
+			containers++
+			m, by := want(c, lrs[t.namespace])
+			for _, b := range by {
+				usedDefaults[t.namespace+"/"+b] = true
+			}
+			if len(m) > 0 {
+				l.missing[c.Name] = m
+				parts = append(parts, fmt.Sprintf("%s lacks %s", c.Name, strings.Join(m, " and ")))
+			}
+		}
+		if len(l.missing) == 0 {
+			continue
+		}
+		ev := result.Evidence{"missing": l.missing}
+		msg := fmt.Sprintf("In %s %s, container %s", t.ref.Kind, t.ref.Name, strings.Join(parts, "; container "))
+		if lrs[t.namespace] == nil && partial(in) {
+			msg += " (the input holds no LimitRange in " + t.namespace + "; one in the cluster with defaults would fill these in)"
+		}
+		msg += "; " + what
+		out = append(out, result.New(result.StatusWarn, t.ref, msg, ev))
+	}
+	if len(out) > 0 {
+		return out
+	}
+	ev := result.Evidence{"podTemplates": len(templates), "containersChecked": containers}
+	msg := fmt.Sprintf("All %d %s of %d pod %s judged have them.", containers, check.Plural(containers, "container", "containers"),
+		len(templates), check.Plural(len(templates), "template", "templates"))
+	if len(usedDefaults) > 0 {
+		names := check.SortedKeys(usedDefaults)
+		ev["limitRanges"] = names
+		msg += " Some through the defaults of LimitRange " + strings.Join(names, ", ") + "."
+	}
+	return []result.Result{result.New(result.StatusPass, result.Cluster, msg, ev)}
+}
+
+// requestsLacking is RES-001's rule for one container.
+func requestsLacking(c *corev1.Container, d *defaults) (missing, defaultedBy []string) {
+	for _, r := range []corev1.ResourceName{corev1.ResourceCPU, corev1.ResourceMemory} {
+		switch {
+		case set(c.Resources.Requests, r) || set(c.Resources.Limits, r):
+		case d != nil && len(d.request[r]) > 0:
+			defaultedBy = append(defaultedBy, d.request[r]...)
+		default:
+			missing = append(missing, "requests."+string(r))
+		}
+	}
+	return missing, defaultedBy
+}
+
+// memoryLimitLacking is RES-002's rule for one container.
+func memoryLimitLacking(c *corev1.Container, d *defaults) (missing, defaultedBy []string) {
+	switch {
+	case set(c.Resources.Limits, corev1.ResourceMemory):
+	case d != nil && len(d.limit[corev1.ResourceMemory]) > 0:
+		defaultedBy = d.limit[corev1.ResourceMemory]
+	default:
+		missing = []string{"limits.memory"}
+	}
+	return missing, defaultedBy
+}
+
+func evalRES001(in *check.Input, o *Options) []result.Result {
+	return judge(in, o, "set cpu and memory requests on each (or a LimitRange defaultRequest in the namespace), or the scheduler places it blind and it is evicted first.", requestsLacking)
+}
+
+func evalRES002(in *check.Input, o *Options) []result.Result {
+	return judge(in, o, "set a memory limit on each (or a LimitRange default in the namespace): without one a leak or spike takes memory from everything else on its node.", memoryLimitLacking)
+}
+
+// partial reports manifests without Node objects: a part of a cluster (one
+// add-on, one chart), which need not hold the cluster's LimitRanges or
+// add-ons.
+func partial(in *check.Input) bool {
+	g, ok := in.Snapshot.GapFor(cluster.KindNodes)
+	return ok && g.Reason == cluster.GapNotInInput
+}
