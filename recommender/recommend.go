@@ -17,7 +17,11 @@ type Result struct {
 	CollectedAt time.Time `json:"collectedAt"`
 	// Containers are sorted by namespace, workload kind and name, then in
 	// the pod template's container order.
-	Containers []Container      `json:"containers"`
+	Containers []Container `json:"containers"`
+	// Addons are add-on containers sized by rules that scale with the
+	// cluster (addon-resizer, CoreDNS's memory guidance), apart from their
+	// usage; Replicas are replica counts (cluster DNS).
+	Addons     []Container      `json:"addons,omitempty"`
 	Replicas   []ReplicaChange  `json:"replicas,omitempty"`
 	Namespaces []NamespaceDelta `json:"namespaces,omitempty"`
 	// Total is the change of every resized container, over all replicas.

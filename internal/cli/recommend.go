@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -15,6 +16,7 @@ import (
 	"github.com/seaworthy-k8s/seaworthy/cluster/index"
 	"github.com/seaworthy-k8s/seaworthy/cluster/usage"
 	"github.com/seaworthy-k8s/seaworthy/recommender"
+	"github.com/seaworthy-k8s/seaworthy/recommender/addons"
 	"github.com/seaworthy-k8s/seaworthy/recommender/patch"
 	"github.com/seaworthy-k8s/seaworthy/report"
 )
@@ -35,6 +37,9 @@ type recommendOptions struct {
 	kustomize  string
 	force      bool
 	validateOn bool
+
+	addonsConfig string
+	addonOpts    addons.Options
 
 	ropts   recommender.Options
 	streams genericiooptions.IOStreams
@@ -100,6 +105,7 @@ that could not be read).`,
 	fs.DurationVar(&o.minHistory, "min-history", 24*time.Hour, "The least history a container needs for a recommendation.")
 	fs.StringVar(&o.confidence, "confidence", "vpa", "How confidence counts samples: vpa (VPA's formula: samples / 1440 per day, which reads coarse history such as 1h steps as very short) or step-aware (samples × --step).")
 	fs.StringVar(&o.roundMem, "round-memory", "1Mi", "Round recommended memory up to a multiple of this (1 keeps VPA's exact bytes; the estimate itself is never rounded).")
+	fs.StringVar(&o.addonsConfig, "addons-config", "", "Size these add-ons too, by addon-resizer rules in this YAML file (see docs/recommend.md); tried before the built-in rules for metrics-server and kube-state-metrics.")
 	fs.BoolVar(&o.all, "show-all", false, "List kept and skipped containers in the table too (json and yaml always include them).")
 	return cmd
 }
@@ -136,6 +142,15 @@ func (o *recommendOptions) complete(_ *cobra.Command, _ []string) error {
 	r.RoundMemoryBytes = q
 	r.Namespace = o.source.defaultNamespace()
 	o.ropts = r
+	if o.addonsConfig != "" {
+		data, err := os.ReadFile(o.addonsConfig)
+		if err != nil {
+			return fmt.Errorf("read --addons-config: %w", err)
+		}
+		if o.addonOpts.Configured, err = addons.ParseConfig(o.addonsConfig, data); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -175,6 +190,16 @@ func (o *recommendOptions) run(ctx context.Context) error {
 		eng.SetSampleStep(coverage[0].Step)
 	}
 	res := eng.Recommend()
+	for _, c := range append(addons.Recommend(ix, o.addonOpts), addons.DNSMemory(ix)...) {
+		if o.ropts.Namespace == "" || c.Workload.Namespace == o.ropts.Namespace {
+			res.Addons = append(res.Addons, c)
+		}
+	}
+	for _, r := range addons.DNSReplicas(ix) {
+		if o.ropts.Namespace == "" || r.Workload.Namespace == o.ropts.Namespace {
+			res.Replicas = append(res.Replicas, r)
+		}
+	}
 	doc := newRecommendDoc(snap, res, coverage, o.ropts)
 	for _, c := range coverage {
 		for _, g := range c.Gaps {
@@ -264,6 +289,9 @@ type recommendSummary struct {
 	Resize     int `json:"resize"`
 	Keep       int `json:"keep"`
 	Skip       int `json:"skip"`
+	// AddonResize counts the add-on containers and replica counts the
+	// cluster-scaling rules would change.
+	AddonResize int `json:"addonResize"`
 }
 
 // RecommendSchemaVersion is the version of recommend's JSON and YAML.
@@ -295,6 +323,16 @@ func newRecommendDoc(snap *cluster.Snapshot, res *recommender.Result, cov []usag
 		}
 	}
 	d.Input.Workloads = len(seen)
+	for _, c := range res.Addons {
+		if c.Action == recommender.ActionResize {
+			d.Summary.AddonResize++
+		}
+	}
+	for _, r := range res.Replicas {
+		if r.Action == recommender.ActionResize {
+			d.Summary.AddonResize++
+		}
+	}
 	return d
 }
 

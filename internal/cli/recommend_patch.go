@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 
 	"github.com/seaworthy-k8s/seaworthy/cluster"
 	"github.com/seaworthy-k8s/seaworthy/cluster/dryrun"
@@ -20,8 +21,34 @@ var patchFormats = map[string]bool{"patch": true, "jsonpatch": true, "vpa": true
 
 // patchSet builds the patches of a run's resizes and replica changes, and
 // logs what cannot be expressed as a patch.
+//
+// An add-on sized by a cluster-scaling rule is patched only where its
+// usage did not already give a resize: usage is the better evidence.
 func patchSet(snap *cluster.Snapshot, res *recommender.Result) patch.Set {
-	set := patch.Build(res.Containers, res.Replicas, patch.Options{Templates: patch.FromSnapshot(snap)})
+	recs := slices.Clone(res.Containers)
+	type key struct {
+		w recommender.Workload
+		c string
+	}
+	byUsage := map[key]bool{}
+	for _, c := range res.Containers {
+		if c.Action == recommender.ActionResize {
+			byUsage[key{c.Workload, c.Container}] = true
+		}
+	}
+	for _, c := range res.Addons {
+		if c.Action == recommender.ActionResize && !byUsage[key{c.Workload, c.Container}] {
+			recs = append(recs, c)
+			byUsage[key{c.Workload, c.Container}] = true
+		}
+	}
+	var replicas []recommender.ReplicaChange
+	for _, r := range res.Replicas {
+		if r.Action == recommender.ActionResize {
+			replicas = append(replicas, r)
+		}
+	}
+	set := patch.Build(recs, replicas, patch.Options{Templates: patch.FromSnapshot(snap)})
 	for _, n := range set.Notes {
 		slog.Warn("not patched", "note", n.String())
 	}

@@ -87,9 +87,39 @@ func writeRecommendTable(w *bytes.Buffer, doc *recommendDoc, wide, all, color bo
 			return err
 		}
 	}
+	var arows [][]string
+	for _, c := range res.Addons {
+		if !all && c.Action != recommender.ActionResize {
+			continue
+		}
+		arows = append(arows, []string{c.Workload.Namespace, c.Workload.Kind + "/" + c.Workload.Name, c.Container,
+			change(c, c.Current.Requests.CPUMillis, c.Recommended.Requests.CPUMillis, recommender.FormatCPU),
+			change(c, c.Current.Limits.CPUMillis, c.Recommended.Limits.CPUMillis, recommender.FormatCPU),
+			change(c, c.Current.Requests.MemoryBytes, c.Recommended.Requests.MemoryBytes, recommender.FormatMemory),
+			change(c, c.Current.Limits.MemoryBytes, c.Recommended.Limits.MemoryBytes, recommender.FormatMemory),
+			report.Paint(color, actionStatus[c.Action], string(c.Action)), strings.Join(c.Reasons, "; ")})
+	}
+	for _, r := range res.Replicas {
+		if !all && r.Action != recommender.ActionResize {
+			continue
+		}
+		cur, rec := fmt.Sprint(r.Current), fmt.Sprint(r.Recommended)
+		if r.Current != r.Recommended && r.Action != recommender.ActionSkip {
+			cur = cur + " → " + rec
+		}
+		arows = append(arows, []string{r.Workload.Namespace, r.Workload.Kind + "/" + r.Workload.Name, "(replicas)", cur, "", "", "",
+			report.Paint(color, actionStatus[r.Action], string(r.Action)), strings.Join(r.Reasons, "; ")})
+	}
+	if len(arows) > 0 {
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "Add-ons sized for the cluster (addon-resizer rules, CoreDNS's sizing guidance, DNS replicas):")
+		if err := report.WriteTableWidth(w, []string{"NAMESPACE", "WORKLOAD", "CONTAINER", "CPU REQUEST / REPLICAS", "CPU LIMIT", "MEMORY REQUEST", "MEMORY LIMIT", "ACTION", "WHY"}, arows, width); err != nil {
+			return err
+		}
+	}
 	if len(res.Namespaces) > 0 {
 		fmt.Fprintln(w)
-		fmt.Fprintln(w, "Change if every resize is applied (over all replicas):")
+		fmt.Fprintln(w, "Change if every resize above is applied (usage-based, over all replicas):")
 		drows := [][]string{}
 		for _, n := range res.Namespaces {
 			drows = append(drows, deltaRow(n.Namespace, n.Delta, strings.Join(n.Quota, "; ")))
@@ -136,6 +166,9 @@ func recommendHeadline(doc *recommendDoc) string {
 func recommendCounts(doc *recommendDoc, all bool) string {
 	s := doc.Summary
 	line := fmt.Sprintf("%d to resize, %d to keep, %d skipped", s.Resize, s.Keep, s.Skip)
+	if a := doc.Summary.AddonResize; a > 0 {
+		line += fmt.Sprintf("; %d add-on change(s) by cluster-scaling rules", a)
+	}
 	if !all && s.Keep+s.Skip > 0 {
 		line += " (--show-all lists them with the reasons)"
 	}
