@@ -49,7 +49,7 @@ func All(o Options) []check.Check {
 		etcd.Checks(o.Etcd),                 // ETCD-001..003
 		apiaccess.Checks(o.APIAccess),       // SEC-001, SEC-002, CERT-001
 		rbac.Checks(o.RBAC),                 // RBAC-001..010
-		res.Checks(o.Res),                   // RES-001..003
+		res.Checks(o.Res),                   // RES-001..004
 	} {
 		all = append(all, area...)
 	}

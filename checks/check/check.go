@@ -6,6 +6,7 @@ import (
 
 	"github.com/seaworthy-k8s/seaworthy/cluster"
 	"github.com/seaworthy-k8s/seaworthy/cluster/index"
+	"github.com/seaworthy-k8s/seaworthy/recommender"
 	"github.com/seaworthy-k8s/seaworthy/result"
 )
 
@@ -28,6 +29,10 @@ type Check struct {
 type Input struct {
 	Snapshot *cluster.Snapshot
 	Index    *index.Index
+	// Usage is the recommender's result over the snapshot when usage
+	// history was given (audit --prometheus or --history-file), else nil:
+	// checks of requests against usage skip without it.
+	Usage *recommender.Result
 }
 
 // NewInput indexes s for a run.

@@ -14,7 +14,13 @@ import (
 // then object. A check that needs a kind the snapshot has a gap for reports
 // skip naming the gap, and its Eval is not called.
 func Run(snap *cluster.Snapshot, checks []Check) []result.Result {
-	in := NewInput(snap)
+	return RunInput(NewInput(snap), checks)
+}
+
+// RunInput runs checks as Run does, on an input the caller built (to give
+// it usage, or to share its index with the recommender).
+func RunInput(in *Input, checks []Check) []result.Result {
+	snap := in.Snapshot
 	var out []result.Result
 	for _, c := range checks {
 		if gaps := missing(snap, c.Needs); len(gaps) > 0 {

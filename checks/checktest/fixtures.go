@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/seaworthy-k8s/seaworthy/checks/check"
+	"github.com/seaworthy-k8s/seaworthy/cluster/usage/queryrange"
+	"github.com/seaworthy-k8s/seaworthy/recommender"
 	"github.com/seaworthy-k8s/seaworthy/cluster"
 	"github.com/seaworthy-k8s/seaworthy/cluster/manifests"
 	"github.com/seaworthy-k8s/seaworthy/result"
@@ -33,12 +35,16 @@ import (
 //
 // set the snapshot time with "# now: RFC3339" (default Now), and load the
 // file as `-n NS` does with "# namespace: NS" (objects that name no
-// namespace are then in NS instead of default).
+// namespace are then in NS instead of default). "# history: FILE" (a saved
+// query_range response, as audit --history-file reads it, relative to the
+// fixture's directory; repeatable) gives the checks usage history: the
+// recommender's result over it, with its default options.
 
 type fixtureHeader struct {
 	wants     []string // "status Object.String()"
 	now       time.Time
 	namespace string
+	history   []string // paths
 }
 
 func readHeader(t *testing.T, path string) fixtureHeader {
@@ -63,6 +69,8 @@ func readHeader(t *testing.T, path string) fixtureHeader {
 			h.now = ts
 		case strings.HasPrefix(line, "# namespace:"):
 			h.namespace = strings.TrimSpace(strings.TrimPrefix(line, "# namespace:"))
+		case strings.HasPrefix(line, "# history:"):
+			h.history = append(h.history, filepath.Join(filepath.Dir(path), strings.TrimSpace(strings.TrimPrefix(line, "# history:"))))
 		}
 	}
 	return h
@@ -116,7 +124,7 @@ func Fixtures(t *testing.T, cs []check.Check, dir string) {
 				haveFail = haveFail || kind == "fail" || kind == "info"
 				t.Run(base, func(t *testing.T) {
 					h := readHeader(t, path)
-					rs := check.Run(LoadFixture(t, path, h.now), []check.Check{c})
+					rs := check.RunInput(fixtureInput(t, path, h), []check.Check{c})
 					if len(rs) == 0 {
 						t.Fatalf("no results")
 					}
@@ -178,4 +186,19 @@ func hasResult(rs []result.Result, want string) bool {
 		}
 	}
 	return false
+}
+
+// fixtureInput loads a fixture and, with "# history:" headers, the
+// recommender's result over that history.
+func fixtureInput(t *testing.T, path string, h fixtureHeader) *check.Input {
+	t.Helper()
+	in := check.NewInput(LoadFixture(t, path, h.now))
+	if len(h.history) > 0 {
+		eng := recommender.New(in.Index, recommender.DefaultOptions())
+		if _, err := queryrange.ReadFiles(h.history, queryrange.FileOptions{}, eng); err != nil {
+			t.Fatalf("%s: history: %v", path, err)
+		}
+		in.Usage = eng.Recommend()
+	}
+	return in
 }

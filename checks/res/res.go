@@ -27,7 +27,7 @@ type Options struct {
 func DefaultOptions() Options { return Options{} }
 
 // Checks returns the RES checks in ID order, evaluating with o.
-func Checks(o Options) []check.Check { return check.Bind(o, res001, res002, res003) }
+func Checks(o Options) []check.Check { return check.Bind(o, res001, res002, res003, res004) }
 
 // templateKinds are the kinds whose pod templates RES-001 and RES-002 read.
 var templateKinds = []cluster.Kind{cluster.KindDeployments, cluster.KindStatefulSets, cluster.KindDaemonSets,

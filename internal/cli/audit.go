@@ -12,6 +12,7 @@ import (
 
 	"github.com/seaworthy-k8s/seaworthy/checks"
 	"github.com/seaworthy-k8s/seaworthy/checks/check"
+	"github.com/seaworthy-k8s/seaworthy/recommender"
 	"github.com/seaworthy-k8s/seaworthy/report"
 )
 
@@ -26,6 +27,7 @@ type auditOptions struct {
 	skip       []string
 	thresholds *thresholdFlags
 	scope      scopeOptions
+	history    *historyOptions
 
 	gate     report.Gate
 	selected []check.Check
@@ -40,7 +42,7 @@ func newAuditCommand(streams genericiooptions.IOStreams) *cobra.Command {
 // auditCommand returns the audit command and its options, so that tests
 // can resolve flags without running it.
 func auditCommand(streams genericiooptions.IOStreams) (*cobra.Command, *auditOptions) {
-	o := &auditOptions{source: newSourceOptions(streams), streams: streams}
+	o := &auditOptions{source: newSourceOptions(streams), streams: streams, history: newHistoryOptions()}
 	cmd := &cobra.Command{
 		Use:   "audit [PATH...]",
 		Short: "Audit a cluster, manifests or a snapshot for production readiness",
@@ -107,6 +109,7 @@ letting it read) and off otherwise; --fail-on-gaps=false turns it off.`,
 	cmd.Flags().StringSliceVar(&o.only, "check", nil, "Run only these checks: IDs or ID prefixes, e.g. DNS or QUOTA-003. Repeatable or comma-separated.")
 	cmd.Flags().StringSliceVar(&o.skip, "skip-check", nil, "Skip these checks: IDs or ID prefixes, e.g. RBAC or CP-002 (applied after --check). Repeatable or comma-separated.")
 	o.thresholds = addThresholdFlags(cmd.Flags())
+	o.history.addFlags(cmd.Flags())
 	return cmd, o
 }
 
@@ -117,6 +120,9 @@ func (o *auditOptions) complete(cmd *cobra.Command, args []string) error {
 		return err
 	}
 	if err := o.scope.complete(o.source.defaultNamespace()); err != nil {
+		return err
+	}
+	if err := o.history.complete(o.source.nowTime); err != nil {
 		return err
 	}
 	t, ok := report.ParseFailOn(o.failOn)
@@ -146,6 +152,9 @@ func (o *auditOptions) validate() error {
 	if err := report.CheckFormat(o.output, (*report.Report)(nil)); err != nil {
 		return err
 	}
+	if err := o.history.validate(len(o.source.filenames) > 0, true); err != nil {
+		return err
+	}
 	return o.source.validate()
 }
 
@@ -155,7 +164,20 @@ func (o *auditOptions) run(ctx context.Context) error {
 		return runError(err)
 	}
 	// Checks judge the whole snapshot; -n and -l scope what is reported.
-	results := o.scope.filter(snap, checks.Run(snap, o.selected))
+	in := check.NewInput(snap)
+	if o.history.given() {
+		// Usage history lets RES-004 compare requests with usage, with the
+		// recommender's default options over the same index.
+		eng := recommender.New(in.Index, recommender.DefaultOptions())
+		if _, err := o.history.fetch(ctx, o.source, eng, o.streams.ErrOut, o.source.quiet); err != nil {
+			return runError(err)
+		}
+		if err := ctx.Err(); err != nil {
+			return runError(err)
+		}
+		in.Usage = eng.Recommend()
+	}
+	results := o.scope.filter(snap, check.RunInput(in, o.selected))
 	rep := report.New(snap, checks.Metas(o.selected), results)
 	o.describeInput(rep)
 	rep.Generator = toolName()

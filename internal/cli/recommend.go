@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -158,15 +160,13 @@ func (o *recommendOptions) validate() error {
 	if _, err := useColorFlag(o.color); err != nil {
 		return err
 	}
-	switch o.output {
-	case "table", "wide", "json", "yaml", "patch", "jsonpatch", "vpa":
-	default:
-		return fmt.Errorf("unknown output format %q (want one of: table, wide, json, yaml, patch, jsonpatch, vpa)", o.output)
+	if !slices.Contains(recommendFormats, o.output) {
+		return fmt.Errorf("unknown output format %q (want one of: %s)", o.output, strings.Join(recommendFormats, ", "))
 	}
 	if o.force && o.kustomize == "" {
 		return errors.New("--force applies only with --kustomize")
 	}
-	if err := o.history.validate(len(o.source.filenames) > 0); err != nil {
+	if err := o.history.validate(len(o.source.filenames) > 0, false); err != nil {
 		return err
 	}
 	return o.source.validate()
@@ -254,6 +254,9 @@ func (o *recommendOptions) run(ctx context.Context) error {
 	}
 	return nil
 }
+
+// recommendFormats are recommend's -o values: reports, then changes.
+var recommendFormats = []string{"table", "wide", "json", "yaml", "patch", "jsonpatch", "vpa"}
 
 // errNoHistory is returned when no history source is given.
 var errNoHistory = errors.New("no usage history: give --prometheus URL, --history-file FILE or --metrics")

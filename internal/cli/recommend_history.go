@@ -73,7 +73,12 @@ func (h *historyOptions) complete(end time.Time) error {
 	return nil
 }
 
-func (h *historyOptions) validate(fromFiles bool) error {
+// given reports whether any history source was asked for.
+func (h *historyOptions) given() bool { return h.prometheus != "" || len(h.files) > 0 || h.metrics }
+
+// validate checks the history flags; optional says a run without history
+// is fine (audit, whose RES-004 then skips).
+func (h *historyOptions) validate(fromFiles, optional bool) error {
 	n := 0
 	for _, set := range []bool{h.prometheus != "", len(h.files) > 0, h.metrics} {
 		if set {
@@ -81,6 +86,8 @@ func (h *historyOptions) validate(fromFiles bool) error {
 		}
 	}
 	switch {
+	case n == 0 && optional:
+		return nil
 	case n == 0:
 		return errNoHistory
 	case n > 1:

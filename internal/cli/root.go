@@ -119,6 +119,7 @@ var outputValues = map[string]any{
 	"seaworthy version":      versionInfo{},
 	"seaworthy rbac who-can": whoCanAnswer{},
 	"seaworthy rbac subject": subjectAnswer{},
+	"seaworthy recommend":    recommendFormats,
 }
 
 // registerCompletions adds shell completion (cobra's completion command)
@@ -129,7 +130,10 @@ func registerCompletions(root *cobra.Command) {
 	walk = func(cmd *cobra.Command) {
 		fs := cmd.Flags()
 		if v, ok := outputValues[canonicalPath(cmd)]; ok && fs.Lookup("output") != nil {
-			formats := report.FormatsFor(v)
+			formats, fixed := v.([]string)
+			if !fixed {
+				formats = report.FormatsFor(v)
+			}
 			_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(formats, cobra.ShellCompDirectiveNoFileComp))
 		}
 		for _, name := range []string{"check", "skip-check"} {
