@@ -9,10 +9,10 @@ import (
 	"time"
 
 	"github.com/seaworthy-k8s/seaworthy/checks/check"
-	"github.com/seaworthy-k8s/seaworthy/cluster/usage/queryrange"
-	"github.com/seaworthy-k8s/seaworthy/recommender"
 	"github.com/seaworthy-k8s/seaworthy/cluster"
 	"github.com/seaworthy-k8s/seaworthy/cluster/manifests"
+	"github.com/seaworthy-k8s/seaworthy/cluster/usage/queryrange"
+	"github.com/seaworthy-k8s/seaworthy/recommender"
 	"github.com/seaworthy-k8s/seaworthy/result"
 )
 
