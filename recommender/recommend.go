@@ -204,7 +204,7 @@ func (e *Engine) decide(rc *Container, age time.Duration, ageKnown bool) {
 	cur, rec := rc.Current.Requests, rc.Recommended.Requests
 	if cur == rec && rc.Current.Limits == rc.Recommended.Limits {
 		rc.Action = ActionKeep
-		rc.Reasons = append(rc.Reasons, "the recommendation equals the current settings")
+		rc.Reasons = lead(rc.Reasons, "the recommendation equals the current settings")
 		return
 	}
 	type res struct {
@@ -241,19 +241,19 @@ func (e *Engine) decide(rc *Container, age time.Duration, ageKnown bool) {
 		if len(outside) > 1 {
 			what = "requests are"
 		}
-		rc.Reasons = append(rc.Reasons, fmt.Sprintf("the current %s %s outside the recommended range [lower, upper]", strings.Join(outside, " and "), what))
+		rc.Reasons = lead(rc.Reasons, fmt.Sprintf("the current %s %s outside the recommended range [lower, upper]", strings.Join(outside, " and "), what))
 	case len(rc.OOMs) > 0 && rec.MemoryBytes > cur.MemoryBytes:
 		rc.Action = ActionResize
-		rc.Reasons = append(rc.Reasons, fmt.Sprintf("OOM-killed %d time(s) in the history window", len(rc.OOMs)))
+		rc.Reasons = lead(rc.Reasons, fmt.Sprintf("OOM-killed %d time(s) in the history window", len(rc.OOMs)))
 	case diff >= e.opts.UpdateThreshold && (!ageKnown || age >= e.opts.PodLifetimeThreshold):
 		rc.Action = ActionResize
-		rc.Reasons = append(rc.Reasons, fmt.Sprintf("requests change by %.0f%% in total (acting from %.0f%%)", diff*100, e.opts.UpdateThreshold*100))
+		rc.Reasons = lead(rc.Reasons, fmt.Sprintf("requests change by %.0f%% in total (acting from %.0f%%)", diff*100, e.opts.UpdateThreshold*100))
 	case diff >= e.opts.UpdateThreshold:
 		rc.Action = ActionKeep
-		rc.Reasons = append(rc.Reasons, fmt.Sprintf("requests would change by %.0f%%, but the oldest pod is only %s old (VPA waits %s)", diff*100, HumanDuration(age), HumanDuration(e.opts.PodLifetimeThreshold)))
+		rc.Reasons = lead(rc.Reasons, fmt.Sprintf("requests would change by %.0f%%, but the oldest pod is only %s old (VPA waits %s)", diff*100, HumanDuration(age), HumanDuration(e.opts.PodLifetimeThreshold)))
 	default:
 		rc.Action = ActionKeep
-		rc.Reasons = append(rc.Reasons, fmt.Sprintf("within [lower, upper], and requests change by %.0f%% in total (acting from %.0f%%)", diff*100, e.opts.UpdateThreshold*100))
+		rc.Reasons = lead(rc.Reasons, fmt.Sprintf("within [lower, upper], and requests change by %.0f%% in total (acting from %.0f%%)", diff*100, e.opts.UpdateThreshold*100))
 	}
 }
 
@@ -337,4 +337,10 @@ func (e *Engine) SetSampleStep(step time.Duration) {
 	if step > 0 {
 		e.opts.VPA.SampleStep = step
 	}
+}
+
+// lead puts why a container is resized or kept before the notes of the
+// policy that shaped the numbers.
+func lead(reasons []string, why string) []string {
+	return append([]string{why}, reasons...)
 }

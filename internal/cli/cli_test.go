@@ -344,3 +344,27 @@ func TestReadmeShowsRealDemoOutput(t *testing.T) {
 		t.Errorf("README demo output is stale; paste the output of make demo.\nREADME:\n%s\nactual:\n%s", shown, r.stdout)
 	}
 }
+
+// The README's sizing section shows recommend as it really prints on the
+// bundled history.
+func TestReadmeShowsRealRecommendOutput(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const start = "$ seaworthy recommend -f fixtures/clusters/demo --history-file fixtures/history/demo --confidence step-aware\n"
+	_, rest, ok := strings.Cut(string(readme), start)
+	if !ok {
+		t.Fatal("README has no recommend block")
+	}
+	shown, _, _ := strings.Cut(rest, "```")
+	t.Chdir(filepath.Join("..", ".."))
+	r := execute(t, "", "recommend", "-f", filepath.Join("fixtures", "clusters", "demo"), "--history-file", filepath.Join("fixtures", "history", "demo"),
+		"--confidence", "step-aware", "--now", demoNow)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if shown != r.stdout {
+		t.Errorf("README recommend output is stale; paste the command's output.\nREADME:\n%s\nactual:\n%s", shown, r.stdout)
+	}
+}
