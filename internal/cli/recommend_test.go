@@ -8,10 +8,21 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	jsonpatch "gopkg.in/evanphx/json-patch.v4"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/strategicpatch"
+	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
+	sigsyaml "sigs.k8s.io/yaml"
 
 	"github.com/seaworthy-k8s/seaworthy/recommender"
 	"github.com/seaworthy-k8s/seaworthy/recommender/vpa"
@@ -433,5 +444,301 @@ func TestRecommendInterruptedFetch(t *testing.T) {
 	}
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Errorf("the interrupted run wrote %s: %v", out, err)
+	}
+}
+
+// recRuns runs recommend over one copy of the fixture in each of the
+// given output formats (the same input paths, so documents compare).
+func recRuns(t *testing.T, formats ...string) (manifests string, out map[string]string) {
+	t.Helper()
+	m, h := recInput(t, apiCPU, apiMemory)
+	out = map[string]string{}
+	for _, f := range formats {
+		r := execute(t, "", "recommend", "-f", m, "--now", recNow.Format(time.RFC3339), "--history-file", h, "-o", f)
+		if r.code != 0 || r.stderr != widgetWarning {
+			t.Fatalf("-o %s: exit %d, stderr %q", f, r.code, r.stderr)
+		}
+		out[f] = r.stdout
+	}
+	return m, out
+}
+
+// fixtureDeployments are recFixture's Deployments by namespace/name.
+func fixtureDeployments(t *testing.T, manifests string) map[string]appsv1.Deployment {
+	t.Helper()
+	data, err := os.ReadFile(manifests)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]appsv1.Deployment{}
+	for _, doc := range strings.Split(string(data), "\n---\n") {
+		var d appsv1.Deployment
+		if err := sigsyaml.Unmarshal([]byte(doc), &d); err != nil {
+			t.Fatal(err)
+		}
+		if d.Kind == "Deployment" {
+			out[d.Namespace+"/"+d.Name] = d
+		}
+	}
+	return out
+}
+
+// checkResources says how a patched Deployment's containers differ from
+// the recommendations of the resized ones (and from their own settings,
+// for the rest).
+func checkResources(t *testing.T, how string, got appsv1.Deployment, orig appsv1.Deployment, d recDoc) {
+	t.Helper()
+	for i, c := range got.Spec.Template.Spec.Containers {
+		want := orig.Spec.Template.Spec.Containers[i].Resources
+		for _, rc := range d.Containers {
+			if rc.Workload.Namespace == got.Namespace && rc.Workload.Name == got.Name && rc.Container == c.Name && rc.Action == recommender.ActionResize {
+				want = corev1.ResourceRequirements{Requests: resourceList(rc.Recommended.Requests), Limits: resourceList(rc.Recommended.Limits)}
+			}
+		}
+		if !equalResources(c.Resources.Requests, want.Requests) || !equalResources(c.Resources.Limits, want.Limits) {
+			t.Errorf("%s: %s/%s %s resources %v, want %v", how, got.Namespace, got.Name, c.Name, c.Resources, want)
+		}
+	}
+}
+
+func resourceList(a recommender.Amounts) corev1.ResourceList {
+	l := corev1.ResourceList{}
+	if a.CPUMillis > 0 {
+		l[corev1.ResourceCPU] = *resource.NewMilliQuantity(a.CPUMillis, resource.DecimalSI)
+	}
+	if a.MemoryBytes > 0 {
+		l[corev1.ResourceMemory] = *resource.NewQuantity(a.MemoryBytes, resource.BinarySI)
+	}
+	return l
+}
+
+func equalResources(a, b corev1.ResourceList) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, q := range a {
+		if w, ok := b[k]; !ok || q.Cmp(w) != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// Every output format parses, and the patch formats, applied to the
+// manifests, give exactly the JSON's recommendations.
+func TestRecommendOutputs(t *testing.T) {
+	m, out := recRuns(t, "json", "yaml", "patch", "jsonpatch", "vpa")
+	d := decodeRecommend(t, out["json"])
+	deployments := fixtureDeployments(t, m)
+
+	t.Run("yaml is the json document", func(t *testing.T) {
+		fromYAML, err := sigsyaml.YAMLToJSON([]byte(out["yaml"]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var a, b any
+		if err := json.Unmarshal(fromYAML, &a); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal([]byte(out["json"]), &b); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(a, b) {
+			ja, _ := json.Marshal(a)
+			jb, _ := json.Marshal(b)
+			t.Errorf("yaml and json differ:\n%s\n%s", ja, jb)
+		}
+	})
+
+	t.Run("patch", func(t *testing.T) {
+		// One document per resized workload: db, worker, web (api is kept).
+		docs := strings.Split(strings.TrimSpace(out["patch"]), "\n---\n")
+		if len(docs) != 3 {
+			t.Fatalf("%d documents, want 3:\n%s", len(docs), out["patch"])
+		}
+		for _, doc := range docs {
+			var meta metav1.PartialObjectMetadata
+			if err := sigsyaml.Unmarshal([]byte(doc), &meta); err != nil {
+				t.Fatal(err)
+			}
+			orig, ok := deployments[meta.Namespace+"/"+meta.Name]
+			if meta.Kind != "Deployment" || meta.APIVersion != "apps/v1" || !ok {
+				t.Fatalf("patch for %s %s/%s, not a fixture Deployment", meta.Kind, meta.Namespace, meta.Name)
+			}
+			origJSON, _ := json.Marshal(orig)
+			patchJSON, err := sigsyaml.YAMLToJSON([]byte(doc))
+			if err != nil {
+				t.Fatal(err)
+			}
+			merged, err := strategicpatch.StrategicMergePatch(origJSON, patchJSON, appsv1.Deployment{})
+			if err != nil {
+				t.Fatalf("apply the patch to %s: %v", meta.Name, err)
+			}
+			var got appsv1.Deployment
+			if err := json.Unmarshal(merged, &got); err != nil {
+				t.Fatal(err)
+			}
+			checkResources(t, "strategic merge", got, orig, d)
+		}
+	})
+
+	t.Run("jsonpatch", func(t *testing.T) {
+		var docs []struct {
+			Target struct{ Group, Version, Kind, Namespace, Name string } `json:"target"`
+			Patch  json.RawMessage                                        `json:"patch"`
+		}
+		if err := json.Unmarshal([]byte(out["jsonpatch"]), &docs); err != nil {
+			t.Fatal(err)
+		}
+		if len(docs) != 3 {
+			t.Fatalf("%d patches, want 3", len(docs))
+		}
+		for _, doc := range docs {
+			orig, ok := deployments[doc.Target.Namespace+"/"+doc.Target.Name]
+			if doc.Target.Group != "apps" || doc.Target.Version != "v1" || doc.Target.Kind != "Deployment" || !ok {
+				t.Fatalf("target %+v", doc.Target)
+			}
+			p, err := jsonpatch.DecodePatch(doc.Patch)
+			if err != nil {
+				t.Fatal(err)
+			}
+			origJSON, _ := json.Marshal(orig)
+			patched, err := p.Apply(origJSON)
+			if err != nil {
+				t.Fatalf("apply the json patch to %s: %v", doc.Target.Name, err)
+			}
+			var got appsv1.Deployment
+			if err := json.Unmarshal(patched, &got); err != nil {
+				t.Fatal(err)
+			}
+			checkResources(t, "json patch", got, orig, d)
+		}
+	})
+
+	t.Run("vpa", func(t *testing.T) {
+		docs := strings.Split(strings.TrimSpace(out["vpa"]), "\n---\n")
+		var names []string
+		for _, doc := range docs {
+			var v struct {
+				APIVersion, Kind string
+				Metadata         metav1.ObjectMeta
+				Spec             struct {
+					TargetRef    struct{ APIVersion, Kind, Name string } `json:"targetRef"`
+					UpdatePolicy struct{ UpdateMode string }             `json:"updatePolicy"`
+				}
+			}
+			if err := sigsyaml.Unmarshal([]byte(doc), &v); err != nil {
+				t.Fatal(err)
+			}
+			if v.APIVersion != "autoscaling.k8s.io/v1" || v.Kind != "VerticalPodAutoscaler" || v.Spec.UpdatePolicy.UpdateMode != "Off" || v.Spec.TargetRef.Kind != "Deployment" {
+				t.Errorf("vpa %+v", v)
+			}
+			names = append(names, v.Metadata.Namespace+"/"+v.Spec.TargetRef.Name)
+		}
+		if got := strings.Join(names, " "); got != "other/db other/worker shop/web" {
+			t.Errorf("vpas for %s, want the resized workloads", got)
+		}
+	})
+}
+
+// kustomize itself builds the --kustomize directory over the manifests,
+// each resized Deployment then carrying exactly its recommendation.
+func TestRecommendKustomizeBuilds(t *testing.T) {
+	m, h := recInput(t, apiCPU, apiMemory)
+	dir := filepath.Join(t.TempDir(), "sizing")
+	r := execute(t, "", "recommend", "-f", m, "--now", recNow.Format(time.RFC3339), "--history-file", h, "-o", "json", "--kustomize", dir)
+	if r.code != 0 || r.stderr != widgetWarning+"Wrote 3 patch files and a kustomization.yaml to "+dir+"\n" {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	d := decodeRecommend(t, r.stdout)
+	// As the flag's help says: add `resources:` with the manifests.
+	manifests, err := os.ReadFile(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "cluster.yaml"), manifests, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	k, err := os.OpenFile(filepath.Join(dir, "kustomization.yaml"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprint(k, "resources:\n- cluster.yaml\n")
+	k.Close()
+	res, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(filesys.MakeFsOnDisk(), dir)
+	if err != nil {
+		t.Fatalf("kustomize build: %v", err)
+	}
+	orig := fixtureDeployments(t, m)
+	seen := 0
+	for _, rn := range res.Resources() {
+		if rn.GetKind() != "Deployment" {
+			continue
+		}
+		b, err := rn.MarshalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got appsv1.Deployment
+		if err := json.Unmarshal(b, &got); err != nil {
+			t.Fatal(err)
+		}
+		checkResources(t, "kustomize", got, orig[got.Namespace+"/"+got.Name], d)
+		seen++
+	}
+	if seen != 4 || len(res.Resources()) != 7 {
+		t.Errorf("built %d objects, %d Deployments; want 7 (2 namespaces, 4 Deployments, the Widget) and 4", len(res.Resources()), seen)
+	}
+	// A second run replaces its own directory.
+	if r := execute(t, "", "recommend", "-f", m, "--now", recNow.Format(time.RFC3339), "--history-file", h, "-q", "--kustomize", dir, "-o", "json"); r.code != 0 {
+		t.Fatalf("rerun: exit %d %q", r.code, r.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "cluster.yaml")); !os.IsNotExist(err) {
+		t.Errorf("the rerun kept a file of the old directory: %v", err)
+	}
+}
+
+// The table, exactly, for -n shop: a resized workload with a container
+// without history, a kept one, and the pod no workload holds.
+func TestRecommendTable(t *testing.T) {
+	m, h := recInput(t, apiCPU, apiMemory)
+	r := execute(t, "", "recommend", "-f", m, "--now", recNow.Format(time.RFC3339), "--history-file", h, "-n", "shop", "--show-all")
+	if r.code != 0 || r.stderr != widgetWarning {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	got := strings.ReplaceAll(r.stdout, h, "HISTORY")
+	// web: 476m = the CPU target, 363Mi = the memory target rounded up to
+	// 1Mi, limits twice them (the template's ratio). The change counts 2
+	// replicas: (476m − 100m) × 2 = +0.75 cores, (363 − 128) Mi × 2 =
+	// 470Mi = +0.46 GiB, (952m − 200m) × 2 = +1.50, (726 − 256) Mi × 2 =
+	// 940Mi = +0.92 GiB. Samples: all aggregated, other's included
+	// (2 × 5 × 11,520 = 115,200).
+	want := `Recommendations for 3 containers of 2 workloads, from files HISTORY/memory.json, HISTORY/cpu.json (7d23h at 1m), as of 2026-03-09 00:00 UTC (115,200 samples)
+
+ NAMESPACE  WORKLOAD        CONTAINER  CPU REQUEST  CPU LIMIT    MEMORY REQUEST  MEMORY LIMIT   CONFIDENCE  ACTION  WHY
+ shop       Deployment/api  app        93m          -            250Mi           -              8.0d        keep    the recommendation equals the current settings
+ shop       Deployment/web  app        100m → 476m  200m → 952m  128Mi → 363Mi   256Mi → 726Mi  8.0d        resize  the current cpu and memory requests are outside the recommended range [lower, upper]
+ shop       Deployment/web  sidecar    50m          -            64Mi            -              -           skip    no usage history for this container in the history window
+
+Change if every resize above is applied (usage-based, over all replicas):
+ NAMESPACE  CPU REQUESTS  MEMORY REQUESTS  CPU LIMITS   MEMORY LIMITS  QUOTA
+ shop       +0.75 cores   +0.46 GiB        +1.50 cores  +0.92 GiB      -
+
+1 to resize, 1 to keep, 1 skipped.
+History of 1 pod matched no workload of the input (pods of workloads it does not hold): shop/ghost-5f6d7c8b9-zzzzz
+`
+	if got != want {
+		t.Errorf("table:\n%s\nwant:\n%s", got, want)
+	}
+	// -n in JSON too: only shop's containers.
+	r = execute(t, "", "recommend", "-f", m, "--now", recNow.Format(time.RFC3339), "--history-file", h, "-n", "shop", "-o", "json")
+	d := decodeRecommend(t, r.stdout)
+	for _, c := range d.Containers {
+		if c.Workload.Namespace != "shop" {
+			t.Errorf("-n shop lists %s/%s", c.Workload.Namespace, c.Workload.Name)
+		}
+	}
+	if len(d.Containers) != 3 || len(d.Unmatched) != 1 {
+		t.Errorf("%d containers, unmatched %v; want 3 and the ghost pod", len(d.Containers), d.Unmatched)
 	}
 }
