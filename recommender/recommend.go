@@ -27,7 +27,8 @@ type Result struct {
 	// Total is the change of every resized container, over all replicas.
 	Total Delta `json:"total"`
 	// Samples counts the history samples aggregated; Unmatched names the
-	// pods history had that map to no workload of the snapshot.
+	// pods history had that map to no workload of the snapshot. With
+	// Options.Namespace, both count that namespace only.
 	Samples   int64    `json:"samples"`
 	Unmatched []string `json:"unmatched,omitempty"`
 }
@@ -75,7 +76,9 @@ func (e *Engine) Recommend() *Result {
 		byTarget[k.target][k.container] = a
 	}
 	for k := range e.unmatched {
-		res.Unmatched = append(res.Unmatched, k[0]+"/"+k[1])
+		if e.opts.Namespace == "" || k[0] == e.opts.Namespace {
+			res.Unmatched = append(res.Unmatched, k[0]+"/"+k[1])
+		}
 	}
 	e.mu.Unlock()
 	slices.Sort(res.Unmatched)
