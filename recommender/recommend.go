@@ -69,7 +69,15 @@ func (e *Engine) Recommend() *Result {
 	res := &Result{CollectedAt: e.ix.Snapshot().CollectedAt, Samples: e.Samples()}
 	byTarget := map[*target]map[string]*aggregate{}
 	e.mu.Lock()
+	if e.opts.Namespace != "" {
+		res.Samples = 0
+	}
 	for k, a := range e.aggregates {
+		if e.opts.Namespace != "" && k.target.w.Namespace == e.opts.Namespace {
+			a.mu.Lock()
+			res.Samples += a.samples
+			a.mu.Unlock()
+		}
 		if byTarget[k.target] == nil {
 			byTarget[k.target] = map[string]*aggregate{}
 		}
