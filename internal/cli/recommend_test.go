@@ -134,12 +134,13 @@ const recPoints = 8 * 24 * 60
 // recHistory is the history of recFixture's pods: two pods of web (of two
 // ReplicaSets, a rollout), one of api, worker's container under its old
 // name for the first half and its new one for the second, db, and a pod of
-// a workload the manifests do not hold.
+// a workload the manifests do not hold in each namespace.
 var recHistory = []recSeries{
 	{"shop", "web-7d4b9c8f6d-x2k9p", "app", []float64{0.2, 0.4, 0.3}, []float64{300 << 20, 200 << 20}, 0, recPoints},
 	{"shop", "web-5f6d7c8b9-qwz2x", "app", []float64{0.2, 0.4, 0.3}, []float64{300 << 20, 200 << 20}, 0, recPoints},
 	{"shop", "api-6b7c8d9f5-bcdfg", "app", []float64{0.05, 0.07}, []float64{100 << 20}, 0, recPoints},
 	{"shop", "ghost-5f6d7c8b9-zzzzz", "app", []float64{1}, []float64{1 << 30}, 0, recPoints},
+	{"other", "phantom-5f6d7c8b9-zzzzz", "app", []float64{1}, []float64{1 << 30}, 0, recPoints},
 	{"other", "worker-5d8f7c6b9-w2x4z", "old", []float64{0.5}, []float64{400 << 20}, 0, recPoints / 2},
 	{"other", "worker-5d8f7c6b9-w2x4z", "worker", []float64{0.6}, []float64{500 << 20}, recPoints / 2, recPoints},
 	{"other", "db-5d8f7c6b9-d2b4c", "db", []float64{0.9, 1.1}, []float64{700 << 20, 800 << 20}, 0, recPoints},
@@ -406,8 +407,8 @@ func TestRecommendJSON(t *testing.T) {
 		strings.Join(o.Reasons, "; ") != "history names this container, but the pod template has no container of that name (renamed or removed); nothing to resize" {
 		t.Errorf("old %s %q, want a skip: not in the template", o.Action, o.Reasons)
 	}
-	if len(d.Unmatched) != 1 || d.Unmatched[0] != "shop/ghost-5f6d7c8b9-zzzzz" {
-		t.Errorf("unmatched %v, want the ghost pod", d.Unmatched)
+	if strings.Join(d.Unmatched, " ") != "other/phantom-5f6d7c8b9-zzzzz shop/ghost-5f6d7c8b9-zzzzz" {
+		t.Errorf("unmatched %v, want the pods of no workload", d.Unmatched)
 	}
 	// 6 containers (web's two, api, worker and its old name, db); samples:
 	// the CPU and memory samples aggregated, ghost's left out: 2 × (web 2
@@ -711,9 +712,10 @@ func TestRecommendTable(t *testing.T) {
 	// 1Mi, limits twice them (the template's ratio). The change counts 2
 	// replicas: (476m − 100m) × 2 = +0.75 cores, (363 − 128) Mi × 2 =
 	// 470Mi = +0.46 GiB, (952m − 200m) × 2 = +1.50, (726 − 256) Mi × 2 =
-	// 940Mi = +0.92 GiB. Samples: all aggregated, other's included
-	// (2 × 5 × 11,520 = 115,200).
-	want := `Recommendations for 3 containers of 2 workloads, from files HISTORY/memory.json, HISTORY/cpu.json (7d23h at 1m), as of 2026-03-09 00:00 UTC (115,200 samples)
+	// 940Mi = +0.92 GiB. Samples: those of shop's containers, CPU and
+	// memory: 2 × (web 2 pods + api 1) × 11,520 = 69,120. Unmatched:
+	// shop's pod of no workload, not other's.
+	want := `Recommendations for 3 containers of 2 workloads, from files HISTORY/memory.json, HISTORY/cpu.json (7d23h at 1m), as of 2026-03-09 00:00 UTC (69,120 samples)
 
  NAMESPACE  WORKLOAD        CONTAINER  CPU REQUEST  CPU LIMIT    MEMORY REQUEST  MEMORY LIMIT   CONFIDENCE  ACTION  WHY
  shop       Deployment/api  app        93m          -            250Mi           -              8.0d        keep    the recommendation equals the current settings
@@ -738,7 +740,7 @@ History of 1 pod matched no workload of the input (pods of workloads it does not
 			t.Errorf("-n shop lists %s/%s", c.Workload.Namespace, c.Workload.Name)
 		}
 	}
-	if len(d.Containers) != 3 || len(d.Unmatched) != 1 {
-		t.Errorf("%d containers, unmatched %v; want 3 and the ghost pod", len(d.Containers), d.Unmatched)
+	if len(d.Containers) != 3 || strings.Join(d.Unmatched, " ") != "shop/ghost-5f6d7c8b9-zzzzz" || d.Samples != 2*3*recPoints {
+		t.Errorf("%d containers, unmatched %v, %d samples; want 3, the ghost pod, %d", len(d.Containers), d.Unmatched, d.Samples, 2*3*recPoints)
 	}
 }
