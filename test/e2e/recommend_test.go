@@ -330,7 +330,6 @@ func recommendPrometheus(t *testing.T, dir, timesDir string) (url string) {
 // VPA records an OOM event. withOOM false leaves the OOM out.
 func recommendOracle(t *testing.T, dir string, withOOM bool) map[string]vpa.Estimate {
 	t.Helper()
-	type key struct{ workload, container string }
 	workloadOf := func(ns, pod string) string {
 		switch {
 		case strings.HasPrefix(pod, "frontend-"):
