@@ -157,13 +157,13 @@ func recPods() []recPod {
 	return pods
 }
 
-// recMemory is container c's working set at sample k: whole bytes.
+// recMemory is p's working set at sample k: whole bytes.
 func recMemory(p recPod, k int) float64 {
 	return float64(p.baseMiB<<20 + (k%60)*4096)
 }
 
-// recCPU is container c's CPU counter increment before sample k, in
-// core-seconds: a multiple of 1/4, exact in binary.
+// recCPU is the CPU counter increment of the c-th pod container before
+// sample k, in core-seconds: a multiple of 1/4, exact in binary.
 func recCPU(c, k int) float64 { return float64(1+(31*c+17*k)%97) / 4 }
 
 // writeRecommendHistory writes the pods' cAdvisor series and pg-0's
@@ -467,7 +467,9 @@ func TestRecommendFromPrometheus(t *testing.T) {
 	if s := got["web/Deployment/frontend nohist"]; s.Action != recommender.ActionSkip || s.Samples != 0 {
 		t.Errorf("nohist %s %d samples, want a skip for no history", s.Action, s.Samples)
 	}
-	if nj := got["ops/CronJob/nightly run"]; nj.Pods < 7 || nj.Samples == 0 {
+	// One job pod a day at 03:00, October 24 to 31 (the 23rd's ran before
+	// the history starts at 23:50).
+	if nj := got["ops/CronJob/nightly run"]; nj.Pods != 8 || nj.Samples == 0 {
 		t.Errorf("nightly run: %d pods, %d samples; want the job pods of 8 days", nj.Pods, nj.Samples)
 	}
 	// The OOM shows, and raises memory above the history without it.
