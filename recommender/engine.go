@@ -48,6 +48,8 @@ type aggregate struct {
 	vpa  *vpa.Aggregate
 	pods map[string]bool
 	ooms []time.Time
+	// samples counts the CPU and memory samples fed to it.
+	samples int64
 }
 
 // series is one pod container of history, resolved to its aggregate.
@@ -175,6 +177,7 @@ func (e *Engine) AddSeries(id usage.ContainerID, r usage.Resource, samples []usa
 			s.inst.AddMemory(x.T, x.V)
 		}
 	}
+	a.samples += int64(len(samples))
 	e.samples.Add(int64(len(samples)))
 }
 

@@ -27,7 +27,8 @@ type Result struct {
 	// Total is the change of every resized container, over all replicas.
 	Total Delta `json:"total"`
 	// Samples counts the history samples aggregated; Unmatched names the
-	// pods history had that map to no workload of the snapshot.
+	// pods history had that map to no workload of the snapshot. With
+	// Options.Namespace, both count that namespace only.
 	Samples   int64    `json:"samples"`
 	Unmatched []string `json:"unmatched,omitempty"`
 }
@@ -68,14 +69,24 @@ func (e *Engine) Recommend() *Result {
 	res := &Result{CollectedAt: e.ix.Snapshot().CollectedAt, Samples: e.Samples()}
 	byTarget := map[*target]map[string]*aggregate{}
 	e.mu.Lock()
+	if e.opts.Namespace != "" {
+		res.Samples = 0
+	}
 	for k, a := range e.aggregates {
+		if e.opts.Namespace != "" && k.target.w.Namespace == e.opts.Namespace {
+			a.mu.Lock()
+			res.Samples += a.samples
+			a.mu.Unlock()
+		}
 		if byTarget[k.target] == nil {
 			byTarget[k.target] = map[string]*aggregate{}
 		}
 		byTarget[k.target][k.container] = a
 	}
 	for k := range e.unmatched {
-		res.Unmatched = append(res.Unmatched, k[0]+"/"+k[1])
+		if e.opts.Namespace == "" || k[0] == e.opts.Namespace {
+			res.Unmatched = append(res.Unmatched, k[0]+"/"+k[1])
+		}
 	}
 	e.mu.Unlock()
 	slices.Sort(res.Unmatched)

@@ -9,6 +9,11 @@ import (
 	"log/slog"
 	"slices"
 
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+
 	"github.com/seaworthy-k8s/seaworthy/cluster"
 	"github.com/seaworthy-k8s/seaworthy/cluster/dryrun"
 	"github.com/seaworthy-k8s/seaworthy/recommender"
@@ -121,7 +126,15 @@ func (o *recommendOptions) validatePatches(ctx context.Context, w io.Writer, sna
 		return 0, err
 	}
 	results := dryrun.Validate(ctx, cfg, set.Patches, dryrun.DefaultFieldManager)
-	violations := patch.CheckSet(set, patch.FromSnapshot(snap), snap.LimitRanges)
+	ranges := snap.LimitRanges
+	if snap.Source != cluster.SourceLive {
+		// The workloads came from files, but their pods will be admitted
+		// by the cluster validated against: judge by its LimitRanges too.
+		if ranges, err = withClusterLimitRanges(ctx, cfg, set, ranges); err != nil {
+			return 0, err
+		}
+	}
+	violations := patch.CheckSet(set, patch.FromSnapshot(snap), ranges)
 	byWorkload := map[recommender.Workload][]string{}
 	for _, v := range violations {
 		byWorkload[v.Workload] = append(byWorkload[v.Workload], v.Message)
@@ -143,4 +156,37 @@ func (o *recommendOptions) validatePatches(ctx context.Context, w io.Writer, sna
 		}
 	}
 	return refused, ctx.Err()
+}
+
+// withClusterLimitRanges adds to ranges the LimitRanges the cluster holds
+// in the patched workloads' namespaces, except those ranges already names
+// (the input's version of an object is the one about to be applied).
+func withClusterLimitRanges(ctx context.Context, cfg *rest.Config, set patch.Set, ranges []corev1.LimitRange) ([]corev1.LimitRange, error) {
+	client, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("read limitranges: %w", err)
+	}
+	have := map[[2]string]bool{}
+	for _, lr := range ranges {
+		have[[2]string{lr.Namespace, lr.Name}] = true
+	}
+	out := slices.Clone(ranges)
+	seen := map[string]bool{}
+	for _, p := range set.Patches {
+		ns := p.Workload.Namespace
+		if seen[ns] {
+			continue
+		}
+		seen[ns] = true
+		list, err := client.CoreV1().LimitRanges(ns).List(ctx, metav1.ListOptions{})
+		if err != nil {
+			return nil, fmt.Errorf("list limitranges in %s: %w", ns, err)
+		}
+		for _, lr := range list.Items {
+			if !have[[2]string{lr.Namespace, lr.Name}] {
+				out = append(out, lr)
+			}
+		}
+	}
+	return out, nil
 }
