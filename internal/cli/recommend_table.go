@@ -75,7 +75,7 @@ func writeRecommendTable(w *bytes.Buffer, doc *recommendDoc, wide, all, color bo
 			e := c.Estimate
 			row = append(row,
 				bounds(c, e.Lower.CPUMillis, e.Target.CPUMillis, e.Upper.CPUMillis, recommender.FormatCPU),
-				bounds(c, e.Lower.MemoryBytes, e.Target.MemoryBytes, e.Upper.MemoryBytes, recommender.FormatMemory),
+				bounds(c, e.Lower.MemoryBytes, e.Target.MemoryBytes, e.Upper.MemoryBytes, approxMemory),
 				historyCell(c), fmt.Sprint(c.Pods))
 		}
 		row = append(row, strings.Join(c.Reasons, "; "))
@@ -241,4 +241,14 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// approxMemory writes an estimate's exact bytes as the mebibytes a reader
+// compares, rounded up ("933Mi"); json and yaml keep the bytes.
+func approxMemory(b int64) string {
+	const mi = 1 << 20
+	if b%mi == 0 {
+		return recommender.FormatMemory(b)
+	}
+	return fmt.Sprintf("%dMi", b/mi+1)
 }
