@@ -5,8 +5,6 @@ import (
 	"math"
 	"strconv"
 
-	"k8s.io/apimachinery/pkg/labels"
-
 	"github.com/seaworthy-k8s/seaworthy/cluster/index"
 )
 
@@ -62,16 +60,4 @@ func autoscalerFor(ix *index.Index, w *index.Workload) (found *index.Proportiona
 		}
 	}
 	return found, params, broken
-}
-
-// nodeCounts are the nodes the autoscaler a counts: those its --nodelabels
-// selects (an unparsable selector counts all, as before), else all; sel is
-// the selector applied ("" for all).
-func nodeCounts(ix *index.Index, a *index.ProportionalAutoscaler, all index.NodeCounts) (counts index.NodeCounts, sel string) {
-	if a.NodeLabels != "" {
-		if s, err := labels.Parse(a.NodeLabels); err == nil {
-			return ix.CountNodes(s), a.NodeLabels
-		}
-	}
-	return all, ""
 }

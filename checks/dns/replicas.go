@@ -129,7 +129,7 @@ func dns001Autoscaled(in *check.Input, o *Options, w *index.Workload, a *index.P
 			"%s is scaled by the cluster-proportional-autoscaler %s, %s (minimum %d); %s.",
 			w.Name, a.Name(), keeps, minReplicas, why), ev)
 	}
-	counts, sel := nodeCounts(in.Index, a, in.Index.CountNodes(nil))
+	counts, sel := in.Index.AutoscalerNodes(*a)
 	if sel != "" {
 		ev["nodeLabels"] = sel
 	}
@@ -204,7 +204,7 @@ func dns002For(ix *index.Index, o *Options, w *index.Workload, all index.NodeCou
 				"%s is scaled by the cluster-proportional-autoscaler %s (now %d replicas; the proportional rule wants %d).",
 				w.Name, a.Name(), current, wanted), ev)
 		}
-		counts, sel := nodeCounts(ix, a, all)
+		counts, sel := ix.AutoscalerNodes(*a)
 		if sel != "" {
 			ev["nodeLabels"] = sel
 		}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+
+	"k8s.io/apimachinery/pkg/labels"
 )
 
 // LinearParams are the cluster-proportional-autoscaler's linear mode
@@ -210,4 +212,17 @@ func readModes(modes map[string]string, src string) (p AutoscalerParams, ok bool
 		return p, true
 	}
 	return p, false
+}
+
+// AutoscalerNodes counts the nodes the autoscaler a counts, in either
+// mode: those its --nodelabels selects (a label selector, which the
+// autoscaler applies to its node list), else all, also when the selector
+// does not parse; selector is the one applied, "" for all.
+func (ix *Index) AutoscalerNodes(a ProportionalAutoscaler) (counts NodeCounts, selector string) {
+	if a.NodeLabels != "" {
+		if s, err := labels.Parse(a.NodeLabels); err == nil {
+			return ix.CountNodes(s), a.NodeLabels
+		}
+	}
+	return ix.CountNodes(nil), ""
 }

@@ -231,3 +231,35 @@ func TestAutoscalerParams(t *testing.T) {
 		t.Errorf("linear = %+v, want 256 cores and 16 nodes per replica, min 2", p.Linear)
 	}
 }
+
+// TestAutoscalerNodes: --nodelabels is a label selector over the nodes the
+// autoscaler counts; without one, or with one that does not parse, all.
+func TestAutoscalerNodes(t *testing.T) {
+	s := checktest.Snapshot()
+	// 6 nodes of 4 cores in zones a, b, c round-robin; node 5 cordoned;
+	// nodes 0..2 in pool dns.
+	s.Nodes = checktest.Nodes(6, "4", "a", "b", "c")
+	for i := range 3 {
+		s.Nodes[i].Labels["pool"] = "dns"
+	}
+	s.Nodes[5] = checktest.Cordoned(s.Nodes[5])
+	ix := index.New(s)
+	for _, tt := range []struct {
+		nodeLabels, selector string
+		want                 index.NodeCounts
+	}{
+		{"", "", index.NodeCounts{Total: 6, Schedulable: 5, TotalMilli: 24000, SchedulableMilli: 20000}},
+		{"pool=dns", "pool=dns", index.NodeCounts{Total: 3, Schedulable: 3, TotalMilli: 12000, SchedulableMilli: 12000}},
+		// pool dns is nodes 0, 1, 2 in zones a, b, c: the zone set keeps 0 and 2
+		{"pool=dns,topology.kubernetes.io/zone in (a,c)", "pool=dns,topology.kubernetes.io/zone in (a,c)",
+			index.NodeCounts{Total: 2, Schedulable: 2, TotalMilli: 8000, SchedulableMilli: 8000}},
+		// nodes 3, 4 and the cordoned 5
+		{"!pool", "!pool", index.NodeCounts{Total: 3, Schedulable: 2, TotalMilli: 12000, SchedulableMilli: 8000}},
+		{"pool in (", "", index.NodeCounts{Total: 6, Schedulable: 5, TotalMilli: 24000, SchedulableMilli: 20000}},
+	} {
+		a := index.ProportionalAutoscaler{NodeLabels: tt.nodeLabels}
+		if got, sel := ix.AutoscalerNodes(a); got != tt.want || sel != tt.selector {
+			t.Errorf("AutoscalerNodes(--nodelabels=%q) = %+v, %q; want %+v, %q", tt.nodeLabels, got, sel, tt.want, tt.selector)
+		}
+	}
+}

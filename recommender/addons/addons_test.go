@@ -294,6 +294,23 @@ func TestDNSReplicas(t *testing.T) {
 		t.Fatalf("got %+v, want the ladder's 3, flagged below the defaults", got)
 	}
 
+	// --nodelabels narrows the nodes in ladder mode too: 10 of the 100
+	// nodes are in pool dns, the last step at or below 10 is [10,2]; all
+	// 100 would reach [50,3].
+	pooled := deployment("kube-system", "dns-autoscaler", map[string]string{"k8s-app": "dns-autoscaler"}, 1,
+		container("autoscaler", "registry.k8s.io/cpa/cluster-proportional-autoscaler:v1.9.0", nil, nil,
+			"/cluster-proportional-autoscaler", "--namespace=kube-system", "--configmap=dns-autoscaler", "--target=deployment/coredns", "--nodelabels=pool=dns"))
+	s = live(nodes(100), dnsDeployment(3, nil, nil), pooled)
+	for i := range 10 {
+		s.Nodes[i].Labels = map[string]string{"pool": "dns"}
+	}
+	s.ConfigMaps = []corev1.ConfigMap{{ObjectMeta: metav1.ObjectMeta{Namespace: "kube-system", Name: "dns-autoscaler"},
+		Data: map[string]string{"ladder": `{"nodesToReplicas":[[1,1],[10,2],[50,3]]}`}}}
+	got = DNSReplicas(index.New(s))
+	if len(got) != 1 || got[0].Recommended != 2 || !strings.Contains(got[0].Reasons[1], "give 2 for 10 nodes") {
+		t.Fatalf("got %+v, want the ladder's 2 for the 10 nodes of pool dns", got)
+	}
+
 	// The ConfigMap not collected: its --default-params decide, min 8 over
 	// 100 nodes and 400 cores: max(max(8, ceil(400/256)=2), max(8, ceil(100/16)=7)) = 8.
 	withDefaults := deployment("kube-system", "dns-autoscaler", map[string]string{"k8s-app": "dns-autoscaler"}, 1,

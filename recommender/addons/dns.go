@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"k8s.io/apimachinery/pkg/labels"
-
 	"github.com/seaworthy-k8s/seaworthy/cluster"
 	"github.com/seaworthy-k8s/seaworthy/cluster/index"
 	"github.com/seaworthy-k8s/seaworthy/recommender"
@@ -77,19 +75,17 @@ func DNSReplicas(ix *index.Index) []recommender.ReplicaChange {
 			out = append(out, rc)
 			continue
 		}
+		// The nodes it counts, in either mode: --nodelabels selects them.
+		counted, _ := ix.AutoscalerNodes(a)
 		var got int
 		if p.Linear != nil {
-			sel := all
-			if a.NodeLabels != "" {
-				sel = ix.CountNodes(nodeLabelSelector(a.NodeLabels))
-			}
-			n, c := sel.Pick(p.Linear.IncludeUnschedulableNodes)
+			n, c := counted.Pick(p.Linear.IncludeUnschedulableNodes)
 			got = p.Linear.Replicas(n, c)
 			rc.Rule = "cluster-proportional-autoscaler linear (" + p.Source + ")"
 			rc.Reasons = []string{managed, fmt.Sprintf("its linear params give max(ceil(%s cores / %s), ceil(%d nodes / %s)) clamped to min %d, max %d, preventSinglePointFailure %t = %d",
 				formatFloat(c), formatFloat(p.Linear.CoresPerReplica), n, formatFloat(p.Linear.NodesPerReplica), p.Linear.Min, p.Linear.Max, p.Linear.PreventSinglePointFailure, got)}
 		} else {
-			n, c := all.Pick(p.Ladder.IncludeUnschedulableNodes)
+			n, c := counted.Pick(p.Ladder.IncludeUnschedulableNodes)
 			got = p.Ladder.Replicas(n, c)
 			rc.Rule = "cluster-proportional-autoscaler ladder (" + p.Source + ")"
 			rc.Reasons = []string{managed, fmt.Sprintf("its ladder steps give %d for %d nodes and %s cores", got, n, formatFloat(c))}
@@ -104,16 +100,6 @@ func DNSReplicas(ix *index.Index) []recommender.ReplicaChange {
 		out = append(out, rc)
 	}
 	return out
-}
-
-// nodeLabelSelector parses an autoscaler's --nodelabels (key=value,...);
-// one it cannot parse selects every node.
-func nodeLabelSelector(s string) labels.Selector {
-	set, err := labels.ConvertSelectorToLabelsMap(s)
-	if err != nil {
-		return nil
-	}
-	return labels.SelectorFromSet(set)
 }
 
 func formatFloat(f float64) string { return strings.TrimSuffix(fmt.Sprintf("%.3f", f), ".000") }
