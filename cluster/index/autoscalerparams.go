@@ -194,24 +194,22 @@ func (ix *Index) AutoscalerParams(a ProportionalAutoscaler) AutoscalerParams {
 func readModes(modes map[string]string, src string) (p AutoscalerParams, ok bool) {
 	p.Source = src
 	if s, ok := modes["linear"]; ok {
-		lp, err := ParseLinear(s)
-		if err != nil {
-			p.Err = err
-		} else {
-			p.Linear = &lp
-		}
+		p.Linear, p.Err = valid(ParseLinear(s))
 		return p, true
 	}
 	if s, ok := modes["ladder"]; ok {
-		lp, err := ParseLadder(s)
-		if err != nil {
-			p.Err = err
-		} else {
-			p.Ladder = &lp
-		}
+		p.Ladder, p.Err = valid(ParseLadder(s))
 		return p, true
 	}
 	return p, false
+}
+
+// valid returns a pointer to v when err is nil, else nil and err.
+func valid[T any](v T, err error) (*T, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &v, nil
 }
 
 // AutoscalerNodes counts the nodes the autoscaler a counts, in either
