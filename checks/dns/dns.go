@@ -84,10 +84,12 @@ var dns002 = check.Def[Options]{
 			"or a cluster-proportional-autoscaler: any Deployment whose container command or args carry --target=deployment/<name> " +
 			"(kind case-insensitive, deployments/ and deployment.apps/ accepted, also as a separate argument, comma-separated lists) " +
 			"in its --namespace (default: MY_POD_NAMESPACE, else its own namespace), and is not scaled to 0. " +
-			"With an autoscaler the check passes; when the autoscaler's linear parameters are known " +
-			"(its --configmap ConfigMap if collected, else --default-params) wanted is computed as the autoscaler does " +
-			"(min/max clamps, preventSinglePointFailure, includeUnschedulableNodes, --nodelabels) and a disagreement with spec.replicas is info; " +
-			"invalid linear parameters count as no autoscaler. No schedulable nodes: skip. No DNS Deployment: na (DNS-001 fails).",
+			"With an autoscaler the check passes; when the autoscaler's parameters are known " +
+			"(its --configmap ConfigMap if collected, else --default-params) wanted is computed as the autoscaler does, " +
+			"in linear mode (min/max clamps, preventSinglePointFailure, includeUnschedulableNodes, --nodelabels) " +
+			"or ladder mode (the last step at or below the cores and the nodes, includeUnschedulableNodes, --nodelabels), " +
+			"and a disagreement with spec.replicas is info; " +
+			"invalid parameters count as no autoscaler. No schedulable nodes: skip. No DNS Deployment: na (DNS-001 fails).",
 		Rationale: "One CoreDNS replica serves a bounded query rate; as nodes and pods grow, too few replicas " +
 			"add latency and timeouts to every lookup. The cluster-proportional-autoscaler's linear rule is the " +
 			"upstream default for sizing cluster DNS.",

@@ -61,59 +61,6 @@ func TestProportionalReplicas(t *testing.T) {
 	}
 }
 
-func TestLinearParamsReplicas(t *testing.T) {
-	tests := []struct {
-		name   string
-		params string
-		nodes  int
-		cores  float64
-		want   int
-	}{
-		// min defaults to 1: max(max(1, ceil(12/256)), max(1, ceil(3/16))) = 1
-		{"upstream defaults", `{"coresPerReplica":256,"nodesPerReplica":16}`, 3, 12, 1},
-		// preventSinglePointFailure raises the node term to 2 when nodes > 1
-		{"single point of failure prevented", `{"coresPerReplica":256,"nodesPerReplica":16,"preventSinglePointFailure":true}`, 3, 12, 2},
-		// ... but not on a single node
-		{"single node keeps one", `{"coresPerReplica":256,"nodesPerReplica":16,"preventSinglePointFailure":true}`, 1, 4, 1},
-		// max(max(2, ceil(400/256)=2), max(2, ceil(100/16)=7)) = 7
-		{"min 2, nodes dominate", `{"coresPerReplica":256,"nodesPerReplica":16,"min":2}`, 100, 400, 7},
-		// min(5, ceil(1000/16)=63) = 5 for the node term; cores term min(5, ceil(4000/256)=16) = 5
-		{"max clamps", `{"coresPerReplica":256,"nodesPerReplica":16,"max":5}`, 1000, 4000, 5},
-		// nodesPerReplica 0: node term 1; cores term ceil(1000/256) = 4
-		{"only cores", `{"coresPerReplica":256}`, 1000, 1000, 4},
-		// ceil(4/1.5) = ceil(2.67) = 3
-		{"float nodes per replica", `{"nodesPerReplica":1.5}`, 4, 0, 3},
-		// ceil(957.5/256) = 4 vs max(2, ceil(5/16)=1) = 2
-		{"fractional cores", `{"coresPerReplica":256,"nodesPerReplica":16,"min":2}`, 5, 957.5, 4},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			p, err := parseLinearParams(tt.params)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := p.replicas(tt.nodes, tt.cores); got != tt.want {
-				t.Errorf("replicas(%d nodes, %v cores) = %d, want %d", tt.nodes, tt.cores, got, tt.want)
-			}
-		})
-	}
-}
-
-func TestParseLinearParamsErrors(t *testing.T) {
-	for _, data := range []string{
-		`{"coresPerReplica":256,"nodesPerReplica":16,"min":3,"max":2}`,
-		`{"coresPerReplica":256,"min":-1}`,
-		`{"coresPerReplica":-256}`,
-		`{"min":2}`,
-		`{"coresPerReplica":"many"}`,
-		`not json`,
-	} {
-		if _, err := parseLinearParams(data); err == nil {
-			t.Errorf("parseLinearParams(%s): want an error", data)
-		}
-	}
-}
-
 func TestPDBBudget(t *testing.T) {
 	i, s := intstr.FromInt32, intstr.FromString
 	tests := []struct {
@@ -441,10 +388,24 @@ func TestDNS002(t *testing.T) {
 			s.Deployments = append(s.Deployments, checktest.AutoscalerDeployment("kube-system", "coredns-autoscaler", 1, nil, append(cpaArgs, "--nodelabels=pool=dns")))
 			s.ConfigMaps = []corev1.ConfigMap{cm("linear", `{"coresPerReplica":256,"nodesPerReplica":1}`)}
 		}, result.StatusPass, map[string]any{"wanted": 5, "nodes": 5, "cores": 317.5, "nodeLabels": "pool=dns"}},
-		{"autoscaler in ladder mode", cluster20(), 3, func(s *cluster.Snapshot) {
+		// ladder over the 20 schedulable nodes: the last step at or below 20
+		// is [2,2]; no cores table counts 1; max(1, 2) = 2 != 3
+		{"autoscaler in ladder mode, disagreeing", cluster20(), 3, func(s *cluster.Snapshot) {
 			s.Deployments = append(s.Deployments, checktest.AutoscalerDeployment("kube-system", "coredns-autoscaler", 1, nil, cpaArgs))
 			s.ConfigMaps = []corev1.ConfigMap{cm("ladder", `{"nodesToReplicas":[[1,1],[2,2]]}`)}
-		}, result.StatusPass, map[string]any{"paramsSource": "ConfigMap kube-system/coredns-autoscaler (ladder mode, not recomputed)"}},
+		}, result.StatusInfo, map[string]any{"wanted": 2, "nodes": 20, "cores": 1270.0, "current": 3,
+			"paramsSource": "ConfigMap kube-system/coredns-autoscaler"}},
+		// includeUnschedulableNodes: 24 nodes, 1524 cores; cores step [1024,4]
+		// (int(1524) >= 1024), nodes step [24,3]; max(4, 3) = 4
+		{"autoscaler in ladder mode, agreeing", cluster20(), 4, func(s *cluster.Snapshot) {
+			s.Deployments = append(s.Deployments, checktest.AutoscalerDeployment("kube-system", "coredns-autoscaler", 1, nil, cpaArgs))
+			s.ConfigMaps = []corev1.ConfigMap{cm("ladder", `{"coresToReplicas":[[1,1],[1024,4],[2048,6]],"nodesToReplicas":[[1,1],[24,3]],"includeUnschedulableNodes":true}`)}
+		}, result.StatusPass, map[string]any{"wanted": 4, "nodes": 24, "cores": 1524.0, "includeUnschedulableNodes": true}},
+		{"autoscaler with an invalid ladder is no autoscaler", cluster20(), 3, func(s *cluster.Snapshot) {
+			s.Deployments = append(s.Deployments, checktest.AutoscalerDeployment("kube-system", "coredns-autoscaler", 1, nil, cpaArgs))
+			s.ConfigMaps = []corev1.ConfigMap{cm("ladder", `{}`)}
+		}, result.StatusWarn, map[string]any{"wanted": 5, "brokenAutoscalers": []string{
+			"kube-system/coredns-autoscaler: ConfigMap kube-system/coredns-autoscaler: neither coresToReplicas nor nodesToReplicas is set"}}},
 		{"autoscaler with invalid params is no autoscaler", cluster20(), 3, func(s *cluster.Snapshot) {
 			s.Deployments = append(s.Deployments, checktest.AutoscalerDeployment("kube-system", "coredns-autoscaler", 1, nil, cpaArgs))
 			s.ConfigMaps = []corev1.ConfigMap{cm("linear", `{"min":2}`)}

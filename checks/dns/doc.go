@@ -27,8 +27,10 @@
 // PodDisruptionBudgets selecting them, the HPAs and
 // cluster-proportional-autoscalers targeting them, node counts and zones,
 // their pods) comes from the run's index; what stays here is the DNS
-// area's own arithmetic: the proportional rule and the autoscaler's linear
-// parameters (replicas.go), the spread verdict (spread.go), the PDB
+// area's own arithmetic: the proportional rule and how the autoscaler's
+// parameters (index.AutoscalerParams, computed there for the add-on
+// recommender too) are judged (autoscaler.go, replicas.go), the spread
+// verdict (spread.go), the PDB
 // verdict (disruption.go), the container resources (resources.go) and
 // NodeLocal DNSCache (nodelocal.go).
 package dns

@@ -55,20 +55,21 @@ func dns001For(in *check.Input, o *Options, w *index.Workload) result.Result {
 			"%s has %d ready of %d desired %s, below the minimum of %d, so one pod or node failure can stop cluster DNS; scale it to at least %d and make its pods ready.",
 			w.Name, ready, desired, check.Plural(desired, "replica", "replicas"), minReplicas, minReplicas), ev)
 	}
-	a, plan, broken := autoscalerFor(in.Index, w)
+	a, params, broken := autoscalerFor(in.Index, w)
 	if len(broken) > 0 {
 		ev["brokenAutoscalers"] = broken
 	}
 	if a != nil {
+		source := paramsSource(params, false)
 		ev["autoscaler"] = "cluster-proportional-autoscaler Deployment " + a.Name()
-		ev["paramsSource"] = plan.source
-		if plan.params != nil {
-			return dns001Autoscaled(in, o, w, a, *plan.params, plan.source, known, ev)
+		ev["paramsSource"] = source
+		if params.Linear != nil {
+			return dns001Autoscaled(in, o, w, a, *params.Linear, source, known, ev)
 		}
 		if !known {
 			return result.New(result.StatusSkip, w.Ref(), fmt.Sprintf(
 				"%s is scaled by the cluster-proportional-autoscaler %s, whose replica count seaworthy does not recompute (parameters: %s), and the input carries no Deployment status, so how many replicas it sets is not known.",
-				w.Name, a.Name(), plan.source), ev)
+				w.Name, a.Name(), source), ev)
 		}
 		// The autoscaler has set spec.replicas: judge them as below.
 	}
@@ -94,8 +95,8 @@ func dns001For(in *check.Input, o *Options, w *index.Workload) result.Result {
 // dns001Autoscaled judges the replicas a cluster-proportional-autoscaler
 // with linear parameters p sets for w: computed for the cluster's nodes and
 // cores when the input has them, else the fewest it ever sets on a cluster
-// of 2 or more nodes (p.floor).
-func dns001Autoscaled(in *check.Input, o *Options, w *index.Workload, a *index.ProportionalAutoscaler, p linearParams, source string, known bool, ev result.Evidence) result.Result {
+// of 2 or more nodes (p.Floor).
+func dns001Autoscaled(in *check.Input, o *Options, w *index.Workload, a *index.ProportionalAutoscaler, p index.LinearParams, source string, known bool, ev result.Evidence) result.Result {
 	minReplicas := o.MinReplicas
 	ev["min"], ev["preventSinglePointFailure"] = p.Min, p.PreventSinglePointFailure
 	fix := fmt.Sprintf("set min: %d", minReplicas)
@@ -103,7 +104,7 @@ func dns001Autoscaled(in *check.Input, o *Options, w *index.Workload, a *index.P
 		fix += " or preventSinglePointFailure: true"
 	}
 	if g, ok := in.Snapshot.GapFor(cluster.KindNodes); ok {
-		floor := p.floor()
+		floor := p.Floor()
 		ev["autoscalerFloor"] = floor
 		if floor < minReplicas {
 			return result.New(result.StatusFail, w.Ref(), fmt.Sprintf(
@@ -128,12 +129,12 @@ func dns001Autoscaled(in *check.Input, o *Options, w *index.Workload, a *index.P
 			"%s is scaled by the cluster-proportional-autoscaler %s, %s (minimum %d); %s.",
 			w.Name, a.Name(), keeps, minReplicas, why), ev)
 	}
-	counts, sel := nodeCounts(in.Index, a, in.Index.CountNodes(nil))
+	counts, sel := in.Index.AutoscalerNodes(*a)
 	if sel != "" {
 		ev["nodeLabels"] = sel
 	}
 	n, c := counts.Pick(p.IncludeUnschedulableNodes)
-	want := p.replicas(n, c)
+	want := p.Replicas(n, c)
 	ev["wanted"], ev["nodes"], ev["cores"] = want, n, c
 	if want < minReplicas {
 		if n <= 1 {
@@ -194,26 +195,38 @@ func dns002For(ix *index.Index, o *Options, w *index.Workload, all index.NodeCou
 	if _, stopped := ix.ProportionalAutoscalers(w); len(stopped) > 0 {
 		ev["stoppedAutoscalers"] = stopped
 	}
-	a, plan, broken := autoscalerFor(ix, w)
+	a, params, broken := autoscalerFor(ix, w)
 	if a != nil {
 		ev["autoscaler"] = "cluster-proportional-autoscaler Deployment " + a.Name()
-		ev["paramsSource"] = plan.source
-		if plan.params == nil {
+		ev["paramsSource"] = paramsSource(params, true)
+		if !params.Known() {
 			return result.New(result.StatusPass, ref, fmt.Sprintf(
 				"%s is scaled by the cluster-proportional-autoscaler %s (now %d replicas; the proportional rule wants %d).",
 				w.Name, a.Name(), current, wanted), ev)
 		}
-		p := *plan.params
-		counts, sel := nodeCounts(ix, a, all)
+		counts, sel := ix.AutoscalerNodes(*a)
 		if sel != "" {
 			ev["nodeLabels"] = sel
 		}
-		n, c := counts.Pick(p.IncludeUnschedulableNodes)
-		want := p.replicas(n, c)
+		var want, n int
+		var c float64
+		if p := params.Linear; p != nil {
+			n, c = counts.Pick(p.IncludeUnschedulableNodes)
+			want = p.Replicas(n, c)
+			ev["coresPerReplica"], ev["nodesPerReplica"] = p.CoresPerReplica, p.NodesPerReplica
+			ev["min"], ev["max"] = p.Min, p.Max
+			ev["preventSinglePointFailure"], ev["includeUnschedulableNodes"] = p.PreventSinglePointFailure, p.IncludeUnschedulableNodes
+		} else {
+			p := params.Ladder
+			n, c = counts.Pick(p.IncludeUnschedulableNodes)
+			want = p.Replicas(n, c)
+			// The ladder has no per-replica divisors: the catalog rule's are
+			// not what it applies.
+			delete(ev, "coresPerReplica")
+			delete(ev, "nodesPerReplica")
+			ev["includeUnschedulableNodes"] = p.IncludeUnschedulableNodes
+		}
 		ev["wanted"], ev["nodes"], ev["cores"] = want, n, c
-		ev["coresPerReplica"], ev["nodesPerReplica"] = p.CoresPerReplica, p.NodesPerReplica
-		ev["min"], ev["max"] = p.Min, p.Max
-		ev["preventSinglePointFailure"], ev["includeUnschedulableNodes"] = p.PreventSinglePointFailure, p.IncludeUnschedulableNodes
 		if want != current {
 			return result.New(result.StatusInfo, ref, fmt.Sprintf(
 				"The cluster-proportional-autoscaler %s would set %s to %d replicas for %d nodes and %s cores, but it has %d; check that the autoscaler is running and can scale it.",
@@ -230,14 +243,14 @@ func dns002For(ix *index.Index, o *Options, w *index.Workload, all index.NodeCou
 		msg := fmt.Sprintf("%s runs %d %s, below the %d wanted by the proportional rule %s, and no autoscaler targets it; deploy the cluster-proportional-autoscaler for it or scale it to %d.",
 			w.Name, current, check.Plural(current, "replica", "replicas"), wanted, rule, wanted)
 		if len(broken) > 0 {
-			msg = fmt.Sprintf("%s runs %d %s, below the %d wanted by the proportional rule %s, and its cluster-proportional-autoscaler has invalid linear parameters (%s); fix them or scale it to %d.",
+			msg = fmt.Sprintf("%s runs %d %s, below the %d wanted by the proportional rule %s, and its cluster-proportional-autoscaler has invalid parameters (%s); fix them or scale it to %d.",
 				w.Name, current, check.Plural(current, "replica", "replicas"), wanted, rule, broken[0], wanted)
 		}
 		return result.New(result.StatusWarn, ref, msg, ev)
 	}
 	if len(broken) > 0 {
 		return result.New(result.StatusInfo, ref, fmt.Sprintf(
-			"%s has %d replicas, enough for the proportional rule %s, but its cluster-proportional-autoscaler has invalid linear parameters (%s); fix them.",
+			"%s has %d replicas, enough for the proportional rule %s, but its cluster-proportional-autoscaler has invalid parameters (%s); fix them.",
 			w.Name, current, rule, broken[0]), ev)
 	}
 	return result.New(result.StatusPass, ref, fmt.Sprintf(

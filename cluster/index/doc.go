@@ -5,7 +5,8 @@
 // PodDisruptionBudgets selecting a workload and what they allow; the
 // HorizontalPodAutoscalers targeting it; control-plane components and their
 // flags (one flag parser); kubeadm's ClusterConfiguration; cluster DNS and
-// its autoscalers; and the detected platform.
+// its autoscalers, with their linear or ladder parameters and the nodes
+// they count; and the detected platform.
 //
 // Each fact is computed the first time it is asked for and kept, so a run
 // pays only for the facts its checks use, and each at most once. The index

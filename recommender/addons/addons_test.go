@@ -258,52 +258,6 @@ func TestParseConfigErrors(t *testing.T) {
 	}
 }
 
-func TestLinearReplicas(t *testing.T) {
-	def := DefaultDNSParams()
-	for _, tc := range []struct {
-		name  string
-		p     LinearParams
-		nodes int
-		cores float64
-		want  int
-	}{
-		{"one node", def, 1, 4, 1},            // max(ceil(4/256)=1, ceil(1/16)=1); one node: no single-point rule
-		{"two nodes", def, 2, 8, 2},           // node term ceil(2/16)=1 raised to 2
-		{"100 nodes", def, 100, 400, 7},       // max(ceil(400/256)=2, ceil(100/16)=7)
-		{"cores dominate", def, 20, 2560, 10}, // max(ceil(2560/256)=10, ceil(20/16)=2)
-		{"max clamps", LinearParams{NodesPerReplica: 16, Min: 1, Max: 5}, 200, 0, 5}, // min(ceil(200/16)=13, 5)
-		{"min raises", LinearParams{NodesPerReplica: 16, Min: 3}, 2, 0, 3},           // max(ceil(2/16)=1, 3)
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := tc.p.Replicas(tc.nodes, tc.cores); got != tc.want {
-				t.Errorf("Replicas(%d, %g) = %d, want %d", tc.nodes, tc.cores, got, tc.want)
-			}
-		})
-	}
-}
-
-func TestLadderReplicas(t *testing.T) {
-	p, err := ParseLadder(`{"coresToReplicas":[[512,5],[1,1],[64,3]],"nodesToReplicas":[[1,1],[2,2]]}`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, tc := range []struct {
-		nodes int
-		cores float64
-		want  int
-	}{
-		{3, 100, 3}, // cores: last step ≤ 100 is [64,3]; nodes: [2,2]; max 3
-		{3, 600, 5}, // cores: [512,5]
-		{1, 0, 1},   // below every step: the first, [1,1]
-		{2, 63, 2},  // cores [1,1], nodes [2,2]
-		{2, 64, 3},  // a step applies from its own amount: [64,3]
-	} {
-		if got := p.Replicas(tc.nodes, tc.cores); got != tc.want {
-			t.Errorf("Replicas(%d, %g) = %d, want %d", tc.nodes, tc.cores, got, tc.want)
-		}
-	}
-}
-
 func TestDNSMemoryMB(t *testing.T) {
 	// The 500-node e2e cluster of the guidance: 15000 pods and 820 services.
 	if mb, f := DNSMemoryMB(15000, 820, false); mb != 15820.0/1000+54 || !strings.Contains(f, "/ 1000 + 54") {
@@ -338,6 +292,45 @@ func TestDNSReplicas(t *testing.T) {
 	if len(got) != 1 || got[0].Recommended != 3 || got[0].Action != recommender.ActionResize ||
 		!strings.Contains(got[0].Rule, "ladder (ConfigMap kube-system/dns-autoscaler)") {
 		t.Fatalf("got %+v, want the ladder's 3, flagged below the defaults", got)
+	}
+
+	// --nodelabels narrows the nodes in ladder mode too: 10 of the 100
+	// nodes are in pool dns, the last step at or below 10 is [10,2]; all
+	// 100 would reach [50,3].
+	pooled := deployment("kube-system", "dns-autoscaler", map[string]string{"k8s-app": "dns-autoscaler"}, 1,
+		container("autoscaler", "registry.k8s.io/cpa/cluster-proportional-autoscaler:v1.9.0", nil, nil,
+			"/cluster-proportional-autoscaler", "--namespace=kube-system", "--configmap=dns-autoscaler", "--target=deployment/coredns", "--nodelabels=pool=dns"))
+	s = live(nodes(100), dnsDeployment(3, nil, nil), pooled)
+	for i := range 10 {
+		s.Nodes[i].Labels = map[string]string{"pool": "dns"}
+	}
+	s.ConfigMaps = []corev1.ConfigMap{{ObjectMeta: metav1.ObjectMeta{Namespace: "kube-system", Name: "dns-autoscaler"},
+		Data: map[string]string{"ladder": `{"nodesToReplicas":[[1,1],[10,2],[50,3]]}`}}}
+	got = DNSReplicas(index.New(s))
+	if len(got) != 1 || got[0].Recommended != 2 || !strings.Contains(got[0].Reasons[1], "give 2 for 10 nodes") {
+		t.Fatalf("got %+v, want the ladder's 2 for the 10 nodes of pool dns", got)
+	}
+
+	// The ConfigMap not collected: its --default-params decide, min 8 over
+	// 100 nodes and 400 cores: max(max(8, ceil(400/256)=2), max(8, ceil(100/16)=7)) = 8.
+	withDefaults := deployment("kube-system", "dns-autoscaler", map[string]string{"k8s-app": "dns-autoscaler"}, 1,
+		container("autoscaler", "registry.k8s.io/cpa/cluster-proportional-autoscaler:v1.9.0", nil, nil,
+			"/cluster-proportional-autoscaler", "--namespace=kube-system", "--configmap=dns-autoscaler", "--target=deployment/coredns",
+			`--default-params={"linear":{"coresPerReplica":256,"nodesPerReplica":16,"min":8}}`))
+	s = live(nodes(100), dnsDeployment(3, nil, nil), withDefaults)
+	got = DNSReplicas(index.New(s))
+	if len(got) != 1 || got[0].Recommended != 8 || got[0].Action != recommender.ActionKeep ||
+		got[0].Rule != "cluster-proportional-autoscaler linear (--default-params (ConfigMap kube-system/dns-autoscaler not in the snapshot))" {
+		t.Fatalf("got %+v, want the default params' 8, kept", got)
+	}
+
+	// Neither the ConfigMap nor --default-params: the autoscaler decides
+	// with parameters the input does not hold, so the replicas are skipped.
+	s = live(nodes(100), dnsDeployment(3, nil, nil), cpa)
+	got = DNSReplicas(index.New(s))
+	if len(got) != 1 || got[0].Action != recommender.ActionSkip || len(got[0].Reasons) != 2 ||
+		got[0].Reasons[1] != "its parameters are not in the input (ConfigMap kube-system/dns-autoscaler not in the snapshot, and no usable --default-params)" {
+		t.Fatalf("got %+v, want a skip saying the parameters are not in the input", got)
 	}
 }
 

@@ -1,175 +1,22 @@
 package addons
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
-	"math"
-	"slices"
 	"strings"
-
-	"k8s.io/apimachinery/pkg/labels"
 
 	"github.com/seaworthy-k8s/seaworthy/cluster"
 	"github.com/seaworthy-k8s/seaworthy/cluster/index"
 	"github.com/seaworthy-k8s/seaworthy/recommender"
 )
 
-// LinearParams are the cluster-proportional-autoscaler's linear mode
-// parameters (its ConfigMap's "linear" key).
-type LinearParams struct {
-	CoresPerReplica           float64 `json:"coresPerReplica"`
-	NodesPerReplica           float64 `json:"nodesPerReplica"`
-	Min                       int     `json:"min"`
-	Max                       int     `json:"max"`
-	PreventSinglePointFailure bool    `json:"preventSinglePointFailure"`
-	IncludeUnschedulableNodes bool    `json:"includeUnschedulableNodes"`
-}
-
-// LadderParams are its ladder mode parameters (the "ladder" key): step
-// tables of [cores or nodes, replicas], each read as the last step whose
-// first element is not above the cluster's amount.
-type LadderParams struct {
-	CoresToReplicas           [][2]int `json:"coresToReplicas"`
-	NodesToReplicas           [][2]int `json:"nodesToReplicas"`
-	IncludeUnschedulableNodes bool     `json:"includeUnschedulableNodes"`
-}
-
 // DefaultDNSParams are the kubernetes dns-horizontal-autoscaler's
 // --default-params (kubernetes/kubernetes
 // cluster/addons/dns-horizontal-autoscaler/dns-horizontal-autoscaler.yaml):
 // {"linear":{"coresPerReplica":256,"nodesPerReplica":16,
 // "preventSinglePointFailure":true,"includeUnschedulableNodes":true}}.
-func DefaultDNSParams() LinearParams {
-	return LinearParams{CoresPerReplica: 256, NodesPerReplica: 16, Min: 1,
+func DefaultDNSParams() index.LinearParams {
+	return index.LinearParams{CoresPerReplica: 256, NodesPerReplica: 16, Min: 1,
 		PreventSinglePointFailure: true, IncludeUnschedulableNodes: true}
-}
-
-// ParseLinear decodes and validates linear parameters as the autoscaler
-// does: min defaults to 1; negative values, max below min and neither
-// coresPerReplica nor nodesPerReplica set are errors.
-func ParseLinear(data string) (LinearParams, error) {
-	var p LinearParams
-	if err := json.Unmarshal([]byte(data), &p); err != nil {
-		return p, fmt.Errorf("parse linear params: %w", err)
-	}
-	switch {
-	case p.Min < 0 || p.Max < 0 || p.CoresPerReplica < 0 || p.NodesPerReplica < 0:
-		return p, errors.New("linear params must not be negative")
-	case p.CoresPerReplica == 0 && p.NodesPerReplica == 0:
-		return p, errors.New("neither coresPerReplica nor nodesPerReplica is set")
-	}
-	if p.Min == 0 {
-		p.Min = 1
-	}
-	if p.Max != 0 && p.Max < p.Min {
-		return p, fmt.Errorf("max %d is below min %d", p.Max, p.Min)
-	}
-	return p, nil
-}
-
-// ParseLadder decodes ladder parameters, sorting each table by its first
-// element as the autoscaler does.
-func ParseLadder(data string) (LadderParams, error) {
-	var p LadderParams
-	if err := json.Unmarshal([]byte(data), &p); err != nil {
-		return p, fmt.Errorf("parse ladder params: %w", err)
-	}
-	if len(p.CoresToReplicas) == 0 && len(p.NodesToReplicas) == 0 {
-		return p, errors.New("neither coresToReplicas nor nodesToReplicas is set")
-	}
-	for _, t := range [][][2]int{p.CoresToReplicas, p.NodesToReplicas} {
-		slices.SortFunc(t, func(a, b [2]int) int { return a[0] - b[0] })
-	}
-	return p, nil
-}
-
-// Replicas is what the linear controller sets
-// (cluster-proportional-autoscaler pkg/autoscaler/controller/linearcontroller):
-// each term is ceil(amount / perReplica) clamped to [min, max] (1 when its
-// perReplica is 0); preventSinglePointFailure raises the node term to 2
-// when there is more than one node; the larger term wins.
-func (p LinearParams) Replicas(nodes int, cores float64) int {
-	term := func(amount, per float64) int {
-		if per == 0 {
-			return 1
-		}
-		r := math.Ceil(amount / per)
-		if p.Max != 0 {
-			r = math.Min(float64(p.Max), r)
-		}
-		return int(math.Max(float64(p.Min), r))
-	}
-	fromCores, fromNodes := term(cores, p.CoresPerReplica), term(float64(nodes), p.NodesPerReplica)
-	if p.PreventSinglePointFailure && nodes > 1 && fromNodes < 2 {
-		fromNodes = 2
-	}
-	return max(fromCores, fromNodes)
-}
-
-// Replicas is what the ladder controller sets (laddercontroller): in each
-// table the replicas of the last step at or below the amount (the first
-// step when the amount is below them all, 1 for an empty table); the
-// larger wins.
-func (p LadderParams) Replicas(nodes int, cores float64) int {
-	step := func(amount int, table [][2]int) int {
-		if len(table) == 0 {
-			return 1
-		}
-		pos, _ := slices.BinarySearchFunc(table, amount+1, func(e [2]int, t int) int { return e[0] - t })
-		if pos > 0 {
-			pos--
-		}
-		return table[pos][1]
-	}
-	return max(step(int(cores), p.CoresToReplicas), step(nodes, p.NodesToReplicas))
-}
-
-// dnsParams are an autoscaler's parameters and where they came from.
-type dnsParams struct {
-	linear *LinearParams
-	ladder *LadderParams
-	source string
-	err    error
-}
-
-// paramsOf reads a cluster-proportional-autoscaler's live parameters from
-// its ConfigMap when the snapshot has it, else its --default-params (which
-// it writes to the ConfigMap when that is missing).
-func paramsOf(ix *index.Index, a index.ProportionalAutoscaler) dnsParams {
-	read := func(modes map[string]string, src string) (dnsParams, bool) {
-		if s, ok := modes["linear"]; ok {
-			p, err := ParseLinear(s)
-			return dnsParams{linear: &p, source: src, err: err}, true
-		}
-		if s, ok := modes["ladder"]; ok {
-			p, err := ParseLadder(s)
-			return dnsParams{ladder: &p, source: src, err: err}, true
-		}
-		return dnsParams{}, false
-	}
-	if a.ConfigMap != "" {
-		if cm, ok := ix.ConfigMap(a.Namespace, a.ConfigMap); ok {
-			src := "ConfigMap " + a.Namespace + "/" + a.ConfigMap
-			if p, ok := read(cm.Data, src); ok {
-				return p
-			}
-			return dnsParams{source: src, err: errors.New("it has neither a linear nor a ladder key")}
-		}
-	}
-	if a.DefaultParams != "" {
-		var raw map[string]json.RawMessage
-		if err := json.Unmarshal([]byte(a.DefaultParams), &raw); err == nil {
-			modes := map[string]string{}
-			for k, v := range raw {
-				modes[k] = string(v)
-			}
-			if p, ok := read(modes, "--default-params of "+a.Name()); ok {
-				return p
-			}
-		}
-	}
-	return dnsParams{source: a.Name(), err: errors.New("its parameters are not in the input (no ConfigMap collected, no --default-params)")}
 }
 
 // DNSReplicas recommends the replicas of each cluster DNS Deployment
@@ -216,29 +63,31 @@ func DNSReplicas(ix *index.Index) []recommender.ReplicaChange {
 			continue
 		}
 		a := running[0]
-		p := paramsOf(ix, a)
+		p := ix.AutoscalerParams(a)
 		managed := fmt.Sprintf("the cluster-proportional-autoscaler %s manages the replicas", a.Name())
-		if p.err != nil {
+		if !p.Known() {
+			why := fmt.Sprintf("its parameters (%s) cannot be used: %v", p.Source, p.Err)
+			if p.Err == nil {
+				why = fmt.Sprintf("its parameters are not in the input (%s, and no usable --default-params)", p.Source)
+			}
 			rc.Action, rc.Rule = recommender.ActionSkip, "cluster-proportional-autoscaler"
-			rc.Reasons = []string{managed, fmt.Sprintf("its parameters (%s) cannot be used: %v", p.source, p.err)}
+			rc.Reasons = []string{managed, why}
 			out = append(out, rc)
 			continue
 		}
+		// The nodes it counts, in either mode: --nodelabels selects them.
+		counted, _ := ix.AutoscalerNodes(a)
 		var got int
-		if p.linear != nil {
-			sel := all
-			if a.NodeLabels != "" {
-				sel = ix.CountNodes(nodeLabelSelector(a.NodeLabels))
-			}
-			n, c := sel.Pick(p.linear.IncludeUnschedulableNodes)
-			got = p.linear.Replicas(n, c)
-			rc.Rule = "cluster-proportional-autoscaler linear (" + p.source + ")"
+		if p.Linear != nil {
+			n, c := counted.Pick(p.Linear.IncludeUnschedulableNodes)
+			got = p.Linear.Replicas(n, c)
+			rc.Rule = "cluster-proportional-autoscaler linear (" + p.Source + ")"
 			rc.Reasons = []string{managed, fmt.Sprintf("its linear params give max(ceil(%s cores / %s), ceil(%d nodes / %s)) clamped to min %d, max %d, preventSinglePointFailure %t = %d",
-				formatFloat(c), formatFloat(p.linear.CoresPerReplica), n, formatFloat(p.linear.NodesPerReplica), p.linear.Min, p.linear.Max, p.linear.PreventSinglePointFailure, got)}
+				formatFloat(c), formatFloat(p.Linear.CoresPerReplica), n, formatFloat(p.Linear.NodesPerReplica), p.Linear.Min, p.Linear.Max, p.Linear.PreventSinglePointFailure, got)}
 		} else {
-			n, c := all.Pick(p.ladder.IncludeUnschedulableNodes)
-			got = p.ladder.Replicas(n, c)
-			rc.Rule = "cluster-proportional-autoscaler ladder (" + p.source + ")"
+			n, c := counted.Pick(p.Ladder.IncludeUnschedulableNodes)
+			got = p.Ladder.Replicas(n, c)
+			rc.Rule = "cluster-proportional-autoscaler ladder (" + p.Source + ")"
 			rc.Reasons = []string{managed, fmt.Sprintf("its ladder steps give %d for %d nodes and %s cores", got, n, formatFloat(c))}
 		}
 		rc.Recommended = got
@@ -251,16 +100,6 @@ func DNSReplicas(ix *index.Index) []recommender.ReplicaChange {
 		out = append(out, rc)
 	}
 	return out
-}
-
-// nodeLabelSelector parses an autoscaler's --nodelabels (key=value,...);
-// one it cannot parse selects every node.
-func nodeLabelSelector(s string) labels.Selector {
-	set, err := labels.ConvertSelectorToLabelsMap(s)
-	if err != nil {
-		return nil
-	}
-	return labels.SelectorFromSet(set)
 }
 
 func formatFloat(f float64) string { return strings.TrimSuffix(fmt.Sprintf("%.3f", f), ".000") }

@@ -26,7 +26,8 @@
 //
 // Cluster DNS replicas follow the cluster-proportional-autoscaler: its
 // live linear or ladder parameters when an autoscaler targets the DNS
-// Deployment (its ConfigMap, else its --default-params), else the
+// Deployment (its ConfigMap, else its --default-params; read and computed
+// by index.AutoscalerParams, as the DNS checks read them), else the
 // dns-horizontal-autoscaler's default parameters. CoreDNS memory follows
 // CoreDNS's own guidance by pods and services (DNSMemoryMB), which needs
 // the cluster's pods: manifests without them skip. NodeLocal DNSCache has

@@ -28,21 +28,33 @@ const (
 	EnvRequire = "SEAWORTHY_REQUIRE_CONTROLPLANE"
 )
 
-// BinDir returns the directory holding kube-apiserver and etcd.
+// EnvCache overrides CacheDir, the root the pinned test binaries are
+// built into.
+const EnvCache = "SEAWORTHY_CACHE"
+
+// CacheDir returns the root the build scripts (test/tools/build.sh,
+// test/metricsserver/build.sh) build the pinned binaries into, as they
+// compute it: $SEAWORTHY_CACHE, else $XDG_CACHE_HOME/seaworthy, else
+// ~/.cache/seaworthy. Each part has its own directory under it.
+func CacheDir() string {
+	if cache := os.Getenv(EnvCache); cache != "" {
+		return cache
+	}
+	base := os.Getenv("XDG_CACHE_HOME")
+	if base == "" {
+		home, _ := os.UserHomeDir()
+		base = filepath.Join(home, ".cache")
+	}
+	return filepath.Join(base, "seaworthy")
+}
+
+// BinDir returns the directory holding kube-apiserver and etcd: $EnvDir,
+// else the current build under CacheDir.
 func BinDir() string {
 	if d := os.Getenv(EnvDir); d != "" {
 		return d
 	}
-	cache := os.Getenv("SEAWORTHY_CACHE")
-	if cache == "" {
-		base := os.Getenv("XDG_CACHE_HOME")
-		if base == "" {
-			home, _ := os.UserHomeDir()
-			base = filepath.Join(home, ".cache")
-		}
-		cache = filepath.Join(base, "seaworthy")
-	}
-	return filepath.Join(cache, "controlplane", "current")
+	return filepath.Join(CacheDir(), "controlplane", "current")
 }
 
 // Require returns the binary directory, or skips the test (fails it when

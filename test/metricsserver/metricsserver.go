@@ -41,21 +41,14 @@ const Resolution = 10 * time.Second
 // APIServiceName is the APIService metrics-server serves.
 const APIServiceName = "v1beta1.metrics.k8s.io"
 
-// BinDir returns the directory holding metrics-server.
+// BinDir returns the directory holding metrics-server: $EnvDir, else the
+// current build under the control plane's cache root
+// (controlplane.CacheDir).
 func BinDir() string {
 	if d := os.Getenv(EnvDir); d != "" {
 		return d
 	}
-	cache := os.Getenv("SEAWORTHY_CACHE")
-	if cache == "" {
-		base := os.Getenv("XDG_CACHE_HOME")
-		if base == "" {
-			home, _ := os.UserHomeDir()
-			base = filepath.Join(home, ".cache")
-		}
-		cache = filepath.Join(base, "seaworthy")
-	}
-	return filepath.Join(cache, "metricsserver", "current")
+	return filepath.Join(controlplane.CacheDir(), "metricsserver", "current")
 }
 
 // Require returns the binary's path, or skips the test (fails it when
