@@ -85,6 +85,11 @@ type Options struct {
 	Headers []string
 	// Timeout bounds each query, body included (default DefaultTimeout).
 	Timeout time.Duration
+	// DisableCompression asks for plain JSON instead of gzip. Prometheus
+	// compresses its answers about 10:1 when asked, which saves the
+	// network but costs both sides CPU: on loopback or a fast in-cluster
+	// network plain JSON is the cheaper of the two.
+	DisableCompression bool
 	// Transport, when set, is used instead of one built from the TLS
 	// options (tests; proxies).
 	Transport http.RoundTripper
@@ -168,6 +173,11 @@ func (o Options) transport() (http.RoundTripper, error) {
 	if base == nil {
 		t := http.DefaultTransport.(*http.Transport).Clone()
 		t.MaxIdleConnsPerHost = o.Concurrency
+		// Bodies are tens of megabytes read in 64 KiB pieces by the
+		// parser: a read buffer of the same size saves most read calls
+		// (the default is 4 KiB).
+		t.ReadBufferSize = 64 << 10
+		t.DisableCompression = o.DisableCompression
 		if o.CAFile != "" || o.InsecureSkipVerify {
 			cfg := &tls.Config{InsecureSkipVerify: o.InsecureSkipVerify}
 			if o.CAFile != "" {
