@@ -149,30 +149,31 @@ func run(containers, perNS, runs int, dir string, keep bool, concurrency int) er
 }
 
 func backfill(spec promdata.Spec, dir, tsdb string) error {
-	t0 := time.Now()
 	om := filepath.Join(dir, "om")
 	if err := os.MkdirAll(om, 0o755); err != nil {
 		return err
 	}
-	files, err := spec.Write(om, promtest.MaxBlockDuration)
-	if err != nil {
-		return err
-	}
 	var size int64
-	for _, f := range files {
+	var gen, fill time.Duration
+	files := 0
+	t0 := time.Now()
+	err := spec.WriteEach(om, promtest.MaxBlockDuration, func(f string) error {
+		gen += time.Since(t0)
 		if fi, err := os.Stat(f); err == nil {
 			size += fi.Size()
 		}
-	}
-	fmt.Printf("generated %d files, %d MB of OpenMetrics in %s\n", len(files), size>>20, time.Since(t0).Round(time.Second))
-	t0 = time.Now()
-	for _, f := range files {
-		if err := promtest.Backfill(context.Background(), tsdb, f); err != nil {
-			return err
-		}
+		t1 := time.Now()
+		err := promtest.Backfill(context.Background(), tsdb, f)
+		fill += time.Since(t1)
 		os.Remove(f)
+		files++
+		t0 = time.Now()
+		return err
+	})
+	if err != nil {
+		return err
 	}
-	fmt.Printf("backfilled in %s\n", time.Since(t0).Round(time.Second))
+	fmt.Printf("generated %d files, %d MB of OpenMetrics in %s; backfilled in %s\n", files, size>>20, gen.Round(time.Second), fill.Round(time.Second))
 	return nil
 }
 
