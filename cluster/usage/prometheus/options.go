@@ -18,8 +18,9 @@ const (
 	// DefaultHistory is VPA's default history length for its Prometheus
 	// history provider (--history-length=8d).
 	DefaultHistory = 8 * 24 * time.Hour
-	// DefaultStep is one sample a minute, VPA's memory-saver-free sampling
-	// of the metrics API, and the step VPA's confidence counts in.
+	// DefaultStep is one sample a minute: VPA's recommender samples the
+	// metrics API once a minute, and its confidence counts samples at
+	// that rate.
 	DefaultStep = time.Minute
 	// DefaultCPURateWindow is the range of rate(): it must hold at least
 	// two scrapes for rate() to return anything, and Prometheus's default
