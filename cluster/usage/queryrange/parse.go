@@ -47,6 +47,7 @@ type APIError struct {
 	Message string
 }
 
+// Error is "TYPE: MESSAGE", Prometheus's error type and message.
 func (e *APIError) Error() string {
 	if e.Type == "" {
 		return e.Message
@@ -62,6 +63,7 @@ type NotMatrixError struct {
 	ResultType string
 }
 
+// Error says what was found and what was wanted.
 func (e *NotMatrixError) Error() string {
 	return fmt.Sprintf("result is a %s; want a matrix, the output of query_range", e.ResultType)
 }
