@@ -142,6 +142,17 @@ func Rate(c, k, w int, window time.Duration) float64 {
 // overlap), and returns their paths.
 func (s Spec) Write(dir string, blockDur time.Duration) ([]string, error) {
 	var paths []string
+	err := s.WriteEach(dir, blockDur, func(p string) error {
+		paths = append(paths, p)
+		return nil
+	})
+	return paths, err
+}
+
+// WriteEach writes the files Write writes, calling done after each one
+// (to backfill and remove it before the next is written, for histories
+// larger than the disk holds as text).
+func (s Spec) WriteEach(dir string, blockDur time.Duration, done func(path string) error) error {
 	first := s.Start.Truncate(blockDur)
 	for b := first; !b.After(s.End); b = b.Add(blockDur) {
 		from := max(0, int((b.Sub(s.Start)+s.interval()-1)/s.interval()))
@@ -152,7 +163,7 @@ func (s Spec) Write(dir string, blockDur time.Duration) ([]string, error) {
 		p := filepath.Join(dir, fmt.Sprintf("block-%d.om", b.Unix()))
 		f, err := os.Create(p)
 		if err != nil {
-			return nil, fmt.Errorf("create openmetrics file: %w", err)
+			return fmt.Errorf("create openmetrics file: %w", err)
 		}
 		w := bufio.NewWriterSize(f, 1<<20)
 		err = s.write(w, from, to)
@@ -163,11 +174,13 @@ func (s Spec) Write(dir string, blockDur time.Duration) ([]string, error) {
 			err = cerr
 		}
 		if err != nil {
-			return nil, fmt.Errorf("write openmetrics file: %w", err)
+			return fmt.Errorf("write openmetrics file: %w", err)
 		}
-		paths = append(paths, p)
+		if err := done(p); err != nil {
+			return err
+		}
 	}
-	return paths, nil
+	return nil
 }
 
 // counterAt is the counter at sample k, computed from the last reset.

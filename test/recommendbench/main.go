@@ -24,6 +24,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"sort"
 	"strconv"
 	"strings"
@@ -45,6 +46,8 @@ func main() {
 	dir := flag.String("dir", "", "work directory (default a new one under /tmp, removed at the end)")
 	keep := flag.Bool("keep", false, "keep the work directory (and reuse its TSDB on the next run with -dir)")
 	concurrency := flag.Int("concurrency", prometheus.DefaultConcurrency, "namespaces queried at once, in (a) and (b)")
+	flag.BoolVar(&plain, "plain", false, "ask for plain JSON instead of gzip (Options.DisableCompression)")
+	flag.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the (b) runs to this file")
 	flag.Parse()
 	if *containers%*perNS != 0 || *perNS%10 != 0 {
 		log.Fatalf("-containers must be a multiple of -per-namespace, itself a multiple of 10")
@@ -53,6 +56,11 @@ func main() {
 		log.Fatal(err)
 	}
 }
+
+var (
+	cpuProfile string
+	plain      bool
+)
 
 func run(containers, perNS, runs int, dir string, keep bool, concurrency int) error {
 	end := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
@@ -85,7 +93,7 @@ func run(containers, perNS, runs int, dir string, keep bool, concurrency int) er
 	}
 	defer srv.Close()
 
-	opts := prometheus.Options{Address: srv.URL, End: end, Concurrency: concurrency, Timeout: 10 * time.Minute}
+	opts := prometheus.Options{Address: srv.URL, End: end, Concurrency: concurrency, Timeout: 10 * time.Minute, DisableCompression: plain}
 	var namespaces []string
 	for n := 0; n < spec.Namespaces; n++ {
 		namespaces = append(namespaces, spec.NamespaceName(n))
@@ -106,7 +114,19 @@ func run(containers, perNS, runs int, dir string, keep bool, concurrency int) er
 			return err
 		}
 		resetPeakRSS()
+		if cpuProfile != "" {
+			f, err := os.Create(cpuProfile)
+			if err != nil {
+				return err
+			}
+			if err := pprof.StartCPUProfile(f); err != nil {
+				return err
+			}
+		}
 		b, err := measured(srv, func() (int64, error) { return fetch(opts) })
+		if cpuProfile != "" {
+			pprof.StopCPUProfile()
+		}
 		if err != nil {
 			return err
 		}
@@ -115,8 +135,12 @@ func run(containers, perNS, runs int, dir string, keep bool, concurrency int) er
 		fmt.Printf("run %d: (a) %s  (b) %s\n", i+1, a, b)
 	}
 	a, b := median(as), median(bs)
-	fmt.Printf("\n%d containers, %d namespaces, 8 days at 1 m (%d points per series), concurrency %d, medians of %d runs\n",
-		containers, spec.Namespaces, 8*1440+1, concurrency, runs)
+	enc := "gzip"
+	if plain {
+		enc = "plain JSON"
+	}
+	fmt.Printf("\n%d containers, %d namespaces, 8 days at 1 m (%d points per series), concurrency %d, %s, medians of %d runs\n",
+		containers, spec.Namespaces, 8*1440+1, concurrency, enc, runs)
 	fmt.Printf("(a) prometheus alone:   wall %8s  prometheus cpu %8s  own cpu %7s  body %d MB\n", a.wall.Round(time.Millisecond), a.promCPU, a.ownCPU.Round(time.Millisecond), a.bytes>>20)
 	fmt.Printf("(b) fetch into a sink:  wall %8s  prometheus cpu %8s  own cpu %7s  samples %d  peak RSS %d MB\n", b.wall.Round(time.Millisecond), b.promCPU, b.ownCPU.Round(time.Millisecond), b.bytes, b.peakRSS>>10)
 	fmt.Printf("wall (b)/(a) = %.2f; seaworthy cpu in (b) = %.1f%% of prometheus's cpu in (b), %.1f%% of its cpu in (a)\n",
@@ -125,30 +149,31 @@ func run(containers, perNS, runs int, dir string, keep bool, concurrency int) er
 }
 
 func backfill(spec promdata.Spec, dir, tsdb string) error {
-	t0 := time.Now()
 	om := filepath.Join(dir, "om")
 	if err := os.MkdirAll(om, 0o755); err != nil {
 		return err
 	}
-	files, err := spec.Write(om, promtest.MaxBlockDuration)
-	if err != nil {
-		return err
-	}
 	var size int64
-	for _, f := range files {
+	var gen, fill time.Duration
+	files := 0
+	t0 := time.Now()
+	err := spec.WriteEach(om, promtest.MaxBlockDuration, func(f string) error {
+		gen += time.Since(t0)
 		if fi, err := os.Stat(f); err == nil {
 			size += fi.Size()
 		}
-	}
-	fmt.Printf("generated %d files, %d MB of OpenMetrics in %s\n", len(files), size>>20, time.Since(t0).Round(time.Second))
-	t0 = time.Now()
-	for _, f := range files {
-		if err := promtest.Backfill(context.Background(), tsdb, f); err != nil {
-			return err
-		}
+		t1 := time.Now()
+		err := promtest.Backfill(context.Background(), tsdb, f)
+		fill += time.Since(t1)
 		os.Remove(f)
+		files++
+		t0 = time.Now()
+		return err
+	})
+	if err != nil {
+		return err
 	}
-	fmt.Printf("backfilled in %s\n", time.Since(t0).Round(time.Second))
+	fmt.Printf("generated %d files, %d MB of OpenMetrics in %s; backfilled in %s\n", files, size>>20, gen.Round(time.Second), fill.Round(time.Second))
 	return nil
 }
 

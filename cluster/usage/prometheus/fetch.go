@@ -113,10 +113,10 @@ func (c *Client) Fetch(ctx context.Context, sink usage.Sink) (usage.Coverage, er
 	}
 	m := queryrange.NewMapper(c.opts.Labels, sink)
 	type outcome struct {
-		ns      string
-		err     error
-		started bool // some query of the namespace was answered
-		series  int
+		ns       string
+		err      error
+		answered bool // some query of the namespace was answered first
+		series   int
 	}
 	results := make([]outcome, len(namespaces))
 	work := make(chan int)
@@ -148,6 +148,11 @@ feed:
 	ok := 0
 	for _, r := range results {
 		switch {
+		case r.err != nil && r.answered:
+			if firstErr == nil {
+				firstErr = r.err
+			}
+			cov.Gaps = append(cov.Gaps, fmt.Sprintf("namespace %s: history incomplete: %v", r.ns, r.err))
 		case r.err != nil:
 			if firstErr == nil {
 				firstErr = r.err

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/seaworthy-k8s/seaworthy/cluster/usage"
+	"github.com/seaworthy-k8s/seaworthy/cluster/usage/queryrange"
 )
 
 type countSink struct {
@@ -146,5 +147,48 @@ func TestFetchCancelled(t *testing.T) {
 	_, err := Fetch(ctx, Options{Address: srv.URL, End: time.Unix(7200, 0), Namespaces: []string{"a", "b"}}, &countSink{})
 	if err == nil || err.Error() != "read prometheus "+srv.URL+": context canceled" {
 		t.Errorf("error = %v, want the cancellation", err)
+	}
+}
+
+func TestQueriesLegacyLabels(t *testing.T) {
+	c, err := NewClient(Options{Address: "http://x", End: time.Unix(0, 0), Labels: queryrange.LegacyLabelNames(), CPURateWindow: 90 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, mem, cpu := c.Queries("a")
+	if want := `max by (namespace, pod_name, container_name) (container_memory_working_set_bytes{container_name!="",container_name!="POD",namespace="a"})`; mem != want {
+		t.Errorf("memory query\n got %s\nwant %s", mem, want)
+	}
+	if want := `sum by (namespace, pod_name, container_name) (rate(container_cpu_usage_seconds_total{container_name!="",container_name!="POD",namespace="a"}[90s]))`; cpu != want {
+		t.Errorf("cpu query\n got %s\nwant %s", cpu, want)
+	}
+}
+
+func TestFetchTimeout(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		<-release
+	}))
+	defer srv.Close()
+	defer close(release)
+	_, err := Fetch(context.Background(), Options{Address: srv.URL, End: time.Unix(7200, 0), Namespaces: []string{"a"}, Timeout: 50 * time.Millisecond}, &countSink{})
+	if err == nil || err.Error() != "query prometheus "+srv.URL+": timed out after 50ms (raise the timeout, or lower the history or step)" {
+		t.Errorf("error = %v", err)
+	}
+}
+
+func TestOptionsRefused(t *testing.T) {
+	for _, tc := range []struct {
+		opts Options
+		want string
+	}{
+		{Options{End: time.Unix(0, 0)}, "read prometheus: no address"},
+		{Options{Address: "http://x"}, "read prometheus: no end time for the history window"},
+		{Options{Address: "http://x", End: time.Unix(0, 0), ChunkPoints: 11001}, "read prometheus: 11001 points per query; Prometheus allows 1 to 11000"},
+		{Options{Address: "http://x", End: time.Unix(0, 0), Step: 1500 * time.Millisecond}, "read prometheus: step 1.5s is not a whole number of seconds"},
+	} {
+		if _, err := NewClient(tc.opts); err == nil || err.Error() != tc.want {
+			t.Errorf("NewClient(%+v) = %v, want %s", tc.opts, err, tc.want)
+		}
 	}
 }

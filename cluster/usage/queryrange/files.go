@@ -21,7 +21,9 @@ const (
 	// KindUnknown: decided from each series' __name__.
 	KindUnknown Kind = iota
 	// KindOOM: kube_pod_container_status_last_terminated_reason{reason="OOMKilled"}
-	// series, or kube_pod_container_status_last_terminated_timestamp.
+	// series (values 0 or 1), or termination times in Unix seconds
+	// (kube_pod_container_status_last_terminated_timestamp, or the
+	// aggregated query docs/history-files.md gives).
 	KindOOM
 	// KindMemory: working-set bytes.
 	KindMemory
@@ -200,7 +202,10 @@ func readFile(f historyFile, m *Mapper) (time.Duration, error) {
 		case KindMemory:
 			m.Usage(usage.Memory, s)
 		case KindOOM:
-			if timestamps {
+			// Without __name__ (an aggregation drops it), the values
+			// say which: reasons are 0 or 1, termination times are
+			// Unix seconds.
+			if timestamps || s.Labels[model.MetricNameLabel] == "" && len(s.Samples) > 0 && s.Samples[0].V > 1 {
 				m.OOMTimestamps(s, 0)
 			} else {
 				m.OOMReasons(s, time.Duration(max(st, 60_000))*time.Millisecond, 0)

@@ -138,11 +138,11 @@ func TestReadFilesLegacyLabelsAndTimestamps(t *testing.T) {
 	if got := fmt.Sprint(rec.keys()); got != "[a/p/c memory]" {
 		t.Errorf("series = %s", got)
 	}
-	// OOM files without __name__ are reasons series unless their metric is
-	// the timestamp one; here the prefix says oom and the values are not 1,
-	// so no run of 1s: no kills.
-	if len(rec.ooms) != 0 {
-		t.Errorf("ooms = %v", rec.ooms)
+	// An OOM file without __name__ whose values are above 1 holds
+	// termination times (the saved query aggregates them): one kill per
+	// distinct time, 50.5 s and 170 s.
+	if got := fmt.Sprint(rec.ooms["a/p/c oom"]); got != "[1970-01-01 00:00:50.5 +0000 UTC 1970-01-01 00:02:50 +0000 UTC]" {
+		t.Errorf("ooms = %s", got)
 	}
 	ts2 := write(t, dir, "oom-ts.json", matrix(
 		`{"metric":{"__name__":"kube_pod_container_status_last_terminated_timestamp","namespace":"a","pod":"p","container":"c"},"values":[[60,"50.5"],[120,"50.5"],[180,"170"]]}`,

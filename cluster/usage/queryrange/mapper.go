@@ -171,7 +171,9 @@ func (m *Mapper) Usage(r usage.Resource, s *Series) {
 // series shows: one at the first sample of each run of samples equal to 1,
 // a run ending at a sample of another value or a gap longer than twice
 // step. kube-state-metrics labels are always namespace, pod and container.
-// Kills before notBefore (Unix milliseconds) are left out.
+// Kills before notBefore (Unix milliseconds) are left out, and so is a run
+// that starts at notBefore itself when notBefore is set: the container was
+// killed before the window, when is unknown.
 func (m *Mapper) OOMReasons(s *Series, step time.Duration, notBefore int64) {
 	id, ok := m.container(s.Labels, DefaultLabelNames())
 	if !ok {
@@ -182,7 +184,7 @@ func (m *Mapper) OOMReasons(s *Series, step time.Duration, notBefore int64) {
 	st, seen := m.oomLast[id]
 	var kills []int64
 	for _, x := range s.Samples {
-		if x.V == 1 && (!seen || st.lastT == 0 || x.T-st.lastT > gap) && x.T >= notBefore {
+		if x.V == 1 && (!seen || st.lastT == 0 || x.T-st.lastT > gap) && (x.T > notBefore || notBefore == 0) {
 			kills = append(kills, x.T)
 		}
 		if x.V == 1 {

@@ -47,6 +47,7 @@ type APIError struct {
 	Message string
 }
 
+// Error is "TYPE: MESSAGE", Prometheus's error type and message.
 func (e *APIError) Error() string {
 	if e.Type == "" {
 		return e.Message
@@ -62,6 +63,7 @@ type NotMatrixError struct {
 	ResultType string
 }
 
+// Error says what was found and what was wanted.
 func (e *NotMatrixError) Error() string {
 	return fmt.Sprintf("result is a %s; want a matrix, the output of query_range", e.ResultType)
 }
@@ -249,46 +251,164 @@ func (p *parser) values() error {
 	if err := p.s.expect('['); err != nil {
 		return err
 	}
-	return p.array(func() error {
-		if err := p.s.expect('['); err != nil {
-			return err
-		}
-		t, err := p.timestamp()
-		if err != nil {
-			return err
-		}
-		if err := p.s.expect(','); err != nil {
-			return err
-		}
-		if _, err := p.s.nonSpace(); err != nil {
-			return err
-		}
-		at := p.s.off + int64(p.s.pos)
-		raw, err := p.s.str()
-		if err != nil {
-			return err
-		}
-		v, err := parseValue(raw)
-		if err != nil {
-			return fmt.Errorf("parse query_range response at byte %d: want a sample value, found %q", at, raw)
-		}
-		if err := p.s.expect(']'); err != nil {
-			return err
-		}
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			p.series.NonFinite++
-			return nil
-		}
-		p.series.Samples = append(p.series.Samples, usage.Sample{T: t, V: v})
+	if c, err := p.s.nonSpace(); err != nil {
+		return err
+	} else if c == ']' {
+		p.s.pos++
 		return nil
-	})
+	}
+	for {
+		if !p.fastSample() {
+			if err := p.sample(); err != nil {
+				return err
+			}
+		}
+		// The separator, without a call when it is the next byte.
+		if p.s.pos < p.s.end && p.s.buf[p.s.pos] == ',' {
+			p.s.pos++
+			continue
+		}
+		c, err := p.s.nonSpace()
+		if err != nil {
+			return err
+		}
+		p.s.pos++
+		switch c {
+		case ',':
+		case ']':
+			return nil
+		default:
+			p.s.pos--
+			return p.s.syntax("',' or ']'")
+		}
+	}
 }
 
+// add appends a sample, or counts it when it is NaN or ±Inf.
+func (p *parser) add(t int64, v float64) {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		p.series.NonFinite++
+		return
+	}
+	p.series.Samples = append(p.series.Samples, usage.Sample{T: t, V: v})
+}
+
+// fastSample parses one sample [T,"V"] written as Prometheus writes it (no
+// whitespace, T whole seconds with at most three decimals) when it lies
+// whole in the buffer. It consumes nothing and returns false for anything
+// else, which sample then parses or reports.
+func (p *parser) fastSample() bool {
+	b := p.s.buf[p.s.pos:p.s.end]
+	if len(b) < 6 || b[0] != '[' {
+		return false
+	}
+	i := 1
+	var sec int64
+	for ; i < len(b) && i <= 16 && b[i] >= '0' && b[i] <= '9'; i++ {
+		sec = sec*10 + int64(b[i]-'0')
+	}
+	if i == 1 || i > 16 || i >= len(b) {
+		return false
+	}
+	var ms int64
+	if b[i] == '.' {
+		i++
+		n := 0
+		for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+			ms = ms*10 + int64(b[i]-'0')
+			n++
+		}
+		if n == 0 || n > 3 {
+			return false
+		}
+		for ; n < 3; n++ {
+			ms *= 10
+		}
+	}
+	if i+1 >= len(b) || b[i] != ',' || b[i+1] != '"' {
+		return false
+	}
+	i += 2
+	j := bytes.IndexByte(b[i:], '"')
+	if j < 0 || i+j+1 >= len(b) || b[i+j+1] != ']' {
+		return false
+	}
+	v, err := parseValue(b[i : i+j])
+	if err != nil {
+		return false
+	}
+	p.s.pos += i + j + 2
+	p.add(sec*1000+ms, v)
+	return true
+}
+
+// sample parses one sample [T,"V"] in any JSON form, across reads.
+func (p *parser) sample() error {
+	if err := p.s.expect('['); err != nil {
+		return err
+	}
+	t, err := p.timestamp()
+	if err != nil {
+		return err
+	}
+	if err := p.s.expect(','); err != nil {
+		return err
+	}
+	if _, err := p.s.nonSpace(); err != nil {
+		return err
+	}
+	at := p.s.off + int64(p.s.pos)
+	raw, err := p.s.str()
+	if err != nil {
+		return err
+	}
+	v, err := parseValue(raw)
+	if err != nil {
+		return fmt.Errorf("parse query_range response at byte %d: want a sample value, found %q", at, raw)
+	}
+	if err := p.s.expect(']'); err != nil {
+		return err
+	}
+	p.add(t, v)
+	return nil
+}
+
+// pow10 are the powers of ten a float64 holds exactly.
+var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
+
 // parseValue parses a sample value as Prometheus writes it (Go's 'f' or
-// 'e' formatting, or NaN, +Inf, -Inf). The conversion to string does not
-// allocate: it does not escape and sample values are short.
+// 'e' formatting, or NaN, +Inf, -Inf). Plain decimals of at most 15
+// significant digits (working sets in bytes, most gauges) are converted
+// directly: the digits are an integer below 2^53 and the power of ten is
+// exact, so one division rounds correctly, as strconv would. Anything else
+// goes to strconv.ParseFloat; the conversion to string does not allocate
+// (it does not escape and values are short).
 func parseValue(b []byte) (float64, error) {
-	return strconv.ParseFloat(string(b), 64)
+	var mant uint64
+	digits, frac, dot := 0, 0, false
+	for i, c := range b {
+		switch {
+		case c >= '0' && c <= '9':
+			if digits > 0 || c != '0' {
+				digits++
+			}
+			mant = mant*10 + uint64(c-'0')
+			if dot {
+				frac++
+			}
+		case c == '.' && !dot && i > 0:
+			dot = true
+		default:
+			return strconv.ParseFloat(string(b), 64)
+		}
+		if digits > 15 {
+			return strconv.ParseFloat(string(b), 64)
+		}
+	}
+	if len(b) == 0 || b[len(b)-1] == '.' || frac >= len(pow10) {
+		return strconv.ParseFloat(string(b), 64)
+	}
+	return float64(mant) / pow10[frac], nil
 }
 
 // timestamp parses Unix seconds as Prometheus writes them (an integer, then

@@ -240,3 +240,31 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// parseValue's direct path must agree with strconv bit for bit.
+func TestParseValueMatchesStrconv(t *testing.T) {
+	vals := []string{"0", "0.0", "1", "-1", "0.25", "123456789012345", "1234567890123456", "0.010416666666666668", "0.1", "0.3", "9007199254740993", "1e3", "0.0000000000000000000001", "00012.5000", "NaN", "+Inf", "-Inf", "3.", ".5"}
+	for i := 0; i < 20000; i++ {
+		vals = append(vals, strconv.FormatFloat(float64(i*7919%100003)/float64(1+i%977), 'f', -1, 64), strconv.Itoa(i*104729))
+	}
+	for _, v := range vals {
+		got, err := parseValue([]byte(v))
+		want, werr := strconv.ParseFloat(v, 64)
+		if (err == nil) != (werr == nil) || math.Float64bits(got) != math.Float64bits(want) && !(math.IsNaN(got) && math.IsNaN(want)) {
+			t.Errorf("parseValue(%q) = %v, %v; strconv %v, %v", v, got, err, want, werr)
+		}
+	}
+}
+
+func FuzzParseValue(f *testing.F) {
+	for _, v := range []string{"0.25", "123456789012345", "0.010416666666666668", "1e-3", "NaN"} {
+		f.Add(v)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		got, err := parseValue([]byte(v))
+		want, werr := strconv.ParseFloat(v, 64)
+		if (err == nil) != (werr == nil) || err == nil && math.Float64bits(got) != math.Float64bits(want) && !(math.IsNaN(got) && math.IsNaN(want)) {
+			t.Fatalf("parseValue(%q) = %v, %v; strconv %v, %v", v, got, err, want, werr)
+		}
+	})
+}
