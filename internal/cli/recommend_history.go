@@ -152,7 +152,7 @@ func (h *historyOptions) fetch(ctx context.Context, src *sourceOptions, sink usa
 		if ns := src.defaultNamespace(); ns != "" {
 			opts.Namespaces = []string{ns}
 		}
-		say("Reading %s of usage history at %s from %s ...", recommenderDuration(h.history), h.step, h.prometheus)
+		say("Reading %s of usage history at %s steps from %s ...", recommenderDuration(h.history), recommenderDuration(h.step), h.prometheus)
 		start := time.Now()
 		cov, err := prometheus.Fetch(ctx, opts, sink)
 		if err != nil {
