@@ -14,6 +14,13 @@
 // for (b) the peak RSS (VmHWM, reset before the fetch). Run by hand:
 //
 //	go run ./test/recommendbench -containers 1000
+//
+// Measured on 2 shared cores with Prometheus 2.42: at 10,000 containers
+// (50 namespaces, 230 M samples, 6.6 GB of JSON, -plain) Fetch took the
+// same wall time as Prometheus alone (96.6 s against 96.3 s) and 12.7 s
+// of CPU against Prometheus's 176 s (7.2%), peak RSS 30 MB; at 1,000
+// containers 7.1% with plain JSON and 8.9% with gzip, which doubles
+// Prometheus's CPU and adds the decompression to seaworthy's.
 package main
 
 import (
