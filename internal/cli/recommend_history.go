@@ -31,6 +31,7 @@ type historyOptions struct {
 	oldLabels   bool
 	rateWindow  time.Duration
 	concurrency int
+	gzip        bool
 	historyStr  string
 	step        time.Duration
 	files       []string
@@ -54,6 +55,7 @@ func (h *historyOptions) addFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&h.oldLabels, "prometheus-old-labels", false, "cAdvisor's older label names: pod_name and container_name instead of pod and container.")
 	fs.DurationVar(&h.rateWindow, "prometheus-rate-window", 5*time.Minute, "The window of rate() over container_cpu_usage_seconds_total; at least two scrape intervals.")
 	fs.IntVar(&h.concurrency, "prometheus-concurrency", 4, "How many queries run at once.")
+	fs.BoolVar(&h.gzip, "prometheus-gzip", true, "Ask Prometheus for gzip-compressed answers: less to transfer over a slow link (a port-forward), but it doubles Prometheus's CPU; --prometheus-gzip=false on loopback or inside the cluster.")
 	fs.StringVar(&h.historyStr, "history", "8d", "How far back to read history (VPA keeps 8 days of memory peaks): a duration such as 8d, 36h.")
 	fs.DurationVar(&h.step, "step", time.Minute, "The resolution of the history read from Prometheus.")
 	fs.StringArrayVar(&h.files, "history-file", nil, "Read usage history from a saved Prometheus query_range response (the JSON `curl .../api/v1/query_range` prints), or a directory of them; see docs/history-files.md. Repeatable.")
@@ -148,6 +150,7 @@ func (h *historyOptions) fetch(ctx context.Context, src *sourceOptions, sink usa
 			Address: h.prometheus, End: h.end, History: h.history, Step: h.step,
 			Labels: labels, CPURateWindow: h.rateWindow, Matchers: h.selector, Concurrency: h.concurrency,
 			BearerTokenFile: h.tokenFile, CAFile: h.caFile, InsecureSkipVerify: h.insecure, Headers: h.headers,
+			DisableCompression: !h.gzip,
 		}
 		if ns := src.defaultNamespace(); ns != "" {
 			opts.Namespaces = []string{ns}

@@ -3,6 +3,7 @@ package vpa
 import (
 	"errors"
 	"math"
+	"sync"
 	"time"
 )
 
@@ -64,6 +65,23 @@ func (b *bucketing) find(value float64) int {
 	return i
 }
 
+// nearMargin is how far inside a bucket's bounds (relatively) a value must
+// lie for findNear to answer without find: the logarithm find takes is
+// accurate to a few ulps (about 1e-15 relatively), so a value this far
+// from both bounds falls in the same bucket by either computation.
+const nearMargin = 1e-9
+
+// findNear is find, answered without a logarithm when value lies well
+// inside bucket guess (bit-identical results: only values within
+// nearMargin of a bucket bound go through find).
+func (b *bucketing) findNear(value float64, guess int) int {
+	if guess > 0 && guess < b.numBuckets-1 &&
+		value > b.starts[guess]*(1+nearMargin) && value < b.starts[guess+1]*(1-nearMargin) {
+		return guess
+	}
+	return b.find(value)
+}
+
 // Histogram is VPA's util.histogram: weights per bucket, a total, and the
 // range [minBucket, maxBucket] of buckets at least Epsilon heavy.
 type Histogram struct {
@@ -72,6 +90,10 @@ type Histogram struct {
 	totalWeight float64
 	minBucket   int
 	maxBucket   int
+	// last is the bucket the previous sample fell in: a container's
+	// samples mostly fall in the bucket of the one before (a bucket is 5%
+	// wide), and findNear answers those without a logarithm.
+	last int
 }
 
 // NewHistogram returns an empty histogram with the given bucketing.
@@ -99,7 +121,8 @@ func (h *Histogram) AddSample(value, weight float64) {
 	if weight < 0 {
 		panic("sample weight must be non-negative")
 	}
-	i := h.b.find(value)
+	i := h.b.findNear(value, h.last)
+	h.last = i
 	h.weight[i] += weight
 	h.totalWeight += weight
 	if i < h.minBucket && h.weight[i] >= h.b.epsilon {
@@ -210,6 +233,8 @@ type DecayingHistogram struct {
 	halfLife int64 // ns
 	ref      int64 // reference time, Unix ns; meaningful once refSet
 	refSet   bool  // false: VPA's zero time.Time, before the first sample
+	// minutes is decayTable(halfLife), shared and read-only.
+	minutes []float64
 }
 
 // NewDecayingHistogram returns an empty decaying histogram.
@@ -225,7 +250,35 @@ func NewDecayingHistogram(o HistogramOptions, halfLife time.Duration) (*Decaying
 }
 
 func newDecaying(b *bucketing, halfLife time.Duration) *DecayingHistogram {
-	return &DecayingHistogram{Histogram: *newHistogram(b), halfLife: int64(halfLife)}
+	return &DecayingHistogram{Histogram: *newHistogram(b), halfLife: int64(halfLife), minutes: decayTable(int64(halfLife))}
+}
+
+// decayTables hold, per half-life, 2^(Δ/halfLife) for every whole minute Δ
+// up to maxDecayExponent half-lives: history read at a step of whole
+// minutes lands on these, and the factor is then read instead of computed
+// (Exp2 was half of the estimator's time). Each entry is the very
+// expression decayFactor computes, so results are bit-identical.
+var (
+	decayTablesMu sync.Mutex
+	decayTables   = map[int64][]float64{}
+)
+
+func decayTable(halfLife int64) []float64 {
+	decayTablesMu.Lock()
+	defer decayTablesMu.Unlock()
+	if t, ok := decayTables[halfLife]; ok {
+		return t
+	}
+	n := halfLife * maxDecayExponent / int64(time.Minute)
+	if halfLife <= 0 || n > 1<<20 {
+		return nil // an unusual half-life: compute every factor
+	}
+	t := make([]float64, n+1)
+	for k := range t {
+		t[k] = math.Exp2(float64(int64(k)*int64(time.Minute)) / float64(halfLife))
+	}
+	decayTables[halfLife] = t
+	return t
 }
 
 // AddSample adds value at time tNanos (Unix ns) with the decayed weight.
@@ -260,7 +313,13 @@ func (h *DecayingHistogram) decayFactor(t int64) float64 {
 	if !h.refSet || t > h.ref+h.halfLife*maxDecayExponent {
 		h.shiftReference(t)
 	}
-	return math.Exp2(float64(t-h.ref) / float64(h.halfLife))
+	d := t - h.ref
+	if d >= 0 && d%int64(time.Minute) == 0 {
+		if k := d / int64(time.Minute); k < int64(len(h.minutes)) {
+			return h.minutes[k]
+		}
+	}
+	return math.Exp2(float64(d) / float64(h.halfLife))
 }
 
 // shiftReference is shiftReferenceTimestamp: the new reference is rounded to

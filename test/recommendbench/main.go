@@ -55,6 +55,7 @@ func main() {
 	concurrency := flag.Int("concurrency", prometheus.DefaultConcurrency, "namespaces queried at once, in (a) and (b)")
 	flag.BoolVar(&plain, "plain", false, "ask for plain JSON instead of gzip (Options.DisableCompression)")
 	flag.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the (b) runs to this file")
+	flag.StringVar(&seaworthyBin, "seaworthy", "", "also run (c), the whole `seaworthy recommend` command, with this binary (e.g. bin/seaworthy)")
 	flag.Parse()
 	if *containers%*perNS != 0 || *perNS%10 != 0 {
 		log.Fatalf("-containers must be a multiple of -per-namespace, itself a multiple of 10")
@@ -114,7 +115,16 @@ func run(containers, perNS, runs int, dir string, keep bool, concurrency int) er
 	if _, err := fetch(opts); err != nil {
 		return err
 	}
-	var as, bs []measure
+	manifests := filepath.Join(dir, "manifests.yaml")
+	if seaworthyBin != "" {
+		if err := writeManifests(spec, manifests); err != nil {
+			return err
+		}
+		if _, err := command(srv, manifests, end, concurrency); err != nil {
+			return err
+		}
+	}
+	var as, bs, cs []measure
 	for i := 0; i < runs; i++ {
 		a, err := measured(srv, func() (int64, error) { return alone(opts) })
 		if err != nil {
@@ -140,6 +150,14 @@ func run(containers, perNS, runs int, dir string, keep bool, concurrency int) er
 		b.peakRSS = peakRSS()
 		as, bs = append(as, a), append(bs, b)
 		fmt.Printf("run %d: (a) %s  (b) %s\n", i+1, a, b)
+		if seaworthyBin != "" {
+			c, err := command(srv, manifests, end, concurrency)
+			if err != nil {
+				return err
+			}
+			cs = append(cs, c)
+			fmt.Printf("run %d: (c) %s\n", i+1, c)
+		}
 	}
 	a, b := median(as), median(bs)
 	enc := "gzip"
@@ -152,6 +170,12 @@ func run(containers, perNS, runs int, dir string, keep bool, concurrency int) er
 	fmt.Printf("(b) fetch into a sink:  wall %8s  prometheus cpu %8s  own cpu %7s  samples %d  peak RSS %d MB\n", b.wall.Round(time.Millisecond), b.promCPU, b.ownCPU.Round(time.Millisecond), b.bytes, b.peakRSS>>10)
 	fmt.Printf("wall (b)/(a) = %.2f; seaworthy cpu in (b) = %.1f%% of prometheus's cpu in (b), %.1f%% of its cpu in (a)\n",
 		b.wall.Seconds()/a.wall.Seconds(), 100*b.ownCPU.Seconds()/b.promCPU.Seconds(), 100*b.ownCPU.Seconds()/a.promCPU.Seconds())
+	if len(cs) > 0 {
+		c := median(cs)
+		fmt.Printf("(c) seaworthy recommend: wall %8s  prometheus cpu %8s  own cpu %7s  json %d KB  peak RSS %d MB\n", c.wall.Round(time.Millisecond), c.promCPU, c.ownCPU.Round(time.Millisecond), c.bytes>>10, c.peakRSS>>10)
+		fmt.Printf("wall (c)/(a) = %.2f; seaworthy recommend cpu = %.1f%% of prometheus's cpu in (c), %.1f%% of its cpu in (a)\n",
+			c.wall.Seconds()/a.wall.Seconds(), 100*c.ownCPU.Seconds()/c.promCPU.Seconds(), 100*c.ownCPU.Seconds()/a.promCPU.Seconds())
+	}
 	return nil
 }
 
