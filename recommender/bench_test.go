@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-
 	"github.com/seaworthy-k8s/seaworthy/cluster"
 	"github.com/seaworthy-k8s/seaworthy/cluster/index"
 	"github.com/seaworthy-k8s/seaworthy/cluster/usage"
@@ -56,4 +55,3 @@ func BenchmarkEngineAddSeries(b *testing.B) {
 	}
 	b.ReportMetric(float64(total)/b.Elapsed().Seconds(), "samples/s")
 }
-
