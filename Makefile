@@ -6,7 +6,7 @@ LDFLAGS   := -X github.com/seaworthy-k8s/seaworthy/internal/cli.Version=$(VERSIO
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 DEMO_NOW  ?= 2026-03-01T12:00:00Z
 
-.PHONY: all build plugin demo demo-live controlplane metricsserver test test-unit bench bench-live lint docs clean
+.PHONY: all build plugin demo demo-live controlplane metricsserver test test-unit bench bench-live bench-recommend lint docs clean
 
 all: build
 
@@ -52,6 +52,10 @@ bench:
 ## bench-live: live audit vs raw LIST on the local control plane, 1,000 nodes / 30,000 pods (about 10 minutes)
 bench-live: build controlplane
 	$(GO) run ./test/livebench -seaworthy $(BIN) -nodes 1000 -pods 30000 -runs 5
+
+## bench-recommend: recommend against a real Prometheus over 1,000 containers × 8 days of backfilled history, beside Prometheus alone (about 3 minutes)
+bench-recommend: build
+	$(GO) run ./test/recommendbench -containers 1000 -runs 3 -plain -seaworthy $(BIN)
 
 ## lint: gofmt, go vet and staticcheck
 lint:
