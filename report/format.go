@@ -75,6 +75,19 @@ var registry = []format{
 		}
 		return false, nil
 	}},
+	{"sarif", reportOnly(func(o RenderOptions) Renderer { return sarifRenderer{opts: o} })},
+}
+
+// reportOnly is the registry entry of a format that renders only a
+// *Report, with the renderer newRenderer returns.
+func reportOnly(newRenderer func(RenderOptions) Renderer) func(io.Writer, any, RenderOptions) (bool, error) {
+	return func(w io.Writer, v any, o RenderOptions) (bool, error) {
+		r, ok := v.(*Report)
+		if !ok {
+			return false, nil
+		}
+		return true, renderIfSet(r, func() error { return newRenderer(o).Render(w, r) })
+	}
 }
 
 // renderIfSet runs render unless v is a typed nil, which FormatsFor passes

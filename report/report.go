@@ -32,6 +32,26 @@ type Report struct {
 	// Checks describes every check that ran, keyed by ID, so renderers can
 	// group by category and link to documentation.
 	Checks map[string]result.Meta `json:"-"`
+	// Origins says where each object of a manifest input was read, keyed
+	// by its reference without the apiVersion (see LocationOf); empty for
+	// live input. New fills it from the snapshot's origins.
+	Origins map[result.ObjectRef]Location `json:"-"`
+}
+
+// Location is where an object was read: a manifest file, as the input
+// named it, and the line its document starts at (0 when unknown).
+type Location struct {
+	File string
+	Line int
+}
+
+// LocationOf returns where the object ref was read, if the input recorded
+// it. The apiVersion of ref is ignored: a manifest may use another version
+// of the kind than the one results name.
+func (r *Report) LocationOf(ref result.ObjectRef) (Location, bool) {
+	ref.APIVersion = ""
+	l, ok := r.Origins[ref]
+	return l, ok
 }
 
 // Input describes what an audit read: the -f arguments and what they held,
@@ -83,6 +103,7 @@ func New(snap *cluster.Snapshot, ran []result.Meta, results []result.Result) *Re
 	}
 	cluster.SortGaps(r.Gaps)
 	r.Input = inputOf(snap)
+	r.Origins = originsOf(snap)
 	for _, m := range ran {
 		r.Checks[m.ID] = m
 	}
@@ -230,4 +251,26 @@ func inputOf(snap *cluster.Snapshot) Input {
 	}
 	in.FilesRead = len(files)
 	return in
+}
+
+// originsOf maps the snapshot's origins by object reference. Origins are
+// sorted with the first read of duplicates first, and that one is kept,
+// as Snapshot.OriginOf does.
+func originsOf(snap *cluster.Snapshot) map[result.ObjectRef]Location {
+	if len(snap.Origins) == 0 {
+		return nil
+	}
+	out := make(map[result.ObjectRef]Location, len(snap.Origins))
+	for _, o := range snap.Origins {
+		info, ok := cluster.InfoFor(o.Kind)
+		if !ok {
+			continue
+		}
+		ref := info.Ref(o.Namespace, o.Name)
+		ref.APIVersion = ""
+		if _, seen := out[ref]; !seen {
+			out[ref] = Location{File: o.File, Line: o.Line}
+		}
+	}
+	return out
 }
