@@ -3,6 +3,8 @@ package report
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"path"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -74,4 +76,11 @@ func findings(r *Report) []result.Result {
 		}
 	}
 	return out
+}
+
+// repoPath is a manifest path as CI tools want it: forward slashes,
+// cleaned ("./deploy/a.yaml" is "deploy/a.yaml"); relative paths stay
+// relative, so they resolve from the repository's root.
+func repoPath(file string) string {
+	return path.Clean(filepath.ToSlash(file))
 }

@@ -76,6 +76,9 @@ var registry = []format{
 		return false, nil
 	}},
 	{"sarif", reportOnly(func(o RenderOptions) Renderer { return sarifRenderer{opts: o} })},
+	{"junit", reportOnly(func(RenderOptions) Renderer { return junitRenderer{} })},
+	{"github", reportOnly(func(RenderOptions) Renderer { return githubRenderer{} })},
+	{"gitlab-codequality", reportOnly(func(RenderOptions) Renderer { return codeQualityRenderer{} })},
 }
 
 // reportOnly is the registry entry of a format that renders only a

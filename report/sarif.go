@@ -273,8 +273,7 @@ func sarifLocationOf(r *Report, obj result.ObjectRef) sarifLocation {
 // root), with forward slashes and percent-escapes; an absolute one becomes
 // a file URI.
 func fileURI(path string) string {
-	p := filepath.ToSlash(path)
-	p = strings.TrimPrefix(p, "./")
+	p := repoPath(path)
 	u := url.URL{Path: p}
 	if filepath.IsAbs(path) {
 		u.Scheme = "file"
