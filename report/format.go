@@ -67,7 +67,7 @@ var registry = []format{
 	{"markdown", func(w io.Writer, v any, _ RenderOptions) (bool, error) {
 		switch t := v.(type) {
 		case *Report:
-			return false, nil
+			return true, renderIfSet(t, func() error { return markdownRenderer{}.Render(w, t) })
 		case MarkdownWriter:
 			return true, renderIfSet(t, func() error { return t.WriteMarkdown(w) })
 		case Tabular:
