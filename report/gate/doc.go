@@ -11,6 +11,7 @@
 //
 // An exemptions file is a YAML list of entries:
 //
+//	# exemptions.yaml
 //	- check: RBAC-004          # a check or policy ID, or a prefix of one
 //	  namespace: "team-*"      # globs (path.Match); empty matches anything
 //	  kind: ClusterRoleBinding
