@@ -197,3 +197,8 @@ func TestReadBaselineErrors(t *testing.T) {
 		})
 	}
 }
+
+// fp is the fingerprint of a result of check on the object.
+func fp(check, apiVersion, kind, namespace, name string) string {
+	return Fingerprint(result.Result{Check: check, Object: result.Ref(apiVersion, kind, namespace, name)})
+}
