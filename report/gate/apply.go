@@ -33,6 +33,7 @@ const (
 // ApplyOptions are what Apply needs besides the results and the file.
 type ApplyOptions struct {
 	// Now is the time expiry is judged at: the snapshot's collectedAt.
+	// The zero time is before every expiry, so the caller must set it.
 	Now time.Time
 	// Labels returns an object's labels; nil means none are known, and
 	// then entries with labels cover nothing.

@@ -1,6 +1,7 @@
 package gate
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -284,5 +285,49 @@ finding EXEMPT-NO-REASON warn Deployment/shop/api: Deployment/shop/api has the s
 	out = Apply(results, nil, ApplyOptions{Annotations: ann})
 	if n := len(out.Gating()); n != len(results) || calls != 0 || len(out.Findings) != 0 {
 		t.Errorf("without AllowAnnotations: %d gating of %d, %d lookups, findings %v", n, len(results), calls, out.Findings)
+	}
+}
+
+func TestApplyFirstEntryWinsAndFileBeforeAnnotation(t *testing.T) {
+	ex, err := ParseExemptions("e.yaml", []byte(`- check: WL
+  namespace: shop
+  reason: the shop team owns its workloads' shape
+  owner: team-shop
+  expires: 2026-06-30
+- check: WL-002
+  name: web
+  reason: also web
+  owner: platform
+  expires: 2026-06-30
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	web := result.Ref("apps/v1", "Deployment", "shop", "web")
+	results := []result.Result{
+		{Check: "WL-002", Status: result.StatusWarn, Object: web, Message: "one replica"},
+		{Check: "RES-001", Status: result.StatusWarn, Object: web, Message: "no requests"},
+	}
+	ann := func(result.ObjectRef) map[string]string {
+		return map[string]string{AnnotationExempt: "WL-002,RES-001", AnnotationReason: "batch"}
+	}
+	out := Apply(results, ex, ApplyOptions{Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC), AllowAnnotations: true, Annotations: ann})
+	want := `WL-002 Deployment/shop/web e.yaml:1
+RES-001 Deployment/shop/web annotation on Deployment/shop/web
+finding EXEMPT-UNUSED info (cluster): exemption e.yaml:6 for WL-002 (owner platform) covers no result; remove it, or correct its check or selector map[check:WL-002 exemption:e.yaml:6 expires:2026-06-30 owner:platform reason:also web]
+`
+	if got := summarize(out); got != want {
+		t.Errorf("applied:\n%s\nwant:\n%s", got, want)
+	}
+	js, err := json.Marshal(out.Results)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantJSON := `[{"result":{"check":"WL-002","status":"warn","object":{"apiVersion":"apps/v1","kind":"Deployment","namespace":"shop","name":"web"},"message":"one replica"},` +
+		`"exemption":{"check":"WL","namespace":"shop","reason":"the shop team owns its workloads' shape","owner":"team-shop","expires":"2026-06-30","source":"e.yaml:1"}},` +
+		`{"result":{"check":"RES-001","status":"warn","object":{"apiVersion":"apps/v1","kind":"Deployment","namespace":"shop","name":"web"},"message":"no requests"},` +
+		`"exemption":{"check":"WL-002,RES-001","namespace":"shop","kind":"Deployment","name":"web","reason":"batch","source":"annotation on Deployment/shop/web"}}]`
+	if string(js) != wantJSON {
+		t.Errorf("json:\n%s\nwant:\n%s", js, wantJSON)
 	}
 }
