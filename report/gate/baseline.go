@@ -2,12 +2,9 @@ package gate
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/seaworthy-k8s/seaworthy/report"
 	"github.com/seaworthy-k8s/seaworthy/result"
@@ -108,21 +105,12 @@ func jsonKind(kind string) string {
 	return "a number"
 }
 
-// Fingerprint identifies a result across reports: the hex SHA-256 of its
-// check ID and its object's API group, kind, namespace and name, each
-// followed by a NUL byte. The API version and the message are left out.
-func Fingerprint(r result.Result) string {
-	group, _, ok := strings.Cut(r.Object.APIVersion, "/")
-	if !ok {
-		group = "" // the core group: "v1"
-	}
-	h := sha256.New()
-	for _, s := range []string{r.Check, group, r.Object.Kind, r.Object.Namespace, r.Object.Name} {
-		h.Write([]byte(s))
-		h.Write([]byte{0})
-	}
-	return hex.EncodeToString(h.Sum(nil))
-}
+// Fingerprint identifies a result across reports: report.Fingerprint of
+// its check ID and object (kind, namespace and name), the same the SARIF
+// and Code Quality outputs carry. The API version and the message are left
+// out, so neither a new API version nor a reworded message makes a result
+// new.
+func Fingerprint(r result.Result) string { return report.Fingerprint(r.Check, r.Object) }
 
 // State is how a result compares with the baseline.
 type State string

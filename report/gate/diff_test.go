@@ -101,7 +101,7 @@ func TestDiffResults(t *testing.T) {
         "namespace": "kube-system",
         "name": "coredns"
       },
-      "fingerprint": "887c4ff3d6ef5fabf66b31b3c00863bb3720eea3d2908fa58345af918d660f0b",
+      "fingerprint": "1e79b063308807c073285168379fefb9",
       "old": {
         "status": "warn",
         "message": "2 replicas, 3 wanted for 40 nodes"
