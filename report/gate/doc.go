@@ -48,10 +48,10 @@
 // # Baselines
 //
 // A baseline is an earlier JSON report (schemaVersion seaworthy.report/v1).
-// A result is identified by its Fingerprint: the SHA-256 of its check ID
-// and its object's API group, kind, namespace and name; not the API
-// version (an object moved from one version to the next is the same
-// object) and not the message (reworded text is the same finding). Classify
+// A result is identified by its Fingerprint, report.Fingerprint of its
+// check ID and its object's kind, namespace and name (the one SARIF and
+// Code Quality carry); not the API version (an object moved from one
+// version to the next is the same object) and not the message (reworded text is the same finding). Classify
 // marks each current result new, changed (same fingerprint, other status or
 // message) or unchanged; Diff lists what appeared, disappeared and changed
 // between two reports, and RenderDiffText and RenderDiffJSON print it.
