@@ -3,6 +3,8 @@ package report
 import (
 	"encoding/json"
 	"io"
+
+	"github.com/seaworthy-k8s/seaworthy/result"
 )
 
 // jsonRenderer writes the versioned JSON report: schemaVersion,
@@ -30,6 +32,15 @@ type wireReport struct {
 	Results    []wireResult      `json:"results"`
 	Gaps       []wireGap         `json:"gaps"`
 	Input      *Input            `json:"input,omitempty"`
+	// Exempted and Baseline appear only when --exemptions or --baseline
+	// was given.
+	Exempted []wireExempted  `json:"exempted,omitempty"`
+	Baseline *BaselineSummary `json:"baseline,omitempty"`
+}
+
+type wireExempted struct {
+	wireResult
+	Exemption any `json:"exemption"`
 }
 
 type wireResult struct {
@@ -74,19 +85,29 @@ func wire(r *Report) wireReport {
 		out.Input = &in
 	}
 	for i, res := range r.Results {
-		m := r.Checks[res.Check]
-		ev := res.Evidence
-		if ev == nil {
-			ev = map[string]any{}
-		}
-		out.Results[i] = wireResult{
-			Check: res.Check, Title: m.Title, Category: m.Category, Status: string(res.Status),
-			Object:  wireObject(res.Object),
-			Message: res.Message, Evidence: ev,
-		}
+		out.Results[i] = r.wireResult(res)
 	}
+	for _, e := range r.Exempted {
+		out.Exempted = append(out.Exempted, wireExempted{wireResult: r.wireResult(e.Result), Exemption: e.Exemption})
+	}
+	out.Baseline = r.Baseline
 	for i, g := range r.Gaps {
 		out.Gaps[i] = wireGap{Kind: string(g.Kind), Namespace: g.Namespace, Name: g.Name, Reason: g.Reason, Message: g.Message}
 	}
 	return out
+}
+
+// wireResult is one result as JSON writes it, with its check's title and
+// category.
+func (r *Report) wireResult(res result.Result) wireResult {
+	m := r.Checks[res.Check]
+	ev := res.Evidence
+	if ev == nil {
+		ev = map[string]any{}
+	}
+	return wireResult{
+		Check: res.Check, Title: m.Title, Category: m.Category, Status: string(res.Status),
+		Object:  wireObject(res.Object),
+		Message: res.Message, Evidence: ev,
+	}
 }

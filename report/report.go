@@ -36,6 +36,13 @@ type Report struct {
 	// by its reference without the apiVersion (see LocationOf); empty for
 	// live input. New fills it from the snapshot's origins.
 	Origins map[result.ObjectRef]Location `json:"-"`
+	// Exempted are the results exemptions cover (see gating.go); Results
+	// holds the others.
+	Exempted []Exempted `json:"-"`
+	// Baseline, when set, compares Results with an earlier report: only
+	// new and worsened results gate.
+	Baseline *BaselineSummary `json:"-"`
+	gates    []bool
 }
 
 // Location is where an object was read: a manifest file, as the input
@@ -213,8 +220,8 @@ func (r *Report) atOrAbove(threshold FailOn) bool {
 	default:
 		return false
 	}
-	for _, res := range r.Results {
-		if s := res.Status.Severity(); s > 0 && s >= min {
+	for i, res := range r.Results {
+		if s := res.Status.Severity(); s > 0 && s >= min && r.gating(i) {
 			return true
 		}
 	}

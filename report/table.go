@@ -113,6 +113,12 @@ func (t tableRenderer) Render(w io.Writer, r *Report) error {
 	if hidden > 0 {
 		fmt.Fprintf(ew, "%d pass/na results not shown; use --show-passed to list them.\n", hidden)
 	}
+	if n := len(r.Exempted); n > 0 {
+		fmt.Fprintf(ew, "%s covered by exemptions and not shown (-o json lists them with their exemption).\n", plural(n, "result"))
+	}
+	if b := r.Baseline; b != nil {
+		fmt.Fprintf(ew, "Baseline %s: %d new, %d changed, %d unchanged; only new results and those worse than before gate.\n", b.File, b.New, b.Changed, b.Unchanged)
+	}
 	for _, line := range t.docLines(linked) {
 		fmt.Fprintf(ew, "Docs: %s\n", line)
 	}

@@ -28,6 +28,7 @@ type auditOptions struct {
 	thresholds *thresholdFlags
 	scope      scopeOptions
 	history    *historyOptions
+	gating     gateOptions
 
 	gate     report.Gate
 	selected []check.Check
@@ -110,6 +111,7 @@ letting it read) and off otherwise; --fail-on-gaps=false turns it off.`,
 	cmd.Flags().StringSliceVar(&o.skip, "skip-check", nil, "Skip these checks: IDs or ID prefixes, e.g. RBAC or CP-002 (applied after --check). Repeatable or comma-separated.")
 	o.thresholds = addThresholdFlags(cmd.Flags())
 	o.history.addFlags(cmd.Flags())
+	o.gating.addFlags(cmd.Flags())
 	return cmd, o
 }
 
@@ -123,6 +125,9 @@ func (o *auditOptions) complete(cmd *cobra.Command, args []string) error {
 		return err
 	}
 	if err := o.history.complete(o.source.nowTime); err != nil {
+		return err
+	}
+	if err := o.gating.complete(); err != nil {
 		return err
 	}
 	t, ok := report.ParseFailOn(o.failOn)
@@ -178,7 +183,10 @@ func (o *auditOptions) run(ctx context.Context) error {
 		in.Usage = eng.Recommend()
 	}
 	results := o.scope.filter(snap, check.RunInput(in, o.selected))
-	rep := report.New(snap, checks.Metas(o.selected), results)
+	results, exempted := o.gating.apply(snap, results)
+	rep := report.New(snap, append(checks.Metas(o.selected), o.gating.metas(results)...), results)
+	rep.Exempted = exempted
+	o.gating.compare(rep)
 	o.describeInput(rep)
 	rep.Generator = toolName()
 	ropts := report.RenderOptions{ShowPassed: o.showPassed, DocLink: checks.DocLink, DocsBase: checks.DocsURL}

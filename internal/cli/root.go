@@ -93,6 +93,7 @@ the cluster.`,
 	root.AddCommand(
 		newAuditCommand(streams),
 		newRecommendCommand(streams),
+		newDiffCommand(streams),
 		newSnapshotCommand(streams),
 		newChecksCommand(streams),
 		newConfigCommand(streams),
@@ -120,6 +121,7 @@ var outputValues = map[string]any{
 	"seaworthy rbac who-can": whoCanAnswer{},
 	"seaworthy rbac subject": subjectAnswer{},
 	"seaworthy recommend":    recommendFormats,
+	"seaworthy diff":         []string{"table", "json"},
 }
 
 // registerCompletions adds shell completion (cobra's completion command)

@@ -159,9 +159,14 @@ func Apply(results []result.Result, ex *Exemptions, opts ApplyOptions) Outcome {
 }
 
 // matches reports whether the entry selects the result; labels looks up
-// the object's labels, needed only when the entry has labels.
+// the object's labels, needed only when the entry has labels. A Namespace
+// object matches the namespace glob by its own name.
 func (e *Entry) matches(r result.Result, labels func(result.ObjectRef) map[string]string) bool {
-	if !checkMatches(e.Check, r.Check) || !glob(e.Namespace, r.Object.Namespace) ||
+	ns := r.Object.Namespace
+	if ns == "" && r.Object.Kind == "Namespace" {
+		ns = r.Object.Name // a Namespace is in itself, for "namespace: team-a"
+	}
+	if !checkMatches(e.Check, r.Check) || !glob(e.Namespace, ns) ||
 		!glob(e.Kind, r.Object.Kind) || !glob(e.Name, r.Object.Name) {
 		return false
 	}
