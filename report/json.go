@@ -34,7 +34,7 @@ type wireReport struct {
 	Input      *Input            `json:"input,omitempty"`
 	// Exempted and Baseline appear only when --exemptions or --baseline
 	// was given.
-	Exempted []wireExempted  `json:"exempted,omitempty"`
+	Exempted []wireExempted   `json:"exempted,omitempty"`
 	Baseline *BaselineSummary `json:"baseline,omitempty"`
 }
 

@@ -8,7 +8,6 @@ import (
 	"testing"
 )
 
-
 func writeFile(t *testing.T, name, data string) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), name)
