@@ -26,3 +26,19 @@ func TestBuiltinRegoTests(t *testing.T) {
 		t.Errorf("tests run = %q, want %q", strings.Join(names, " "), want)
 	}
 }
+
+// TestExampleRegoTests runs the examples' Rego unit tests.
+func TestExampleRegoTests(t *testing.T) {
+	got, err := RunTests(context.Background(), []string{"examples"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 4 {
+		t.Errorf("ran %d tests, want 4", len(got))
+	}
+	for _, r := range got {
+		if !r.Pass() {
+			t.Errorf("%s: %s (%v) %s", r.Name, r.Location, r.Error, r.Output)
+		}
+	}
+}
