@@ -238,16 +238,6 @@ func (e *Engine) Metas() []result.Meta {
 	return out
 }
 
-// ToValue converts an input document (see Input) to the AST value
-// Evaluate takes. Convert once and evaluate as often as needed.
-func ToValue(input any) (ast.Value, error) {
-	v, err := ast.InterfaceToValue(input)
-	if err != nil {
-		return nil, fmt.Errorf("convert policy input: %w", err)
-	}
-	return v, nil
-}
-
 // Evaluate runs the prepared query once against input and decodes every
 // result of every policy, in policy order and, within a policy, in Rego's
 // set order. A runtime error or a result of the wrong shape is an error
