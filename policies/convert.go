@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/maphash"
+	"reflect"
+	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 )
@@ -18,17 +20,101 @@ import (
 // strings and identical small subtrees share one term: a large cluster
 // repeats label sets, resource lists, probes and volume mounts across its
 // pods, and AST objects are costly. Terms are never changed once built, so
-// sharing them is safe.
+// sharing them is safe. A Document's long snapshot lists (pods) are
+// encoded a chunk at a time, so the JSON text of a large cluster never
+// exists whole.
 func ToValue(input any) (ast.Value, error) {
-	data, err := json.Marshal(input)
+	c := &converter{seed: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}, seen: map[[2]uint64]*ast.Term{}}
+	var t *ast.Term
+	var err error
+	if doc, ok := input.(*Document); ok && doc.Snapshot != nil {
+		t, err = c.document(doc)
+	} else {
+		t, err = c.encode(input)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("convert policy input: %w", err)
 	}
-	v, err := fromJSON(data)
-	if err != nil {
-		return nil, fmt.Errorf("convert policy input: %w", err)
+	return t.Value, nil
+}
+
+// chunk is how many list elements are encoded at a time.
+const chunk = 1024
+
+// document converts a Document, encoding the snapshot's lists longer than
+// chunk separately, chunk by chunk.
+func (c *converter) document(doc *Document) (*ast.Term, error) {
+	snap := *doc.Snapshot
+	orig := reflect.ValueOf(doc.Snapshot).Elem()
+	short := reflect.ValueOf(&snap).Elem()
+	type list struct {
+		key string
+		val reflect.Value
 	}
-	return v, nil
+	var long []list
+	for i := 0; i < short.NumField(); i++ {
+		f := short.Field(i)
+		sf := short.Type().Field(i)
+		key, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
+		if !sf.IsExported() || f.Kind() != reflect.Slice || f.Len() <= chunk || key == "" || key == "-" {
+			continue
+		}
+		long = append(long, list{key, orig.Field(i)})
+		f.SetZero()
+	}
+	rest := *doc
+	rest.Snapshot = &snap
+	t, err := c.encode(&rest)
+	if err != nil {
+		return nil, err
+	}
+	if len(long) == 0 {
+		return t, nil
+	}
+	top, ok := t.Value.(ast.Object)
+	if !ok {
+		return nil, fmt.Errorf("encode the document: not an object")
+	}
+	snapTerm := top.Get(ast.StringTerm("snapshot"))
+	snapObj, ok := snapTerm.Value.(ast.Object)
+	if !ok {
+		return nil, fmt.Errorf("encode the snapshot: not an object")
+	}
+	// Build new objects rather than insert: terms may be shared.
+	var members [][2]*ast.Term
+	snapObj.Foreach(func(k, v *ast.Term) { members = append(members, [2]*ast.Term{k, v}) })
+	for _, l := range long {
+		elems := make([]*ast.Term, 0, l.val.Len())
+		for i := 0; i < l.val.Len(); i += chunk {
+			part, err := c.encode(l.val.Slice(i, min(i+chunk, l.val.Len())).Interface())
+			if err != nil {
+				return nil, err
+			}
+			arr, ok := part.Value.(*ast.Array)
+			if !ok {
+				return nil, fmt.Errorf("encode snapshot %s: not an array", l.key)
+			}
+			arr.Foreach(func(e *ast.Term) { elems = append(elems, e) })
+		}
+		members = append(members, [2]*ast.Term{ast.StringTerm(l.key), ast.ArrayTerm(elems...)})
+	}
+	var outer [][2]*ast.Term
+	top.Foreach(func(k, v *ast.Term) {
+		if k.Equal(ast.StringTerm("snapshot")) {
+			v = ast.ObjectTerm(members...)
+		}
+		outer = append(outer, [2]*ast.Term{k, v})
+	})
+	return ast.ObjectTerm(outer...), nil
+}
+
+// encode converts v through its JSON text.
+func (c *converter) encode(v any) (*ast.Term, error) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return c.read(data)
 }
 
 // maxShared is the longest JSON text, in bytes, whose term is shared with
@@ -41,11 +127,12 @@ const maxShared = 2048
 type converter struct {
 	data []byte
 	pos  int
-	seed maphash.Seed
-	// seen maps a hash of a value's JSON text to the first value with that
-	// text; the text is compared before sharing, so a hash collision only
-	// costs a missed share.
-	seen map[uint64]span
+	// seen maps the 128-bit hash of a value's JSON text (two 64-bit hashes
+	// with independent seeds) to the first value with that text. Keeping
+	// hashes, not texts, lets it span the chunks of a document; two texts
+	// of a document colliding in 128 bits is not a practical concern.
+	seed [2]maphash.Seed
+	seen map[[2]uint64]*ast.Term
 	// pairs and elems are stacks of object members and array elements
 	// being read, reused across values.
 	pairs [][2]*ast.Term
@@ -63,18 +150,13 @@ type container struct {
 	end, nested int32
 }
 
-// span is a converted value and where its text is.
-type span struct {
-	start, end int
-	term       *ast.Term
-}
-
-// fromJSON converts one JSON document.
-func fromJSON(data []byte) (ast.Value, error) {
+// read converts one JSON text.
+func (c *converter) read(data []byte) (*ast.Term, error) {
 	if len(data) > 1<<31-1 {
-		return nil, fmt.Errorf("read JSON: the document is %d bytes, over 2 GiB", len(data))
+		return nil, fmt.Errorf("read JSON: the text is %d bytes, over 2 GiB", len(data))
 	}
-	c := &converter{data: data, seed: maphash.MakeSeed(), seen: map[uint64]span{}}
+	c.data, c.pos, c.next = data, 0, 0
+	c.containers = c.containers[:0]
 	if err := c.measure(); err != nil {
 		return nil, err
 	}
@@ -85,6 +167,17 @@ func fromJSON(data []byte) (ast.Value, error) {
 	c.space()
 	if c.pos != len(c.data) {
 		return nil, c.errorf("unexpected text after the document")
+	}
+	c.data = nil
+	return t, nil
+}
+
+// fromJSON converts one JSON document on its own.
+func fromJSON(data []byte) (ast.Value, error) {
+	c := &converter{seed: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}, seen: map[[2]uint64]*ast.Term{}}
+	t, err := c.read(data)
+	if err != nil {
+		return nil, err
 	}
 	return t.Value, nil
 }
@@ -171,26 +264,24 @@ func (c *converter) share(start int, t *ast.Term) *ast.Term {
 	if len(text) > maxShared {
 		return t
 	}
-	h := maphash.Bytes(c.seed, text)
+	h := c.hash(text)
 	if s, ok := c.seen[h]; ok {
-		if bytes.Equal(c.data[s.start:s.end], text) {
-			return s.term
-		}
-		return t
+		return s
 	}
-	c.seen[h] = span{start: start, end: c.pos, term: t}
+	c.seen[h] = t
 	return t
 }
 
 // lookup returns the term of an earlier value with the text
 // data[start:end].
 func (c *converter) lookup(start, end int) (*ast.Term, bool) {
-	text := c.data[start:end]
-	s, ok := c.seen[maphash.Bytes(c.seed, text)]
-	if !ok || !bytes.Equal(c.data[s.start:s.end], text) {
-		return nil, false
-	}
-	return s.term, true
+	t, ok := c.seen[c.hash(c.data[start:end])]
+	return t, ok
+}
+
+// hash is the 128-bit hash of a value's text.
+func (c *converter) hash(text []byte) [2]uint64 {
+	return [2]uint64{maphash.Bytes(c.seed[0], text), maphash.Bytes(c.seed[1], text)}
 }
 
 // measure finds, in one pass over the text, where every object and array

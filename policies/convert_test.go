@@ -1,9 +1,15 @@
 package policies
 
 import (
+	"bytes"
+	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/seaworthy-k8s/seaworthy/cluster/index"
+	"github.com/seaworthy-k8s/seaworthy/fixtures/synth"
 )
 
 // TestFromJSON checks the converter against OPA's own JSON reading.
@@ -49,5 +55,34 @@ func TestFromJSONShares(t *testing.T) {
 	arr := v.(*ast.Array)
 	if arr.Elem(0) != arr.Elem(1) {
 		t.Errorf("identical objects were not shared")
+	}
+}
+
+// TestToValueChunked checks a document whose pod list is encoded in
+// chunks converts to what its whole JSON text reads as.
+func TestToValueChunked(t *testing.T) {
+	snap := synth.Generate(synth.Spec{Pods: 2*chunk + 100}, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	if len(snap.Pods) <= 2*chunk {
+		t.Fatalf("only %d pods", len(snap.Pods))
+	}
+	doc := NewDocument(snap, nil, nil, index.New(snap))
+	got, err := ToValue(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := ast.ValueFromReader(bytes.NewReader(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Compare(want) != 0 {
+		t.Errorf("chunked conversion differs from OPA's reading of the whole text")
+	}
+	pods, err := got.Find(ast.Ref{ast.StringTerm("snapshot"), ast.StringTerm("pods")})
+	if err != nil || pods.(*ast.Array).Len() != len(snap.Pods) {
+		t.Errorf("snapshot.pods = %v, %v; want %d pods", pods != nil, err, len(snap.Pods))
 	}
 }
