@@ -24,7 +24,7 @@ import (
 // encoded a chunk at a time, so the JSON text of a large cluster never
 // exists whole.
 func ToValue(input any) (ast.Value, error) {
-	c := &converter{seed: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}, seen: map[[2]uint64]*ast.Term{}}
+	c := &converter{seed: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}, seen: map[uint64]seenTerm{}}
 	var t *ast.Term
 	var err error
 	if doc, ok := input.(*Document); ok && doc.Snapshot != nil {
@@ -127,12 +127,13 @@ const maxShared = 2048
 type converter struct {
 	data []byte
 	pos  int
-	// seen maps the 128-bit hash of a value's JSON text (two 64-bit hashes
-	// with independent seeds) to the first value with that text. Keeping
-	// hashes, not texts, lets it span the chunks of a document; two texts
-	// of a document colliding in 128 bits is not a practical concern.
+	// seen maps the first half of the 128-bit hash of a value's JSON text
+	// to the first value with that text and the second half, checked on a
+	// hit. Keeping hashes, not texts, lets it span the chunks of a
+	// document; two texts of a document colliding in 128 bits is not a
+	// practical concern.
 	seed [2]maphash.Seed
-	seen map[[2]uint64]*ast.Term
+	seen map[uint64]seenTerm
 	// pairs and elems are stacks of object members and array elements
 	// being read, reused across values.
 	pairs [][2]*ast.Term
@@ -174,7 +175,7 @@ func (c *converter) read(data []byte) (*ast.Term, error) {
 
 // fromJSON converts one JSON document on its own.
 func fromJSON(data []byte) (ast.Value, error) {
-	c := &converter{seed: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}, seen: map[[2]uint64]*ast.Term{}}
+	c := &converter{seed: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}, seen: map[uint64]seenTerm{}}
 	t, err := c.read(data)
 	if err != nil {
 		return nil, err
@@ -200,44 +201,50 @@ func (c *converter) space() {
 }
 
 // value reads one value and shares it with an identical earlier one.
+// Objects, arrays and strings, whose ends are known before they are read,
+// are looked up first and built only when new.
 func (c *converter) value() (*ast.Term, error) {
 	c.space()
 	if c.pos >= len(c.data) {
 		return nil, c.errorf("unexpected end of input")
 	}
 	start := c.pos
-	var t *ast.Term
-	var err error
-	// An object or array whose text was seen before is not built again:
-	// its end is known from measure, so it is looked up first.
-	if ch := c.data[start]; ch == '{' || ch == '[' {
+	end, nested := -1, 0
+	switch ch := c.data[start]; ch {
+	case '{', '[':
 		if c.next >= len(c.containers) {
 			return nil, c.errorf("unbalanced %q", ch)
 		}
 		k := c.containers[c.next]
-		if end := int(k.end); end > start && end-start <= maxShared {
-			if s, ok := c.lookup(start, end); ok {
-				c.pos = end
-				c.next += 1 + int(k.nested)
-				return s, nil
-			}
-		}
-		c.next++
+		end, nested = int(k.end), int(k.nested)
+	case '"':
+		end = c.strEnd()
 	}
-	switch ch := c.data[c.pos]; ch {
+	var h hash
+	keyed := end > start && end-start <= maxShared
+	if keyed {
+		h = c.hash(c.data[start:end])
+		if e, ok := c.seen[h[0]]; ok {
+			if e.h == h[1] {
+				c.pos = end
+				if c.data[start] != '"' {
+					c.next += 1 + nested
+				}
+				return e.t, nil
+			}
+			keyed = false // a collision of the first hash: do not share
+		}
+	}
+	var t *ast.Term
+	var err error
+	switch c.data[start] {
 	case '{':
+		c.next++
 		t, err = c.object()
 	case '[':
+		c.next++
 		t, err = c.array()
 	case '"':
-		// Most strings repeat (keys, label values, images): look the text
-		// up before making a string of it.
-		if end, ok := c.strEnd(); ok {
-			if s, ok := c.lookup(start, end); ok {
-				c.pos = end
-				return s, nil
-			}
-		}
 		var s string
 		if s, err = c.str(); err == nil {
 			t = ast.StringTerm(s)
@@ -254,34 +261,30 @@ func (c *converter) value() (*ast.Term, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.share(start, t), nil
-}
-
-// share returns the term of an earlier value with the same text as
-// data[start:pos], or records t as that text's term.
-func (c *converter) share(start int, t *ast.Term) *ast.Term {
-	text := c.data[start:c.pos]
-	if len(text) > maxShared {
-		return t
+	if end < 0 && c.pos-start <= maxShared {
+		h = c.hash(c.data[start:c.pos])
+		_, taken := c.seen[h[0]]
+		keyed = !taken
 	}
-	h := c.hash(text)
-	if s, ok := c.seen[h]; ok {
-		return s
+	if keyed {
+		c.seen[h[0]] = seenTerm{h: h[1], t: t}
 	}
-	c.seen[h] = t
-	return t
+	return t, nil
 }
 
-// lookup returns the term of an earlier value with the text
-// data[start:end].
-func (c *converter) lookup(start, end int) (*ast.Term, bool) {
-	t, ok := c.seen[c.hash(c.data[start:end])]
-	return t, ok
+// hash is the 128-bit hash of a value's text: two 64-bit hashes with
+// independent seeds.
+type hash [2]uint64
+
+// seenTerm is a shared term and the second half of its text's hash.
+type seenTerm struct {
+	h uint64
+	t *ast.Term
 }
 
-// hash is the 128-bit hash of a value's text.
-func (c *converter) hash(text []byte) [2]uint64 {
-	return [2]uint64{maphash.Bytes(c.seed[0], text), maphash.Bytes(c.seed[1], text)}
+// hash hashes a value's text.
+func (c *converter) hash(text []byte) hash {
+	return hash{maphash.Bytes(c.seed[0], text), maphash.Bytes(c.seed[1], text)}
 }
 
 // measure finds, in one pass over the text, where every object and array
@@ -430,17 +433,18 @@ func (c *converter) str() (string, error) {
 	return "", c.errorf("unterminated string")
 }
 
-// strEnd returns the offset just past the string starting at pos.
-func (c *converter) strEnd() (int, bool) {
+// strEnd returns the offset just past the string starting at pos, or -1
+// when it is not terminated.
+func (c *converter) strEnd() int {
 	for i := c.pos + 1; i < len(c.data); i++ {
 		switch c.data[i] {
 		case '\\':
 			i++
 		case '"':
-			return i + 1, true
+			return i + 1
 		}
 	}
-	return 0, false
+	return -1
 }
 
 // literal reads the keyword word.
