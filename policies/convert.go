@@ -85,13 +85,34 @@ func (c *converter) document(doc *Document) (*ast.Term, error) {
 	snapObj.Foreach(func(k, v *ast.Term) { members = append(members, [2]*ast.Term{k, v}) })
 	for _, l := range long {
 		elems := make([]*ast.Term, 0, l.val.Len())
-		for i := 0; i < l.val.Len(); i += chunk {
-			part, err := c.encode(l.val.Slice(i, min(i+chunk, l.val.Len())).Interface())
+		// Encoding the next chunks overlaps reading this one.
+		texts := make(chan encoded, 2)
+		go func() {
+			defer close(texts)
+			for i := 0; i < l.val.Len(); i += chunk {
+				data, err := json.Marshal(l.val.Slice(i, min(i+chunk, l.val.Len())).Interface())
+				texts <- encoded{data, err}
+				if err != nil {
+					return
+				}
+			}
+		}()
+		for text := range texts {
+			if text.err != nil {
+				for range texts {
+				}
+				return nil, text.err
+			}
+			part, err := c.read(text.data)
 			if err != nil {
+				for range texts {
+				}
 				return nil, err
 			}
 			arr, ok := part.Value.(*ast.Array)
 			if !ok {
+				for range texts {
+				}
 				return nil, fmt.Errorf("encode snapshot %s: not an array", l.key)
 			}
 			arr.Foreach(func(e *ast.Term) { elems = append(elems, e) })
@@ -106,6 +127,12 @@ func (c *converter) document(doc *Document) (*ast.Term, error) {
 		outer = append(outer, [2]*ast.Term{k, v})
 	})
 	return ast.ObjectTerm(outer...), nil
+}
+
+// encoded is one chunk's JSON text, or why it could not be encoded.
+type encoded struct {
+	data []byte
+	err  error
 }
 
 // encode converts v through its JSON text.
