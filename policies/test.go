@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/storage"
+	"github.com/open-policy-agent/opa/v1/storage/inmem"
 	"github.com/open-policy-agent/opa/v1/tester"
 )
 
@@ -30,17 +32,26 @@ func RunTests(ctx context.Context, paths []string) ([]*tester.Result, error) {
 		}
 		byName[key] = m
 	}
-	runner := tester.NewRunner().
-		SetCompiler(ast.NewCompiler().WithEnablePrintStatements(true)).
-		CapturePrintOutput(true).
-		RaiseBuiltinErrors(true)
-	ch, err := runner.Run(ctx, byName)
+	store := inmem.New()
+	var out []*tester.Result
+	err = storage.Txn(ctx, store, storage.TransactionParams{}, func(txn storage.Transaction) error {
+		ch, err := tester.NewRunner().
+			SetCompiler(ast.NewCompiler().WithEnablePrintStatements(true)).
+			SetStore(store).
+			SetModules(byName).
+			CapturePrintOutput(true).
+			RaiseBuiltinErrors(true).
+			RunTests(ctx, txn)
+		if err != nil {
+			return err
+		}
+		for r := range ch {
+			out = append(out, r)
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("run policy tests: %s", describe(err))
-	}
-	var out []*tester.Result
-	for r := range ch {
-		out = append(out, r)
 	}
 	return out, nil
 }
