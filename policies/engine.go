@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -135,7 +136,7 @@ func New(ctx context.Context, srcs []Source, opts Options) (*Engine, error) {
 		rego.StrictBuiltinErrors(opts.StrictBuiltinErrors),
 	}
 	if opts.Print != nil {
-		ropts = append(ropts, rego.EnablePrintStatements(true), rego.PrintHook(printer{opts.Print}))
+		ropts = append(ropts, rego.EnablePrintStatements(true), rego.PrintHook(printer{mu: &sync.Mutex{}, w: opts.Print}))
 	}
 	q, err := rego.New(ropts...).PrepareForEval(ctx)
 	if err != nil {
@@ -193,11 +194,17 @@ func checkKind(r *ast.Rule, pkg, name string) error {
 	return fmt.Errorf("check policy rule %s.%s at %s: it is %s; write it as a partial set, %s contains f if { … }", pkg, name, at(r.Location), what, name)
 }
 
-// printer writes print() output with the location of the call.
-type printer struct{ w io.Writer }
+// printer writes print() output with the location of the call, one line
+// at a time when evaluations run concurrently.
+type printer struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
 
 // Print implements print.Hook.
 func (p printer) Print(ctx print.Context, s string) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	_, err := fmt.Fprintf(p.w, "%s: %s\n", at(ctx.Location), s)
 	return err
 }
