@@ -208,3 +208,52 @@ func TestOnlyEvaluatedPackages(t *testing.T) {
 		t.Errorf("results = %q, want %q", lines(t, got), want)
 	}
 }
+
+// TestMetadataScopes: a package annotation lends description, severity
+// and remediation to its rules, never their ID or title; a document
+// annotation covers every definition of the rule.
+func TestMetadataScopes(t *testing.T) {
+	e, err := compile(t, "meta.rego", `# METADATA
+# title: Team gate
+# description: The team's rules.
+# custom:
+#   id: TEAM
+#   severity: low
+#   remediation: Ask the team.
+# scope: package
+package seaworthy.team
+
+# METADATA
+# scope: document
+# title: Warned
+# custom:
+#   id: TEAM-W
+warn contains "one" if true
+
+warn contains "two" if true
+
+# METADATA
+# title: Denied
+# custom:
+#   severity: high
+deny contains "x" if true
+
+violation contains "y" if true
+`, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range e.Policies() {
+		got = append(got, strings.Join([]string{p.ID, p.Title, p.Description, p.Severity, p.Remediation, p.Rule}, "|"))
+	}
+	want := []string{
+		"TEAM-W|Warned|The team's rules.|low|Ask the team.|warn",
+		"TEAM-W|Warned|The team's rules.|low|Ask the team.|warn",
+		"POLICY:seaworthy.team.deny|Denied|The team's rules.|high|Ask the team.|deny",
+		"POLICY:seaworthy.team.violation||The team's rules.|low|Ask the team.|violation",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("policies:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

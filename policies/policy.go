@@ -15,7 +15,7 @@ import (
 // METADATA says about it. Every result of the rule carries its ID (unless
 // the result sets its own) and its location.
 type Policy struct {
-	// ID is METADATA custom.id, else "POLICY:<package>.<rule>".
+	// ID is the rule's METADATA custom.id, else "POLICY:<package>.<rule>".
 	ID string
 	// Title and Description are the METADATA title and description.
 	Title, Description string
@@ -52,7 +52,9 @@ func (p Policy) Meta() result.Meta {
 }
 
 // newPolicy describes rule r from its annotation chain: for each field the
-// closest annotation that sets it (rule, document, package, subpackages).
+// closest annotation that sets it (rule, document, package, subpackages),
+// except the ID and title, which only the rule's own (rule or document
+// scope) annotations give.
 func newPolicy(r *ast.Rule, pkg, name string, chain ast.AnnotationsRefSet) (Policy, error) {
 	p := Policy{Package: pkg, Rule: name, Status: ruleStatus[name]}
 	if r.Location != nil {
@@ -75,7 +77,10 @@ func newPolicy(r *ast.Rule, pkg, name string, chain ast.AnnotationsRefSet) (Poli
 		if a == nil {
 			continue
 		}
-		if p.Title == "" {
+		// The ID and title name one rule: a package's annotation does not
+		// lend them to every rule in it.
+		own := a.Scope == "rule" || a.Scope == "document"
+		if p.Title == "" && own {
 			p.Title = a.Title
 		}
 		if p.Description == "" {
@@ -84,7 +89,11 @@ func newPolicy(r *ast.Rule, pkg, name string, chain ast.AnnotationsRefSet) (Poli
 		if p.URL == "" && len(a.RelatedResources) > 0 {
 			p.URL = a.RelatedResources[0].Ref.String()
 		}
-		for key, dst := range map[string]*string{"id": &p.ID, "severity": &p.Severity, "remediation": &p.Remediation} {
+		fields := map[string]*string{"severity": &p.Severity, "remediation": &p.Remediation}
+		if own {
+			fields["id"] = &p.ID
+		}
+		for key, dst := range fields {
 			if err := custom(a, key, dst); err != nil {
 				return Policy{}, err
 			}
