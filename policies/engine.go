@@ -213,7 +213,7 @@ func (p printer) Print(ctx print.Context, s string) error {
 func describe(err error) string {
 	var te *topdown.Error
 	if errors.As(err, &te) {
-		return at(te.Location) + ": " + te.Code + ": " + te.Message
+		return at(te.Location) + ": " + te.Code + ": " + oneLine(te.Message)
 	}
 	var ae ast.Errors
 	if errors.As(err, &ae) {
@@ -224,6 +224,26 @@ func describe(err error) string {
 		return at(one.Location) + ": " + one.Message
 	}
 	return err.Error()
+}
+
+// oneLine joins a multi-line message's trimmed lines with "; " (or a
+// space after a colon), so every error is one line.
+func oneLine(msg string) string {
+	var b strings.Builder
+	for _, l := range strings.Split(msg, "\n") {
+		if l = strings.TrimSpace(l); l == "" {
+			continue
+		}
+		switch s := b.String(); {
+		case s == "":
+		case strings.HasSuffix(s, ":"):
+			b.WriteString(" ")
+		default:
+			b.WriteString("; ")
+		}
+		b.WriteString(l)
+	}
+	return b.String()
 }
 
 // Policies returns the evaluated rule definitions, in file and line order.

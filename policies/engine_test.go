@@ -78,7 +78,7 @@ func TestBadPolicies(t *testing.T) {
 		{
 			name:     "conflict in a complete rule",
 			text:     "package seaworthy.bad\n\nmode := \"a\"\n\nmode := \"b\"\n\ndeny contains mode if true\n",
-			wantEval: "evaluate policies: bad.rego:5: eval_conflict_error: rule data.seaworthy.bad.mode produced conflicting values:\n  \"a\" at bad.rego:3\n  \"b\" at bad.rego:5",
+			wantEval: "evaluate policies: bad.rego:5: eval_conflict_error: rule data.seaworthy.bad.mode produced conflicting values: \"a\" at bad.rego:3; \"b\" at bad.rego:5",
 		},
 		{
 			name:     "builtin error with strict builtin errors",

@@ -50,17 +50,29 @@ func Builtins() []string {
 }
 
 // ReadSources reads the .rego files that paths name: files, directories
-// walked recursively (in lexical order), and builtin:NAME bundles. Tests
-// are included; callers that evaluate drop them (see Source.IsTest).
+// walked recursively (in lexical order), and builtin:NAME bundles, each
+// file once. Tests are included; callers that evaluate drop them (see
+// Source.IsTest).
 func ReadSources(paths []string) ([]Source, error) {
 	var out []Source
+	seen := map[string]bool{}
+	add := func(s Source) {
+		// A file named twice (on its own and through its directory) is
+		// read once, or its rules would report every result twice.
+		if key := filepath.Clean(s.Name); !seen[key] {
+			seen[key] = true
+			out = append(out, s)
+		}
+	}
 	for _, p := range paths {
 		if name, ok := strings.CutPrefix(p, BuiltinPrefix); ok {
 			srcs, err := readBuiltin(name)
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, srcs...)
+			for _, s := range srcs {
+				add(s)
+			}
 			continue
 		}
 		info, err := os.Stat(p)
@@ -72,7 +84,7 @@ func ReadSources(paths []string) ([]Source, error) {
 			if err != nil {
 				return nil, fmt.Errorf("read policies: %w", err)
 			}
-			out = append(out, Source{Name: p, Text: text})
+			add(Source{Name: p, Text: text})
 			continue
 		}
 		err = filepath.WalkDir(p, func(file string, d fs.DirEntry, err error) error {
@@ -86,7 +98,7 @@ func ReadSources(paths []string) ([]Source, error) {
 			if err != nil {
 				return err
 			}
-			out = append(out, Source{Name: file, Text: text})
+			add(Source{Name: file, Text: text})
 			return nil
 		})
 		if err != nil {

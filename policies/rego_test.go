@@ -89,3 +89,18 @@ func TestReadSourcesErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestReadSourcesOnce(t *testing.T) {
+	srcs, err := ReadSources([]string{"examples", "examples/labels.rego", "./examples/labels.rego", "builtin:production", "builtin:production"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, s := range srcs {
+		names = append(names, s.Name)
+	}
+	want := "examples/deployments.rego examples/examples_test.rego examples/image_tag.rego examples/labels.rego examples/non_root.rego builtin:production/gate.rego builtin:production/gate_test.rego"
+	if got := strings.Join(names, " "); got != want {
+		t.Errorf("sources = %s, want %s", got, want)
+	}
+}
