@@ -99,7 +99,7 @@ func New(ctx context.Context, srcs []Source, opts Options) (*Engine, error) {
 			i := len(e.policies)
 			c := r.Copy()
 			c.Annotations = nil
-			gen := fmt.Sprintf("seaworthy__%s__%d", name, i)
+			gen := fmt.Sprintf("%s%s__%d", copyPrefix, name, i)
 			c.Head.Name = ast.Var(gen)
 			c.Head.Reference = ast.Ref{ast.VarTerm(gen)}
 			copies = append(copies, c)
@@ -121,7 +121,7 @@ func New(ctx context.Context, srcs []Source, opts Options) (*Engine, error) {
 		byName[key] = m
 	}
 	if compiler.Compile(byName); compiler.Failed() {
-		return nil, fmt.Errorf("compile policies: %s", located(compiler.Errors))
+		return nil, fmt.Errorf("compile policies: %s", located(withoutCopies(compiler.Errors)))
 	}
 	if len(query) == 0 {
 		return e, nil
@@ -144,6 +144,24 @@ func New(ctx context.Context, srcs []Source, opts Options) (*Engine, error) {
 	}
 	e.query = &q
 	return e, nil
+}
+
+// copyPrefix starts the names of the rule copies New evaluates.
+const copyPrefix = "seaworthy__"
+
+// withoutCopies drops the errors about rule copies: each is also reported
+// about the rule copied, under the name its author gave it.
+func withoutCopies(errs ast.Errors) ast.Errors {
+	var kept ast.Errors
+	for _, e := range errs {
+		if !strings.Contains(e.Message, copyPrefix) {
+			kept = append(kept, e)
+		}
+	}
+	if len(kept) == 0 {
+		return errs
+	}
+	return kept
 }
 
 // evaluated reports whether a package's rules are evaluated: data.main

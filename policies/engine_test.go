@@ -257,3 +257,12 @@ violation contains "y" if true
 		t.Errorf("policies:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestCompileErrorOnce: an unsafe variable in a deny rule is reported
+// once, though the rule is compiled twice (itself and its copy).
+func TestCompileErrorOnce(t *testing.T) {
+	_, err := compile(t, "unsafe.rego", "package seaworthy.u\n\ndeny contains x if {\n\ty == 1\n\tx := \"a\"\n}\n", Options{})
+	if want := "compile policies: unsafe.rego:4: var y is unsafe in rule deny"; err == nil || err.Error() != want {
+		t.Errorf("error = %v, want %q", err, want)
+	}
+}

@@ -160,11 +160,16 @@ func parse(srcs []Source) ([]*ast.Module, error) {
 	return mods, nil
 }
 
-// located formats OPA errors one per line as FILE:LINE: message.
+// located formats OPA errors as FILE:LINE: message, joined by "; ",
+// dropping repeats.
 func located(errs ast.Errors) string {
 	lines := make([]string, 0, len(errs))
+	seen := map[string]bool{}
 	for _, e := range errs {
-		lines = append(lines, at(e.Location)+": "+e.Message)
+		if l := at(e.Location) + ": " + oneLine(e.Message); !seen[l] {
+			seen[l] = true
+			lines = append(lines, l)
+		}
 	}
 	return strings.Join(lines, "; ")
 }
