@@ -1,0 +1,215 @@
+package policies
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/seaworthy-k8s/seaworthy/result"
+)
+
+// Policy is one deny, violation or warn rule definition and what its
+// METADATA says about it. Every result of the rule carries its ID (unless
+// the result sets its own) and its location.
+type Policy struct {
+	// ID is the rule's METADATA custom.id, else "POLICY:<package>.<rule>".
+	ID string
+	// Title and Description are the METADATA title and description.
+	Title, Description string
+	// Severity and Remediation are METADATA custom.severity and
+	// custom.remediation.
+	Severity, Remediation string
+	// URL is the first METADATA related_resources ref.
+	URL string
+	// Package is the Rego package without "data." ("seaworthy.production")
+	// and Rule the rule name (deny, violation or warn).
+	Package, Rule string
+	// Status is what the rule's results are: fail for deny and violation,
+	// warn for warn.
+	Status result.Status
+	// File and Line locate the rule definition.
+	File string
+	Line int
+}
+
+// Meta describes the policy as a check is described, for reports.
+func (p Policy) Meta() result.Meta {
+	title := p.Title
+	if title == "" {
+		title = p.Package + "." + p.Rule
+	}
+	return result.Meta{
+		ID:          p.ID,
+		Title:       title,
+		Category:    "policy",
+		Rule:        fmt.Sprintf("Rego rule %s.%s at %s:%d", p.Package, p.Rule, p.File, p.Line),
+		Rationale:   p.Description,
+		Remediation: p.Remediation,
+	}
+}
+
+// newPolicy describes rule r from its annotation chain: for each field the
+// closest annotation that sets it (rule, document, package, subpackages),
+// except the ID and title, which only the rule's own (rule or document
+// scope) annotations give.
+func newPolicy(r *ast.Rule, pkg, name string, chain ast.AnnotationsRefSet) (Policy, error) {
+	p := Policy{Package: pkg, Rule: name, Status: ruleStatus[name]}
+	if r.Location != nil {
+		p.File, p.Line = r.Location.File, r.Location.Row
+	}
+	custom := func(a *ast.Annotations, key string, dst *string) error {
+		v, ok := a.Custom[key]
+		if !ok || *dst != "" {
+			return nil
+		}
+		s, ok := v.(string)
+		if !ok {
+			return fmt.Errorf("read METADATA of rule %s.%s at %s:%d: custom.%s must be a string, not %s", pkg, name, p.File, p.Line, key, show(v))
+		}
+		*dst = s
+		return nil
+	}
+	for _, ref := range chain {
+		a := ref.Annotations
+		if a == nil {
+			continue
+		}
+		// The ID and title name one rule: a package's annotation does not
+		// lend them to every rule in it.
+		own := a.Scope == "rule" || a.Scope == "document"
+		if p.Title == "" && own {
+			p.Title = a.Title
+		}
+		if p.Description == "" {
+			p.Description = a.Description
+		}
+		if p.URL == "" && len(a.RelatedResources) > 0 {
+			p.URL = a.RelatedResources[0].Ref.String()
+		}
+		fields := map[string]*string{"severity": &p.Severity, "remediation": &p.Remediation}
+		if own {
+			fields["id"] = &p.ID
+		}
+		for key, dst := range fields {
+			if err := custom(a, key, dst); err != nil {
+				return Policy{}, err
+			}
+		}
+	}
+	if p.ID == "" {
+		p.ID = "POLICY:" + pkg + "." + name
+	}
+	return p, nil
+}
+
+// resultKeys are the fields a result object may have.
+var resultKeys = map[string]bool{"msg": true, "id": true, "object": true, "details": true}
+
+// objectKeys are the fields a result's object may have.
+var objectKeys = map[string]bool{"apiVersion": true, "kind": true, "namespace": true, "name": true}
+
+// decode turns one element of the rule's set into a Result: a string is
+// the message; an object needs a string msg and may have id, object and
+// details. Anything else is an error naming the rule.
+func (p *Policy) decode(v any) (result.Result, error) {
+	r := result.Result{
+		Check:  p.ID,
+		Status: p.Status,
+		Object: result.Cluster,
+		Evidence: result.Evidence{
+			"policy": p.Package,
+			"rule":   p.Rule,
+			"file":   p.File,
+			"line":   p.Line,
+		},
+	}
+	fail := func(format string, args ...any) (result.Result, error) {
+		return result.Result{}, fmt.Errorf("decode result of rule %s.%s at %s:%d: %s", p.Package, p.Rule, p.File, p.Line, fmt.Sprintf(format, args...))
+	}
+	switch f := v.(type) {
+	case string:
+		r.Message = f
+		return r, nil
+	case map[string]any:
+		for _, k := range sortedKeys(f) {
+			if !resultKeys[k] {
+				return fail("unknown field %q in %s (a result has msg, id, object and details)", k, show(f))
+			}
+		}
+		msg, ok := f["msg"]
+		if !ok {
+			return fail("no msg in %s", show(f))
+		}
+		if r.Message, ok = msg.(string); !ok {
+			return fail("msg is %s, not a string", show(msg))
+		}
+		if id, ok := f["id"]; ok {
+			s, ok := id.(string)
+			if !ok || s == "" {
+				return fail("id is %s, not a non-empty string", show(id))
+			}
+			r.Check = s
+		}
+		if obj, ok := f["object"]; ok {
+			ref, err := objectRef(obj)
+			if err != nil {
+				return fail("%s", err)
+			}
+			r.Object = ref
+		}
+		if d, ok := f["details"]; ok {
+			r.Evidence["details"] = d
+		}
+		return r, nil
+	default:
+		return fail("result %s is neither a string nor an object with msg", show(v))
+	}
+}
+
+// objectRef decodes a result's object field.
+func objectRef(v any) (result.ObjectRef, error) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return result.ObjectRef{}, fmt.Errorf("object is %s, not an object with apiVersion, kind, namespace and name", show(v))
+	}
+	var ref result.ObjectRef
+	fields := map[string]*string{"apiVersion": &ref.APIVersion, "kind": &ref.Kind, "namespace": &ref.Namespace, "name": &ref.Name}
+	for _, k := range sortedKeys(m) {
+		if !objectKeys[k] {
+			return result.ObjectRef{}, fmt.Errorf("unknown field %q in object %s (an object has apiVersion, kind, namespace and name)", k, show(m))
+		}
+		s, ok := m[k].(string)
+		if !ok {
+			return result.ObjectRef{}, fmt.Errorf("object.%s is %s, not a string", k, show(m[k]))
+		}
+		*fields[k] = s
+	}
+	return ref, nil
+}
+
+// sortedKeys returns m's keys in order, so errors are deterministic.
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// show renders a Rego value as JSON for an error message, cut at 80
+// characters.
+func show(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprintf("%v", v)
+	}
+	s := string(b)
+	if len(s) > 80 {
+		s = s[:77] + "..."
+	}
+	return strings.TrimSpace(s)
+}
