@@ -29,6 +29,7 @@ type auditOptions struct {
 	scope      scopeOptions
 	history    *historyOptions
 	gating     gateOptions
+	policy     policyOptions
 
 	gate     report.Gate
 	selected []check.Check
@@ -112,6 +113,7 @@ letting it read) and off otherwise; --fail-on-gaps=false turns it off.`,
 	o.thresholds = addThresholdFlags(cmd.Flags())
 	o.history.addFlags(cmd.Flags())
 	o.gating.addFlags(cmd.Flags())
+	o.policy.addFlags(cmd.Flags())
 	return cmd, o
 }
 
@@ -128,6 +130,13 @@ func (o *auditOptions) complete(cmd *cobra.Command, args []string) error {
 		return err
 	}
 	if err := o.gating.complete(); err != nil {
+		return err
+	}
+	ctx := cmd.Context()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if err := o.policy.complete(ctx, o.streams.ErrOut); err != nil {
 		return err
 	}
 	t, ok := report.ParseFailOn(o.failOn)
@@ -182,9 +191,17 @@ func (o *auditOptions) run(ctx context.Context) error {
 		}
 		in.Usage = eng.Recommend()
 	}
-	results := o.scope.filter(snap, check.RunInput(in, o.selected))
+	results := check.RunInput(in, o.selected)
+	// Policies see every result the checks gave, and their own results
+	// are scoped, exempted and gated like the checks'.
+	policyResults, policyMetas, err := o.policy.evaluate(ctx, in, results)
+	if err != nil {
+		return runError(err)
+	}
+	results = o.scope.filter(snap, append(results, policyResults...))
 	results, exempted := o.gating.apply(snap, results)
-	rep := report.New(snap, append(checks.Metas(o.selected), o.gating.metas(results)...), results)
+	metas := append(append(checks.Metas(o.selected), policyMetas...), o.gating.metas(results)...)
+	rep := report.New(snap, metas, results)
 	rep.Exempted = exempted
 	o.gating.compare(rep)
 	o.describeInput(rep)
