@@ -48,9 +48,9 @@ PROD-003 warn Deployment/shop/web: Deployment shop/web runs a single replica {"f
 	}
 	metas := e.Metas()
 	wantMetas := []result.Meta{
-		{ID: "PROD-001", Title: "No built-in check fails", Category: "policy", Rule: "Rego rule seaworthy.production.deny at builtin:production/gate.rego:22", Rationale: "A failing built-in check blocks the gate, on the object it failed on.", Remediation: "Fix what the failing check reports; `seaworthy explain CHECK` says how."},
-		{ID: "PROD-002", Title: "Deployments set resource requests", Category: "policy", Rule: "Rego rule seaworthy.production.deny at builtin:production/gate.rego:37", Rationale: "A container without cpu and memory requests is scheduled as if it needed nothing, and is the first to be evicted under node pressure.", Remediation: "Set resources.requests.cpu and resources.requests.memory on every container."},
-		{ID: "PROD-003", Title: "User Deployments run more than one replica", Category: "policy", Rule: "Rego rule seaworthy.production.warn at builtin:production/gate.rego:52", Rationale: "A single replica goes down with every node drain, eviction or crash.", Remediation: "Run at least 2 replicas and add a PodDisruptionBudget."},
+		{ID: "PROD-001", Title: "No built-in check fails", Category: "Policies", Rule: "Rego rule seaworthy.production.deny at builtin:production/gate.rego:22", Rationale: "A failing built-in check blocks the gate, on the object it failed on.", Remediation: "Fix what the failing check reports; `seaworthy explain CHECK` says how."},
+		{ID: "PROD-002", Title: "Deployments set resource requests", Category: "Policies", Rule: "Rego rule seaworthy.production.deny at builtin:production/gate.rego:37", Rationale: "A container without cpu and memory requests is scheduled as if it needed nothing, and is the first to be evicted under node pressure.", Remediation: "Set resources.requests.cpu and resources.requests.memory on every container."},
+		{ID: "PROD-003", Title: "User Deployments run more than one replica", Category: "Policies", Rule: "Rego rule seaworthy.production.warn at builtin:production/gate.rego:52", Rationale: "A single replica goes down with every node drain, eviction or crash.", Remediation: "Run at least 2 replicas and add a PodDisruptionBudget."},
 	}
 	if !reflect.DeepEqual(metas, wantMetas) {
 		t.Errorf("metas:\n%+v\nwant:\n%+v", metas, wantMetas)

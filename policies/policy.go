@@ -44,7 +44,7 @@ func (p Policy) Meta() result.Meta {
 	return result.Meta{
 		ID:          p.ID,
 		Title:       title,
-		Category:    "policy",
+		Category:    "Policies",
 		Rule:        fmt.Sprintf("Rego rule %s.%s at %s:%d", p.Package, p.Rule, p.File, p.Line),
 		Rationale:   p.Description,
 		Remediation: p.Remediation,
