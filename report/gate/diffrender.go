@@ -5,12 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strings"
 
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/renderer"
-	"github.com/olekukonko/tablewriter/tw"
-
+	"github.com/seaworthy-k8s/seaworthy/report"
 	"github.com/seaworthy-k8s/seaworthy/result"
 )
 
@@ -49,38 +45,11 @@ func RenderDiffText(w io.Writer, d Diff) error {
 		rows = append(rows, []string{"changed", c.New.Check, c.New.Object.String(), status, msg})
 	}
 	var buf bytes.Buffer
-	tbl := tablewriter.NewTable(&buf,
-		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
-			Borders: tw.BorderNone,
-			Symbols: tw.NewSymbols(tw.StyleNone),
-			Settings: tw.Settings{
-				Separators: tw.Separators{BetweenColumns: tw.Off, BetweenRows: tw.Off},
-				Lines:      tw.Lines{ShowHeaderLine: tw.Off},
-			},
-		})),
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithHeaderAlignment(tw.AlignLeft),
-		tablewriter.WithRowAlignment(tw.AlignLeft),
-		tablewriter.WithRowAutoWrap(tw.WrapNone),
-		tablewriter.WithTrimSpace(tw.Off),
-	)
-	tbl.Header([]string{"CHANGE", "CHECK", "OBJECT", "STATUS", "MESSAGE"})
-	if err := tbl.Bulk(rows); err != nil {
+	if err := report.WriteTable(&buf, []string{"CHANGE", "CHECK", "OBJECT", "STATUS", "MESSAGE"}, rows); err != nil {
 		return fmt.Errorf("render diff table: %w", err)
 	}
-	if err := tbl.Render(); err != nil {
-		return fmt.Errorf("render diff table: %w", err)
-	}
-	// Padding after the last column only gets in the way of copying.
-	var b strings.Builder
-	for _, line := range strings.SplitAfter(buf.String(), "\n") {
-		if line == "" {
-			continue
-		}
-		b.WriteString(strings.TrimRight(line, " \n") + "\n")
-	}
-	b.WriteString(summary)
-	_, err := io.WriteString(w, b.String())
+	buf.WriteString(summary)
+	_, err := w.Write(buf.Bytes())
 	return err
 }
 
