@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -73,13 +75,13 @@ func (p *policyOptions) evaluate(ctx context.Context, in *check.Input, results [
 func newPolicyCommand(streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "policy",
-		Short: "Work with Rego policies: print their input, run their tests",
+		Short: "Work with Rego policies: print their input, run their tests, format and check them",
 		Long: `Policies are Rego v1 files that audit --policy evaluates beside the built-in
 checks. Rules deny, violation (fail) and warn (warn) in package main or
 seaworthy.<name> give a message or an object {msg, id, object}; # METADATA
 annotations give the id, title, severity and remediation (docs/ci.md).`,
 	}
-	cmd.AddCommand(newPolicyInputCommand(streams), newPolicyTestCommand(streams))
+	cmd.AddCommand(newPolicyInputCommand(streams), newPolicyTestCommand(streams), newPolicyFmtCommand(streams), newPolicyCheckCommand(streams))
 	return cmd
 }
 
@@ -195,4 +197,147 @@ func (o *policyTestOptions) run(ctx context.Context) error {
 		return &ExitError{Code: 1}
 	}
 	return nil
+}
+
+// policyFmtOptions are the flags of `seaworthy policy fmt`.
+type policyFmtOptions struct {
+	paths   []string
+	write   bool
+	streams genericiooptions.IOStreams
+}
+
+func newPolicyFmtCommand(streams genericiooptions.IOStreams) *cobra.Command {
+	o := &policyFmtOptions{streams: streams}
+	cmd := &cobra.Command{
+		Use:   "fmt PATH...",
+		Short: "List (or with -w rewrite) Rego files not formatted as OPA's formatter writes them",
+		Long: `List the .rego files PATH names (files or directories, recursive) whose text
+differs from what OPA's formatter writes for Rego v1; with -w, rewrite them.
+
+Exit codes: 0 every file is formatted (or was rewritten); 1 a file needs
+formatting (without -w); 2 a file does not parse.`,
+		Example: `  seaworthy policy fmt ./policies/       # in CI: fails when a file is not formatted
+  seaworthy policy fmt -w ./policies/`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: runE(o),
+	}
+	cmd.Flags().BoolVarP(&o.write, "write", "w", false, "Rewrite the files that need formatting.")
+	return cmd
+}
+
+func (o *policyFmtOptions) complete(_ *cobra.Command, args []string) error {
+	o.paths = args
+	return nil
+}
+
+func (o *policyFmtOptions) validate() error {
+	for _, p := range o.paths {
+		if strings.HasPrefix(p, policies.BuiltinPrefix) && o.write {
+			return fmt.Errorf("policy fmt -w cannot rewrite %s: built-in bundles are part of the binary", p)
+		}
+	}
+	return nil
+}
+
+func (o *policyFmtOptions) run(context.Context) error {
+	srcs, err := policies.ReadSources(o.paths)
+	if err != nil {
+		return runError(err)
+	}
+	// Format everything first, so a file that does not parse leaves every
+	// file as it was.
+	type change struct {
+		name string
+		text []byte
+	}
+	var changes []change
+	for _, s := range srcs {
+		out, err := policies.Format(s)
+		if err != nil {
+			return runError(err)
+		}
+		if !bytes.Equal(out, s.Text) {
+			changes = append(changes, change{s.Name, out})
+		}
+	}
+	var buf bytes.Buffer
+	for _, c := range changes {
+		if o.write {
+			if err := replaceFile(c.name, c.text); err != nil {
+				return runError(err)
+			}
+			fmt.Fprintf(&buf, "formatted %s\n", c.name)
+		} else {
+			fmt.Fprintln(&buf, c.name)
+		}
+	}
+	if _, err := o.streams.Out.Write(buf.Bytes()); err != nil {
+		return err
+	}
+	if len(changes) > 0 && !o.write {
+		return &ExitError{Code: 1, Err: fmt.Errorf("%s not formatted; seaworthy policy fmt -w rewrites them", plural(len(changes), "file"))}
+	}
+	return nil
+}
+
+// replaceFile replaces path with data through a temporary file beside
+// it, keeping its mode.
+func replaceFile(path string, data []byte) error {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), fi.Mode().Perm()); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// policyCheckOptions are the flags of `seaworthy policy check`.
+type policyCheckOptions struct {
+	paths   []string
+	streams genericiooptions.IOStreams
+}
+
+func newPolicyCheckCommand(streams genericiooptions.IOStreams) *cobra.Command {
+	o := &policyCheckOptions{streams: streams}
+	return &cobra.Command{
+		Use:   "check PATH...",
+		Short: "Parse and compile policies as audit --policy would, without reading a cluster",
+		Long: `Parse the policies PATH names as Rego v1 and compile them as audit --policy
+does: every deny, violation and warn rule must be a partial set. Prints how
+many rules it found.
+
+Exit codes: 0 they compile; 2 they do not (the error names file:line).`,
+		Example: `  seaworthy policy check ./policies/ builtin:production`,
+		Args:    cobra.MinimumNArgs(1),
+		RunE:    runE(o),
+	}
+}
+
+func (o *policyCheckOptions) complete(_ *cobra.Command, args []string) error {
+	o.paths = args
+	return nil
+}
+func (o *policyCheckOptions) validate() error { return nil }
+
+func (o *policyCheckOptions) run(ctx context.Context) error {
+	e, err := policies.Load(ctx, o.paths, policies.Options{})
+	if err != nil {
+		return runError(err)
+	}
+	_, err = fmt.Fprintf(o.streams.Out, "ok\t%s\n", plural(len(e.Policies()), "rule"))
+	return err
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"os"
 	"strings"
 	"testing"
 )
@@ -75,4 +76,30 @@ func keysOf(m map[string]any) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// policy fmt lists, then rewrites, a file not formatted; policy check
+// compiles without a cluster and names file:line when it cannot.
+func TestPolicyFmtAndCheck(t *testing.T) {
+	f := writeFile(t, "p.rego", "package main\ndeny contains msg if {   msg := \"x\" }\n")
+	r := execute(t, "", "policy", "fmt", f)
+	if r.code != 1 || r.stdout != f+"\n" {
+		t.Errorf("fmt: exit %d stdout %q, want 1 and the file listed", r.code, r.stdout)
+	}
+	if r := execute(t, "", "policy", "fmt", "-w", f); r.code != 0 || r.stdout != "formatted "+f+"\n" {
+		t.Errorf("fmt -w: exit %d stdout %q", r.code, r.stdout)
+	}
+	if data, _ := os.ReadFile(f); string(data) != "package main\n\ndeny contains msg if msg := \"x\"\n" {
+		t.Errorf("rewritten file:\n%s", data)
+	}
+	if r := execute(t, "", "policy", "fmt", f); r.code != 0 || r.stdout != "" {
+		t.Errorf("fmt after -w: exit %d stdout %q", r.code, r.stdout)
+	}
+	if r := execute(t, "", "policy", "check", "builtin:production"); r.code != 0 || r.stdout != "ok\t3 rules\n" {
+		t.Errorf("check: exit %d stdout %q", r.code, r.stdout)
+	}
+	bad := writeFile(t, "bad.rego", "package main\n\ndeny := 1\n")
+	if r := execute(t, "", "policy", "check", bad); r.code != 2 || !strings.Contains(r.stderr, "bad.rego:3") {
+		t.Errorf("check of a complete deny: exit %d stderr %q", r.code, r.stderr)
+	}
 }
