@@ -509,18 +509,8 @@ func (p *parser) object(member func(key []byte) error) error {
 		if err := member(p.key); err != nil {
 			return err
 		}
-		c, err := p.s.nonSpace()
-		if err != nil {
+		if done, err := p.separator('}'); done || err != nil {
 			return err
-		}
-		p.s.pos++
-		switch c {
-		case ',':
-		case '}':
-			return nil
-		default:
-			p.s.pos--
-			return p.s.syntax("',' or '}'")
 		}
 	}
 }
@@ -539,20 +529,28 @@ func (p *parser) array(elem func() error) error {
 		if err := elem(); err != nil {
 			return err
 		}
-		c, err := p.s.nonSpace()
-		if err != nil {
+		if done, err := p.separator(']'); done || err != nil {
 			return err
 		}
-		p.s.pos++
-		switch c {
-		case ',':
-		case ']':
-			return nil
-		default:
-			p.s.pos--
-			return p.s.syntax("',' or ']'")
-		}
 	}
+}
+
+// separator reads what follows a member or an element: a ',' (more to
+// come) or the closing byte (done).
+func (p *parser) separator(closing byte) (done bool, err error) {
+	c, err := p.s.nonSpace()
+	if err != nil {
+		return false, err
+	}
+	switch c {
+	case ',':
+		p.s.pos++
+		return false, nil
+	case closing:
+		p.s.pos++
+		return true, nil
+	}
+	return false, p.s.syntax("',' or '" + string(closing) + "'")
 }
 
 // skipValue consumes any JSON value (keys this parser does not use, such
