@@ -65,13 +65,21 @@ func Require(tb testing.TB) string {
 	for _, b := range []string{"kube-apiserver", "etcd"} {
 		if _, err := os.Stat(filepath.Join(dir, b)); err != nil {
 			msg := fmt.Sprintf("live test needs the pinned control plane, and %s is missing: run `make controlplane` (builds kube-apiserver v1.37.2 and etcd v3.7.3 into %s; about 12 minutes the first time)", b, dir)
-			if os.Getenv(EnvRequire) == "1" {
-				tb.Fatal(msg)
-			}
-			tb.Skip("SKIPPING LIVE TEST: " + msg)
+			Unavailable(tb, "LIVE TEST", msg)
 		}
 	}
 	return dir
+}
+
+// Unavailable stops a test that lacks a real part: it fails with msg when
+// EnvRequire is set (make test, CI), else skips loudly ("SKIPPING LABEL:
+// msg") so that a plain go test says what it left out.
+func Unavailable(tb testing.TB, label, msg string) {
+	tb.Helper()
+	if os.Getenv(EnvRequire) == "1" {
+		tb.Fatal(msg)
+	}
+	tb.Skip("SKIPPING " + label + ": " + msg)
 }
 
 // Options tunes a control plane. The zero value is one etcd and one
@@ -217,10 +225,7 @@ func RequireNamespaces(tb testing.TB) {
 		return
 	}
 	msg := fmt.Sprintf("live test runs API servers with their own hostnames, which needs root or unprivileged user namespaces, and setting one failed: %v: %s", err, strings.TrimSpace(string(out)))
-	if os.Getenv(EnvRequire) == "1" {
-		tb.Fatal(msg)
-	}
-	tb.Skip("SKIPPING LIVE TEST: " + msg)
+	Unavailable(tb, "LIVE TEST", msg)
 }
 
 // utsAttr puts a child in a new UTS namespace, and in a new user namespace

@@ -58,10 +58,7 @@ func Require(tb testing.TB) string {
 	path := filepath.Join(BinDir(), "metrics-server")
 	if _, err := os.Stat(path); err != nil {
 		msg := fmt.Sprintf("live test needs the pinned metrics-server, and %s is missing: run `make metricsserver` (builds metrics-server %s; about 2 minutes the first time)", path, Version)
-		if os.Getenv(controlplane.EnvRequire) == "1" {
-			tb.Fatal(msg)
-		}
-		tb.Skip("SKIPPING LIVE TEST: " + msg)
+		controlplane.Unavailable(tb, "LIVE TEST", msg)
 	}
 	return path
 }
@@ -102,10 +99,7 @@ func Start(tb testing.TB, cp *controlplane.ControlPlane) *Server {
 	bin := Require(tb)
 	ip, err := HostIP()
 	if err != nil {
-		if os.Getenv(controlplane.EnvRequire) == "1" {
-			tb.Fatal(err)
-		}
-		tb.Skip("SKIPPING LIVE TEST: " + err.Error())
+		controlplane.Unavailable(tb, "LIVE TEST", err.Error())
 	}
 	s, err := start(bin, cp, ip)
 	if s != nil {
