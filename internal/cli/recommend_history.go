@@ -155,7 +155,7 @@ func (h *historyOptions) fetch(ctx context.Context, src *sourceOptions, sink usa
 		if ns := src.defaultNamespace(); ns != "" {
 			opts.Namespaces = []string{ns}
 		}
-		say("Reading %s of usage history at %s steps from %s ...", recommenderDuration(h.history), recommenderDuration(h.step), h.prometheus)
+		say("Reading %s of usage history at %s steps from %s ...", recommender.HumanDuration(h.history), recommender.HumanDuration(h.step), h.prometheus)
 		start := time.Now()
 		cov, err := prometheus.Fetch(ctx, opts, sink)
 		if err != nil {
@@ -196,7 +196,6 @@ func (h *historyOptions) fetch(ctx context.Context, src *sourceOptions, sink usa
 	return nil, errNoHistory
 }
 
-func recommenderDuration(d time.Duration) string { return recommender.HumanDuration(d) }
 
 // parseLongDuration reads a Go duration, or a whole number of days ("8d").
 func parseLongDuration(s string) (time.Duration, error) {
