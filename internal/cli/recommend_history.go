@@ -196,7 +196,6 @@ func (h *historyOptions) fetch(ctx context.Context, src *sourceOptions, sink usa
 	return nil, errNoHistory
 }
 
-
 // parseLongDuration reads a Go duration, or a whole number of days ("8d").
 func parseLongDuration(s string) (time.Duration, error) {
 	if d, ok := strings.CutSuffix(s, "d"); ok {
