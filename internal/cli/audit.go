@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
@@ -30,6 +31,7 @@ type auditOptions struct {
 	history    *historyOptions
 	gating     gateOptions
 	policy     policyOptions
+	publish    publishOptions
 
 	gate     report.Gate
 	selected []check.Check
@@ -114,6 +116,7 @@ letting it read) and off otherwise; --fail-on-gaps=false turns it off.`,
 	o.history.addFlags(cmd.Flags())
 	o.gating.addFlags(cmd.Flags())
 	o.policy.addFlags(cmd.Flags())
+	o.publish.addFlags(cmd.Flags())
 	return cmd, o
 }
 
@@ -137,6 +140,9 @@ func (o *auditOptions) complete(cmd *cobra.Command, args []string) error {
 		ctx = context.Background()
 	}
 	if err := o.policy.complete(ctx, o.streams.ErrOut); err != nil {
+		return err
+	}
+	if err := o.publish.complete(o.source.restConfig); err != nil {
 		return err
 	}
 	t, ok := report.ParseFailOn(o.failOn)
@@ -173,6 +179,7 @@ func (o *auditOptions) validate() error {
 }
 
 func (o *auditOptions) run(ctx context.Context) error {
+	started := time.Now()
 	snap, err := o.source.load(ctx)
 	if err != nil {
 		return runError(err)
@@ -218,6 +225,14 @@ func (o *auditOptions) run(ctx context.Context) error {
 	// partial report.
 	if err := report.Render(o.streams.Out, o.output, rep, ropts); err != nil {
 		return runError(fmt.Errorf("write report: %w", err))
+	}
+	// Publishing follows a complete report, and an interrupted run
+	// publishes nothing.
+	if err := ctx.Err(); err != nil {
+		return runError(err)
+	}
+	if err := o.publish.run(ctx, rep, started, time.Since(started), o.streams.ErrOut, o.source.quiet); err != nil {
+		return runError(err)
 	}
 	if failed, why := rep.Gated(o.gate); failed {
 		// The report shows failing findings itself; a gate failure
