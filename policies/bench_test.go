@@ -18,7 +18,7 @@ import (
 func BenchmarkEvaluate150kPods(b *testing.B) {
 	ctx := context.Background()
 	snap := synth.Generate(synth.Spec{Pods: 150_000}, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	e, err := Load(ctx, []string{"builtin:production", "testdata/bench"}, Options{})
+	e, err := Load(ctx, []string{"builtin:production", "testdata/bench"}, Options{Parallel: runtime.GOMAXPROCS(0)})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -25,6 +25,9 @@ type Options struct {
 	// parsing bad JSON) into an evaluation error instead of an undefined
 	// expression.
 	StrictBuiltinErrors bool
+	// Parallel is how many queries the policies are split over and
+	// evaluated at once; 0 or 1 evaluates them in one query.
+	Parallel int
 }
 
 // Rule names the engine evaluates, and the status their results take.
@@ -34,14 +37,21 @@ var ruleStatus = map[string]result.Status{
 	"warn":      result.StatusWarn,
 }
 
-// Engine holds policies compiled and a query prepared once; Evaluate runs
-// that query against any number of inputs. An Engine is safe for
-// concurrent use.
+// Engine holds policies compiled and queries prepared once; Evaluate runs
+// them against any number of inputs. An Engine is safe for concurrent use.
 type Engine struct {
 	policies []Policy
-	// vars[i] is the query variable bound to the results of policies[i].
-	vars  []string
-	query *rego.PreparedEvalQuery
+	// groups are the prepared queries, each over some of the policies;
+	// together they cover every policy once.
+	groups []group
+}
+
+// group is one prepared query and the policies it evaluates: the query
+// variable vars[j] is bound to the results of policies[members[j]].
+type group struct {
+	query   *rego.PreparedEvalQuery
+	members []int
+	vars    []string
 }
 
 // Load reads the policies paths name (see ReadSources), leaves out the
@@ -63,7 +73,8 @@ func Load(ctx context.Context, paths []string, opts Options) (*Engine, error) {
 // New parses srcs as Rego v1, checks every deny, violation and warn rule
 // of the evaluated packages (data.main and data.seaworthy and below) is a
 // partial set, reads their METADATA, compiles everything once and prepares
-// one query over all those rules.
+// queries over all those rules: as many as Options.Parallel, each over a
+// share of them, so that a large input is evaluated on every core.
 func New(ctx context.Context, srcs []Source, opts Options) (*Engine, error) {
 	mods, err := parse(srcs)
 	if err != nil {
@@ -74,7 +85,7 @@ func New(ctx context.Context, srcs []Source, opts Options) (*Engine, error) {
 		return nil, fmt.Errorf("read policy metadata: %s", located(errs))
 	}
 	e := &Engine{}
-	var query []string
+	var query []string // query[i] binds the results of e.policies[i]
 	for _, m := range mods {
 		pkg := strings.TrimPrefix(m.Package.Path.String(), "data.")
 		if !evaluated(m.Package.Path) {
@@ -103,10 +114,8 @@ func New(ctx context.Context, srcs []Source, opts Options) (*Engine, error) {
 			c.Head.Name = ast.Var(gen)
 			c.Head.Reference = ast.Ref{ast.VarTerm(gen)}
 			copies = append(copies, c)
-			v := fmt.Sprintf("x%d", i)
 			e.policies = append(e.policies, p)
-			e.vars = append(e.vars, v)
-			query = append(query, v+" = "+m.Package.Path.Append(ast.StringTerm(gen)).String())
+			query = append(query, m.Package.Path.Append(ast.StringTerm(gen)).String())
 		}
 		m.Rules = append(m.Rules, copies...)
 	}
@@ -126,23 +135,37 @@ func New(ctx context.Context, srcs []Source, opts Options) (*Engine, error) {
 	if len(query) == 0 {
 		return e, nil
 	}
-	body, err := ast.ParseBody(strings.Join(query, "; "))
-	if err != nil {
-		return nil, fmt.Errorf("build policy query: %w", err)
-	}
 	ropts := []func(*rego.Rego){
 		rego.Compiler(compiler),
-		rego.ParsedQuery(body),
 		rego.StrictBuiltinErrors(opts.StrictBuiltinErrors),
 	}
 	if opts.Print != nil {
 		ropts = append(ropts, rego.EnablePrintStatements(true), rego.PrintHook(printer{mu: &sync.Mutex{}, w: opts.Print}))
 	}
-	q, err := rego.New(ropts...).PrepareForEval(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("prepare policy query: %s", describe(err))
+	// Policies are dealt to the groups in turn, so that rules of one
+	// file, often alike in cost, spread over all of them.
+	n := min(max(opts.Parallel, 1), len(query))
+	groups := make([]group, n)
+	parts := make([][]string, n)
+	for i, q := range query {
+		g := &groups[i%n]
+		v := fmt.Sprintf("x%d", i)
+		g.members = append(g.members, i)
+		g.vars = append(g.vars, v)
+		parts[i%n] = append(parts[i%n], v+" = "+q)
 	}
-	e.query = &q
+	for k := range groups {
+		body, err := ast.ParseBody(strings.Join(parts[k], "; "))
+		if err != nil {
+			return nil, fmt.Errorf("build policy query: %w", err)
+		}
+		q, err := rego.New(append(ropts, rego.ParsedQuery(body))...).PrepareForEval(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("prepare policy query: %s", describe(err))
+		}
+		groups[k].query = &q
+	}
+	e.groups = groups
 	return e, nil
 }
 
@@ -283,35 +306,86 @@ func (e *Engine) Metas() []result.Meta {
 	return out
 }
 
-// Evaluate runs the prepared query once against input and decodes every
-// result of every policy, in policy order and, within a policy, in Rego's
-// set order. A runtime error or a result of the wrong shape is an error
-// naming the file and line.
+// Evaluate runs the prepared queries once against input, concurrently,
+// and decodes every result of every policy, in policy order and, within a
+// policy, in Rego's (sorted) set order. A runtime error or a result of the
+// wrong shape is an error naming the file and line; when several groups
+// fail, the error of the first policy's group is returned.
 func (e *Engine) Evaluate(ctx context.Context, input ast.Value) ([]result.Result, error) {
-	if e.query == nil {
+	if len(e.groups) == 0 {
 		return nil, nil
 	}
-	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(input))
-	if err != nil {
-		return nil, fmt.Errorf("evaluate policies: %s", describe(err))
+	sets := make([]ast.Set, len(e.policies))
+	errs := make([]error, len(e.groups))
+	var wg sync.WaitGroup
+	for k := range e.groups {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[k] = e.groups[k].eval(ctx, input, e.policies, sets)
+		}()
 	}
-	if len(rs) == 0 {
-		return nil, nil
-	}
-	var out []result.Result
-	for i := range e.policies {
-		p := &e.policies[i]
-		set, ok := rs[0].Bindings[e.vars[i]].([]any)
-		if !ok {
-			return nil, fmt.Errorf("evaluate policy rule %s.%s at %s:%d: it did not give a set", p.Package, p.Rule, p.File, p.Line)
-		}
-		for _, v := range set {
-			r, err := p.decode(v)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		for _, err := range errs {
 			if err != nil {
 				return nil, err
 			}
+		}
+	}
+	var out []result.Result
+	for i := range e.policies {
+		if sets[i] == nil {
+			continue
+		}
+		p := &e.policies[i]
+		var err error
+		sets[i].Until(func(t *ast.Term) bool {
+			var r result.Result
+			if r, err = p.decode(t); err != nil {
+				return true
+			}
 			out = append(out, r)
+			return false
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// asTerm keeps query results as the evaluator's terms: decode reads the
+// few fields of a result from them, where converting every result to Go
+// maps first would cost more than the evaluation of simple rules.
+func asTerm(t *ast.Term, _ *rego.EvalContext) (any, error) { return t, nil }
+
+// eval runs the group's query and stores each member policy's result set
+// in sets[member]; an undefined query leaves them nil.
+func (g *group) eval(ctx context.Context, input ast.Value, policies []Policy, sets []ast.Set) error {
+	rs, err := g.query.Eval(ctx, rego.EvalParsedInput(input), rego.EvalGenerateJSON(asTerm))
+	if err != nil {
+		return fmt.Errorf("evaluate policies: %s", describe(err))
+	}
+	if len(rs) == 0 {
+		return nil
+	}
+	for j, i := range g.members {
+		p := &policies[i]
+		t, _ := rs[0].Bindings[g.vars[j]].(*ast.Term)
+		set, ok := termValue(t).(ast.Set)
+		if !ok {
+			return fmt.Errorf("evaluate policy rule %s.%s at %s:%d: it did not give a set", p.Package, p.Rule, p.File, p.Line)
+		}
+		sets[i] = set
+	}
+	return nil
+}
+
+// termValue is t's value, or nil for a nil term.
+func termValue(t *ast.Term) ast.Value {
+	if t == nil {
+		return nil
+	}
+	return t.Value
 }

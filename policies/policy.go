@@ -67,7 +67,7 @@ func newPolicy(r *ast.Rule, pkg, name string, chain ast.AnnotationsRefSet) (Poli
 		}
 		s, ok := v.(string)
 		if !ok {
-			return fmt.Errorf("read METADATA of rule %s.%s at %s:%d: custom.%s must be a string, not %s", pkg, name, p.File, p.Line, key, show(v))
+			return fmt.Errorf("read METADATA of rule %s.%s at %s:%d: custom.%s must be a string, not %s", pkg, name, p.File, p.Line, key, showGo(v))
 		}
 		*dst = s
 		return nil
@@ -113,8 +113,9 @@ var objectKeys = map[string]bool{"apiVersion": true, "kind": true, "namespace": 
 
 // decode turns one element of the rule's set into a Result: a string is
 // the message; an object needs a string msg and may have id, object and
-// details. Anything else is an error naming the rule.
-func (p *Policy) decode(v any) (result.Result, error) {
+// details. Anything else is an error naming the rule. It reads the
+// evaluator's terms directly; only details are converted whole.
+func (p *Policy) decode(t *ast.Term) (result.Result, error) {
 	r := result.Result{
 		Check:  p.ID,
 		Status: p.Status,
@@ -129,65 +130,85 @@ func (p *Policy) decode(v any) (result.Result, error) {
 	fail := func(format string, args ...any) (result.Result, error) {
 		return result.Result{}, fmt.Errorf("decode result of rule %s.%s at %s:%d: %s", p.Package, p.Rule, p.File, p.Line, fmt.Sprintf(format, args...))
 	}
-	switch f := v.(type) {
-	case string:
-		r.Message = f
+	switch f := t.Value.(type) {
+	case ast.String:
+		r.Message = string(f)
 		return r, nil
-	case map[string]any:
-		for _, k := range sortedKeys(f) {
-			if !resultKeys[k] {
-				return fail("unknown field %q in %s (a result has msg, id, object and details)", k, show(f))
+	case ast.Object:
+		bad := false
+		f.Until(func(k, _ *ast.Term) bool {
+			s, ok := k.Value.(ast.String)
+			bad = !ok || !resultKeys[string(s)]
+			return bad
+		})
+		if bad {
+			// The first bad key in sorted order, so errors are deterministic.
+			for _, k := range f.Keys() {
+				if s, ok := k.Value.(ast.String); !ok || !resultKeys[string(s)] {
+					return fail("unknown field %s in %s (a result has msg, id, object and details)", k, show(f))
+				}
 			}
 		}
-		msg, ok := f["msg"]
-		if !ok {
+		msg := f.Get(ast.InternedTerm("msg"))
+		if msg == nil {
 			return fail("no msg in %s", show(f))
 		}
-		if r.Message, ok = msg.(string); !ok {
-			return fail("msg is %s, not a string", show(msg))
+		s, ok := msg.Value.(ast.String)
+		if !ok {
+			return fail("msg is %s, not a string", show(msg.Value))
 		}
-		if id, ok := f["id"]; ok {
-			s, ok := id.(string)
+		r.Message = string(s)
+		if id := f.Get(ast.InternedTerm("id")); id != nil {
+			s, ok := id.Value.(ast.String)
 			if !ok || s == "" {
-				return fail("id is %s, not a non-empty string", show(id))
+				return fail("id is %s, not a non-empty string", show(id.Value))
 			}
-			r.Check = s
+			r.Check = string(s)
 		}
-		if obj, ok := f["object"]; ok {
-			ref, err := objectRef(obj)
+		if obj := f.Get(ast.InternedTerm("object")); obj != nil {
+			ref, err := objectRef(obj.Value)
 			if err != nil {
 				return fail("%s", err)
 			}
 			r.Object = ref
 		}
-		if d, ok := f["details"]; ok {
-			r.Evidence["details"] = d
+		if d := f.Get(ast.InternedTerm("details")); d != nil {
+			v, err := ast.JSON(d.Value)
+			if err != nil {
+				return fail("details: %v", err)
+			}
+			r.Evidence["details"] = v
 		}
 		return r, nil
 	default:
-		return fail("result %s is neither a string nor an object with msg", show(v))
+		return fail("result %s is neither a string nor an object with msg", show(t.Value))
 	}
 }
 
 // objectRef decodes a result's object field.
-func objectRef(v any) (result.ObjectRef, error) {
-	m, ok := v.(map[string]any)
+func objectRef(v ast.Value) (result.ObjectRef, error) {
+	m, ok := v.(ast.Object)
 	if !ok {
 		return result.ObjectRef{}, fmt.Errorf("object is %s, not an object with apiVersion, kind, namespace and name", show(v))
 	}
 	var ref result.ObjectRef
 	fields := map[string]*string{"apiVersion": &ref.APIVersion, "kind": &ref.Kind, "namespace": &ref.Namespace, "name": &ref.Name}
-	for _, k := range sortedKeys(m) {
-		if !objectKeys[k] {
-			return result.ObjectRef{}, fmt.Errorf("unknown field %q in object %s (an object has apiVersion, kind, namespace and name)", k, show(m))
+	var err error
+	// Keys in sorted order, so errors are deterministic.
+	for _, k := range m.Keys() {
+		key, isString := k.Value.(ast.String)
+		if !isString || !objectKeys[string(key)] {
+			err = fmt.Errorf("unknown field %s in object %s (an object has apiVersion, kind, namespace and name)", k, show(m))
+			break
 		}
-		s, ok := m[k].(string)
+		s, ok := m.Get(k).Value.(ast.String)
 		if !ok {
-			return result.ObjectRef{}, fmt.Errorf("object.%s is %s, not a string", k, show(m[k]))
+			err = fmt.Errorf("object.%s is %s, not a string", string(key), show(m.Get(k).Value))
+			break
 		}
-		*fields[k] = s
+		*fields[string(key)] = string(s)
 	}
-	return ref, nil
+	return ref, err
 }
 
 // sortedKeys returns m's keys in order, so errors are deterministic.
@@ -202,12 +223,26 @@ func sortedKeys(m map[string]any) []string {
 
 // show renders a Rego value as JSON for an error message, cut at 80
 // characters.
-func show(v any) string {
+func show(v ast.Value) string {
+	j, err := ast.JSON(v)
+	if err != nil {
+		return cut(v.String())
+	}
+	return showGo(j)
+}
+
+// showGo renders a Go value as JSON for an error message, cut at 80
+// characters.
+func showGo(v any) string {
 	b, err := json.Marshal(v)
 	if err != nil {
-		return fmt.Sprintf("%v", v)
+		return cut(fmt.Sprintf("%v", v))
 	}
-	s := string(b)
+	return cut(string(b))
+}
+
+// cut shortens s to 80 characters.
+func cut(s string) string {
 	if len(s) > 80 {
 		s = s[:77] + "..."
 	}
