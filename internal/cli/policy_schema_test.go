@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -233,5 +234,43 @@ func TestPolicyInputSchemaRejects(t *testing.T) {
 				t.Errorf("validation error %v; want one with %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// The example in docs/policy-input.md runs as written, over the demo and
+// its usage history.
+func TestPolicyInputDocExample(t *testing.T) {
+	text, err := os.ReadFile(filepath.Join("..", "..", "docs", "policy-input.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(text), "```rego\n")
+	if !ok {
+		t.Fatal("docs/policy-input.md has no rego block")
+	}
+	rego, _, _ := strings.Cut(rest, "```")
+	policy := writeFile(t, "example.rego", rego)
+	r := execute(t, "", "audit", "-f", demoDir, "--now", demoNow, "--history-file", filepath.Join("..", "..", "fixtures", "history", "demo"),
+		"--policy", policy, "--fail-on", "never", "-o", "json")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	var got []string
+	for _, x := range decodeReport(t, r.stdout)["results"].([]any) {
+		res := x.(map[string]any)
+		if id := res["check"].(string); strings.HasPrefix(id, "ACME-") {
+			got = append(got, id+" "+res["status"].(string)+" "+res["message"].(string))
+		}
+	}
+	want := `ACME-002 warn Deployment monitoring/prometheus runs one replica (0 failing checks on it)
+ACME-003 warn checkout/checkout-web container checkout: requests should be 296m CPU
+ACME-003 warn ingress-nginx/ingress-nginx-controller container ingress: requests should be 271m CPU
+ACME-003 warn kube-system/coredns container coredns: requests should be 63m CPU
+ACME-003 warn monitoring/prometheus container prometheus: requests should be 224m CPU
+ACME-003 warn payments/ledger container ledger: requests should be 143m CPU
+ACME-003 warn payments/payments-api container payments: requests should be 203m CPU
+ACME-003 warn search/search-indexer container search: requests should be 143m CPU`
+	if g := strings.Join(got, "\n"); g != want {
+		t.Errorf("the example's results:\n%s\nwant:\n%s", g, want)
 	}
 }
