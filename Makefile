@@ -64,10 +64,11 @@ lint:
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
 
-## docs: regenerate docs/checks.md from the check registry, docs/config.md from the options and docs/evidence.md from the evidence keys
+## docs: regenerate docs/checks.md from the check registry, docs/config.md from the options, docs/evidence.md from the evidence keys and docs/policy-input.schema.json from the policy input's types
 docs:
 	$(GO) test ./checks -run 'TestCatalogDocUpToDate|TestConfigDocUpToDate' -update
 	$(GO) test ./result -run TestEvidenceDocUpToDate -update
+	$(GO) test ./policies -run TestSchemaUpToDate -update
 
 clean:
 	rm -rf bin

@@ -84,7 +84,7 @@ checks. Rules deny, violation (fail) and warn (warn) in package main or
 seaworthy.<name> give a message or an object {msg, id, object}; # METADATA
 annotations give the id, title, severity and remediation (docs/ci.md).`,
 	}
-	cmd.AddCommand(newPolicyInputCommand(streams), newPolicyTestCommand(streams), newPolicyFmtCommand(streams), newPolicyCheckCommand(streams))
+	cmd.AddCommand(newPolicyInputCommand(streams), newPolicyTestCommand(streams), newPolicyFmtCommand(streams), newPolicyCheckCommand(streams), newPolicySchemaCommand(streams))
 	return cmd
 }
 
