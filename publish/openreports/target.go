@@ -105,9 +105,11 @@ func (t *Target) resource(api API, ns string) dynamic.ResourceInterface {
 	return t.dyn.Resource(api.Resource(true)).Namespace(ns)
 }
 
+// apply writes one object whole. Strict field validation makes a field the
+// CRD does not define an error rather than silently dropped.
 func (t *Target) apply(ctx context.Context, api API, o Object) error {
 	force := true
-	_, err := t.resource(api, o.Namespace).Patch(ctx, o.Name, types.ApplyPatchType, o.Body, metav1.PatchOptions{FieldManager: FieldManager, Force: &force})
+	_, err := t.resource(api, o.Namespace).Patch(ctx, o.Name, types.ApplyPatchType, o.Body, metav1.PatchOptions{FieldManager: FieldManager, Force: &force, FieldValidation: "Strict"})
 	if err != nil {
 		return fmt.Errorf("apply %s %s: %w", o.Kind, objectName(o.Namespace, o.Name), err)
 	}
