@@ -79,6 +79,7 @@ var registry = []format{
 	{"junit", reportOnly(func(RenderOptions) Renderer { return junitRenderer{} })},
 	{"github", reportOnly(func(RenderOptions) Renderer { return githubRenderer{} })},
 	{"gitlab-codequality", reportOnly(func(RenderOptions) Renderer { return codeQualityRenderer{} })},
+	{"prometheus", reportOnly(func(o RenderOptions) Renderer { return prometheusRenderer{opts: o} })},
 }
 
 // reportOnly is the registry entry of a format that renders only a

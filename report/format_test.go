@@ -20,7 +20,7 @@ func (r rows) TableRows() [][]string {
 }
 
 func TestFormatRegistry(t *testing.T) {
-	if got, want := FormatsFor((*Report)(nil)), []string{"table", "json", "yaml", "markdown", "sarif", "junit", "github", "gitlab-codequality"}; !reflect.DeepEqual(got, want) {
+	if got, want := FormatsFor((*Report)(nil)), []string{"table", "json", "yaml", "markdown", "sarif", "junit", "github", "gitlab-codequality", "prometheus"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("report formats %v, want %v", got, want)
 	}
 	if got, want := FormatsFor(rows{}), []string{"table", "json", "yaml", "markdown"}; !reflect.DeepEqual(got, want) {

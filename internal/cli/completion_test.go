@@ -38,7 +38,7 @@ func TestCompletion(t *testing.T) {
 		{[]string{"audit", "--check", "DN"}, []string{"DNS", "DNS-001", "DNS-002", "DNS-003", "DNS-004", "DNS-005", "DNS-006"}},
 		{[]string{"audit", "--check", "etcd-00"}, []string{"ETCD-001", "ETCD-002", "ETCD-003"}},
 		{[]string{"audit", "--skip-check", "DNS-001,ce"}, []string{"DNS-001,CERT", "DNS-001,CERT-001"}},
-		{[]string{"audit", "-o", ""}, []string{"table", "json", "yaml", "markdown", "sarif", "junit", "github", "gitlab-codequality"}},
+		{[]string{"audit", "-o", ""}, []string{"table", "json", "yaml", "markdown", "sarif", "junit", "github", "gitlab-codequality", "prometheus"}},
 		{[]string{"checks", "-o", ""}, []string{"table", "json", "yaml", "markdown"}},
 		{[]string{"explain", "QUOTA-001", "-o", ""}, []string{"json", "yaml", "markdown"}},
 		{[]string{"version", "--output", ""}, []string{"table", "json", "yaml", "markdown"}},

@@ -113,8 +113,14 @@ type Server struct {
 // showing the end of its log when the test failed.
 func Start(tb testing.TB, tsdbDir string) *Server {
 	tb.Helper()
+	return StartWithConfig(tb, tsdbDir, "global:\n  scrape_interval: 1m\nscrape_configs: []\n")
+}
+
+// StartWithConfig is Start with config as prometheus.yml.
+func StartWithConfig(tb testing.TB, tsdbDir, config string) *Server {
+	tb.Helper()
 	Require(tb)
-	s, err := New(tsdbDir, tb.TempDir())
+	s, err := NewWithConfig(tsdbDir, tb.TempDir(), config)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -133,12 +139,18 @@ func Start(tb testing.TB, tsdbDir string) *Server {
 // Retention is ten years: blocks are kept whatever their age (Prometheus
 // measures retention from the newest block, not the clock).
 func New(tsdbDir, workDir string) (*Server, error) {
+	return NewWithConfig(tsdbDir, workDir, "global:\n  scrape_interval: 1m\nscrape_configs: []\n")
+}
+
+// NewWithConfig is New with config as prometheus.yml, for a server that
+// scrapes something.
+func NewWithConfig(tsdbDir, workDir, config string) (*Server, error) {
 	bin, _, err := Binaries()
 	if err != nil {
 		return nil, err
 	}
 	cfg := filepath.Join(workDir, "prometheus.yml")
-	if err := os.WriteFile(cfg, []byte("global:\n  scrape_interval: 1m\nscrape_configs: []\n"), 0o644); err != nil {
+	if err := os.WriteFile(cfg, []byte(config), 0o644); err != nil {
 		return nil, fmt.Errorf("write prometheus config: %w", err)
 	}
 	port, err := freePort()
