@@ -59,12 +59,18 @@ func Validate(ns, name string, keep int) error {
 		return fmt.Errorf("invalid --keep %d: want 1 to %d reports", keep, MaxKeep)
 	}
 	if ns != "" {
-		if msgs := validation.IsDNS1123Label(ns); len(msgs) > 0 {
-			return fmt.Errorf("invalid --publish configmap namespace %q: %s", ns, msgs[0])
+		if len(ns) > validation.DNS1123LabelMaxLength {
+			return fmt.Errorf("invalid --publish configmap namespace %s…: %d characters, over %d", ns[:20], len(ns), validation.DNS1123LabelMaxLength)
+		}
+		if len(validation.IsDNS1123Label(ns)) > 0 {
+			return fmt.Errorf("invalid --publish configmap namespace %q: want lowercase letters, digits and '-', starting and ending with a letter or digit", ns)
 		}
 	}
-	if msgs := validation.IsDNS1123Subdomain(name); len(msgs) > 0 {
-		return fmt.Errorf("invalid --publish configmap name %q: %s", name, msgs[0])
+	if len(name) > validation.DNS1123SubdomainMaxLength {
+		return fmt.Errorf("invalid --publish configmap name %s…: %d characters, over %d", name[:20], len(name), validation.DNS1123SubdomainMaxLength)
+	}
+	if len(validation.IsDNS1123Subdomain(name)) > 0 {
+		return fmt.Errorf("invalid --publish configmap name %q: want lowercase letters, digits, '-' and '.', starting and ending with a letter or digit", name)
 	}
 	if keep > 1 {
 		oldest := slotName(name, keep-1)

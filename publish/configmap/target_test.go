@@ -18,8 +18,9 @@ func TestParseArgAndValidate(t *testing.T) {
 		{name: "no slash", arg: "report", keep: 3, err: "invalid --publish configmap:report: want NS/NAME, e.g. configmap:seaworthy/seaworthy-report"},
 		{name: "two slashes", arg: "a/b/c", keep: 3, err: "invalid --publish configmap:a/b/c: want NS/NAME, e.g. configmap:seaworthy/seaworthy-report"},
 		{name: "empty name", arg: "a/", keep: 3, err: "invalid --publish configmap:a/: want NS/NAME, e.g. configmap:seaworthy/seaworthy-report"},
-		{name: "bad namespace", arg: "Sea.worthy/report", keep: 3, err: `invalid --publish configmap namespace "Sea.worthy": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`},
-		{name: "bad name", arg: "ns/Report_1", keep: 3, err: `invalid --publish configmap name "Report_1": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`},
+		{name: "bad namespace", arg: "Sea.worthy/report", keep: 3, err: `invalid --publish configmap namespace "Sea.worthy": want lowercase letters, digits and '-', starting and ending with a letter or digit`},
+		{name: "bad name", arg: "ns/Report_1", keep: 3, err: `invalid --publish configmap name "Report_1": want lowercase letters, digits, '-' and '.', starting and ending with a letter or digit`},
+		{name: "namespace too long", arg: strings.Repeat("n", 64) + "/r", keep: 3, err: "invalid --publish configmap namespace nnnnnnnnnnnnnnnnnnnn…: 64 characters, over 63"},
 		// 251 + len("-2") = 253 fits; 251 + len("-3") with keep 4 too; a
 		// 252-character name with keep 3 does not.
 		{name: "longest name", arg: "ns/" + long, keep: 3, ns: "ns", cm: long},
