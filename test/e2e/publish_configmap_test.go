@@ -254,7 +254,7 @@ func TestLivePublishConfigMap(t *testing.T) {
 	}
 	owners := map[string]string{}
 	for _, mf := range cm.ManagedFields {
-		owners[mf.Manager] = string(mf.FieldsV1.Raw)
+		owners[mf.Manager] = mf.FieldsV1.GetRawString()
 	}
 	if s := owners["seaworthy"]; !strings.Contains(s, `"f:report.json"`) || !strings.Contains(s, `"f:summary.txt"`) {
 		t.Errorf("seaworthy's fields: %s", s)
