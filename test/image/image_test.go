@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -26,7 +27,7 @@ const testVersion = "v9.8.7-test"
 
 // staticBinary builds seaworthy as make image does (cgo off, -trimpath, the
 // version ldflag) for this machine's architecture, so the test can run what
-// it packs.
+// it packs; once per test binary, as linking it takes seconds.
 func staticBinary(t *testing.T) (path, arch string) {
 	t.Helper()
 	if runtime.GOOS != "linux" {
@@ -35,15 +36,40 @@ func staticBinary(t *testing.T) (path, arch string) {
 	if _, ok := machines[runtime.GOARCH]; !ok {
 		t.Skipf("the image is built for amd64 or arm64; this machine is %s", runtime.GOARCH)
 	}
-	path = filepath.Join(t.TempDir(), "seaworthy")
-	cmd := exec.Command("go", "build", "-trimpath", "-buildvcs=false",
-		"-ldflags", "-X github.com/seaworthy-k8s/seaworthy/internal/cli.Version="+testVersion,
-		"-o", path, "github.com/seaworthy-k8s/seaworthy/cmd/seaworthy")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+runtime.GOARCH)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("build seaworthy: %v\n%s", err, out)
+	built.Do(func() {
+		built.path = filepath.Join(binDir, "seaworthy")
+		cmd := exec.Command("go", "build", "-trimpath", "-buildvcs=false",
+			"-ldflags", "-X github.com/seaworthy-k8s/seaworthy/internal/cli.Version="+testVersion,
+			"-o", built.path, "github.com/seaworthy-k8s/seaworthy/cmd/seaworthy")
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+runtime.GOARCH)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			built.err = fmt.Errorf("build seaworthy: %v\n%s", err, out)
+		}
+	})
+	if built.err != nil {
+		t.Fatal(built.err)
 	}
-	return path, runtime.GOARCH
+	return built.path, runtime.GOARCH
+}
+
+var (
+	binDir string
+	built  struct {
+		sync.Once
+		path string
+		err  error
+	}
+)
+
+func TestMain(m *testing.M) {
+	var err error
+	if binDir, err = os.MkdirTemp("", "seaworthy-image-test-"); err != nil {
+		fmt.Fprintln(os.Stderr, "make temp dir:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(binDir)
+	os.Exit(code)
 }
 
 func TestImageLayout(t *testing.T) {
@@ -339,5 +365,33 @@ func TestDockerfileMatchesLayout(t *testing.T) {
 		if !strings.Contains(string(df), want) {
 			t.Errorf("Dockerfile lacks %q", want)
 		}
+	}
+}
+
+// TestSkopeoReadsLayout hands the layout to skopeo, a reader that shares no
+// code with the writer, when it is installed (Debian's skopeo package).
+func TestSkopeoReadsLayout(t *testing.T) {
+	skopeo, err := exec.LookPath("skopeo")
+	if err != nil {
+		t.Skip("skopeo is not installed (apt-get install skopeo), so no second reader checks the layout")
+	}
+	bin, arch := staticBinary(t)
+	img, err := build(options{Binary: bin, Version: testVersion, Source: DefaultSource, Arch: arch, Created: time.Unix(0, 0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "layout")
+	digest, err := writeLayout(dir, img, testVersion)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(skopeo, "inspect", "--format",
+		"{{.Digest}} {{.Os}}/{{.Architecture}} {{len .Layers}} layer {{index .Labels \"org.opencontainers.image.version\"}}",
+		"oci:"+dir+":"+testVersion).CombinedOutput()
+	if err != nil {
+		t.Fatalf("skopeo inspect: %v\n%s", err, out)
+	}
+	if want := digest + " linux/" + arch + " 1 layer v9.8.7-test\n"; string(out) != want {
+		t.Errorf("skopeo inspect printed %q, want %q", out, want)
 	}
 }
