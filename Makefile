@@ -5,8 +5,12 @@ VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo de
 LDFLAGS   := -X github.com/seaworthy-k8s/seaworthy/internal/cli.Version=$(VERSION)
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 DEMO_NOW  ?= 2026-03-01T12:00:00Z
+IMAGE_ARCH ?= amd64
+IMAGE_DIR  ?= dist/image
+REVISION  ?= $(shell git rev-parse HEAD 2>/dev/null)
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
-.PHONY: all build plugin demo demo-live controlplane metricsserver test test-unit bench bench-live bench-recommend lint docs clean
+.PHONY: all build plugin image demo demo-live controlplane metricsserver test test-unit bench bench-live bench-recommend lint docs clean
 
 all: build
 
@@ -17,6 +21,12 @@ build:
 ## plugin: compile bin/kubectl-seaworthy, the kubectl plugin (usage says "kubectl seaworthy"; see deploy/krew/)
 plugin:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/kubectl-seaworthy ./cmd/seaworthy
+
+## image: write the container image as an OCI image layout in dist/image (no container engine; docs/image.md)
+image:
+	CGO_ENABLED=0 GOOS=linux GOARCH=$(IMAGE_ARCH) $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o dist/linux_$(IMAGE_ARCH)/seaworthy ./cmd/seaworthy
+	$(GO) run ./test/image -binary dist/linux_$(IMAGE_ARCH)/seaworthy -arch $(IMAGE_ARCH) -o $(IMAGE_DIR) \
+		-version $(VERSION) -revision '$(REVISION)' -epoch $(SOURCE_DATE_EPOCH)
 
 ## demo: audit the bundled example cluster in fixtures/clusters/demo
 demo: build
@@ -71,4 +81,4 @@ docs:
 	$(GO) test ./policies -run TestSchemaUpToDate -update
 
 clean:
-	rm -rf bin
+	rm -rf bin dist
