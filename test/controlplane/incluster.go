@@ -22,7 +22,8 @@ type InClusterOptions struct {
 	// Namespace is the pod's namespace (the namespace file).
 	Namespace string
 	// RunAsUser, when not zero, is the uid and gid the command runs as
-	// (a pod's runAsUser/runAsGroup).
+	// (a pod's runAsUser/runAsGroup); switching needs this process to be
+	// root.
 	RunAsUser int
 	// ReadOnlyRoot makes the whole filesystem read-only for the command
 	// (a container's readOnlyRootFilesystem with no writable volume).
