@@ -148,10 +148,11 @@ type ControlPlane struct {
 	// Options.EventsEtcd).
 	EventsEtcd *EtcdMember
 
-	caPEM []byte
-	pki   *pki
-	mu    sync.Mutex
-	logs  []string
+	caPEM    []byte
+	pki      *pki
+	mu       sync.Mutex
+	logs     []string
+	managers []*ControllerManager
 }
 
 // APIServer is one running kube-apiserver.
@@ -571,6 +572,12 @@ func (m *EtcdMember) Stop() { stop(m.cmd) }
 
 // Close stops every process and waits for them to exit.
 func (cp *ControlPlane) Close() {
+	cp.mu.Lock()
+	managers := cp.managers
+	cp.mu.Unlock()
+	for _, m := range managers {
+		m.Stop()
+	}
 	cp.StopAPIServer()
 	for _, m := range cp.Etcd {
 		m.Stop()

@@ -26,11 +26,7 @@ func loadDeploy(t *testing.T) *cluster.Snapshot {
 // The shipped ClusterRole grants list on exactly the kinds seaworthy reads,
 // read verbs only, and nothing on Secrets.
 func TestDeployRBACMatchesKinds(t *testing.T) {
-	s := loadDeploy(t)
-	if len(s.ClusterRoles) != 1 {
-		t.Fatalf("want one ClusterRole, got %d", len(s.ClusterRoles))
-	}
-	role := s.ClusterRoles[0]
+	role := auditorClusterRole(t, loadDeploy(t))
 	granted := map[string]bool{}
 	for _, r := range role.Rules {
 		for _, v := range r.Verbs {
@@ -79,6 +75,9 @@ func TestDeployConfigMapAllowList(t *testing.T) {
 	s := loadDeploy(t)
 	var names []string
 	for _, r := range s.Roles {
+		if r.Name == publisherRole {
+			continue
+		}
 		for _, rule := range r.Rules {
 			if !slices.Contains(rule.Resources, "configmaps") {
 				continue
@@ -108,6 +107,25 @@ func TestDeployConfigMapAllowList(t *testing.T) {
 	for _, b := range s.RoleBindings {
 		checkSubjects(t, b.Name, b.Subjects)
 	}
+}
+
+// auditorClusterRole is the read-only ClusterRole among the shipped ones.
+func auditorClusterRole(t *testing.T, s *cluster.Snapshot) rbacv1.ClusterRole {
+	t.Helper()
+	var names []string
+	for _, r := range s.ClusterRoles {
+		names = append(names, r.Name)
+	}
+	sort.Strings(names)
+	if want := []string{"seaworthy-auditor", openReportsRole}; !slices.Equal(names, want) {
+		t.Fatalf("deploy/base ships ClusterRoles %v, want %v", names, want)
+	}
+	for _, r := range s.ClusterRoles {
+		if r.Name == "seaworthy-auditor" {
+			return r
+		}
+	}
+	panic("unreachable")
 }
 
 func checkSubjects(t *testing.T, binding string, subjects []rbacv1.Subject) {

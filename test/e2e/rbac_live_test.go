@@ -23,12 +23,21 @@ import (
 
 const auditorNamespace, auditorName = "seaworthy", "seaworthy"
 
-// startAuditorCluster starts a control plane with the demo cluster and
-// deploy/base applied, and returns it with a token for the auditor
-// ServiceAccount minted through the TokenRequest API.
+// startAuditorCluster starts a control plane with the demo cluster, the
+// kube-system ConfigMaps the checks read (kubeSystemConfigMaps) and
+// deploy/base applied as users apply it (kubectl apply -k), and returns it
+// with a token for the auditor ServiceAccount minted through the
+// TokenRequest API.
 func startAuditorCluster(t *testing.T) (*liveCluster, string) {
 	t.Helper()
-	lc := startCluster(t, demoDir, deployDir)
+	kubectl := requireKubectl(t)
+	lc := startCluster(t, demoDir)
+	for _, cm := range kubeSystemConfigMaps() {
+		if _, err := lc.client.CoreV1().ConfigMaps(cm.Namespace).Create(t.Context(), &cm, metav1.CreateOptions{}); err != nil {
+			t.Fatalf("create configmap %s/%s: %v", cm.Namespace, cm.Name, err)
+		}
+	}
+	applyBase(t, kubectl, lc)
 	return lc, lc.mintToken(t, auditorNamespace, auditorName)
 }
 
@@ -278,11 +287,8 @@ func TestLiveForbiddenKindDegradesToSkips(t *testing.T) {
 // limitedRole is the shipped auditor ClusterRole without one resource.
 func limitedRole(t *testing.T, name, drop string) *rbacv1.ClusterRole {
 	t.Helper()
-	s := loadDeploy(t)
-	if len(s.ClusterRoles) != 1 {
-		t.Fatalf("deploy/base has %d ClusterRoles, want 1", len(s.ClusterRoles))
-	}
-	role := s.ClusterRoles[0].DeepCopy()
+	auditor := auditorClusterRole(t, loadDeploy(t))
+	role := auditor.DeepCopy()
 	role.Name = name
 	found := false
 	for i := range role.Rules {
