@@ -3,7 +3,6 @@ package policies
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -211,15 +210,6 @@ func objectRef(v ast.Value) (result.ObjectRef, error) {
 	return ref, err
 }
 
-// sortedKeys returns m's keys in order, so errors are deterministic.
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
 
 // show renders a Rego value as JSON for an error message, cut at 80
 // characters.
