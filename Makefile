@@ -6,7 +6,7 @@ LDFLAGS   := -X github.com/seaworthy-k8s/seaworthy/internal/cli.Version=$(VERSIO
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 DEMO_NOW  ?= 2026-03-01T12:00:00Z
 
-.PHONY: all build plugin demo demo-live controlplane metricsserver test test-unit bench bench-live bench-recommend lint docs clean
+.PHONY: all build plugin demo demo-live controlplane metricsserver conftest test test-unit bench bench-live bench-recommend bench-policy lint docs clean
 
 all: build
 
@@ -35,11 +35,16 @@ controlplane:
 metricsserver:
 	@test/metricsserver/build.sh >/dev/null
 
-## test: vet and run every test, live tests included (builds the control plane and metrics-server if needed)
-test: controlplane metricsserver
+## conftest: build the pinned conftest v0.71.1 the policy second-opinion test and bench-policy run (cached outside the tree)
+conftest:
+	@test/conftest/build.sh >/dev/null
+
+## test: vet and run every test, live tests included (builds the control plane, metrics-server and conftest if needed)
+test: controlplane metricsserver conftest
 	$(GO) vet ./...
 	SEAWORTHY_REQUIRE_CONTROLPLANE=1 $(GO) test -count=1 -timeout 30m ./...
 	cd test/vpaoracle && $(GO) test -count=1 ./...
+	cd test/conftest && SEAWORTHY_REQUIRE_CONTROLPLANE=1 $(GO) test -count=1 ./...
 	$(GO) run ./cmd/seaworthy policy test builtin:production policies/examples
 
 ## test-unit: the tests that need no control plane (live tests skip, saying why)
@@ -57,6 +62,10 @@ bench-live: build controlplane
 ## bench-recommend: recommend against a real Prometheus over 1,000 containers × 8 days of backfilled history, beside Prometheus alone (about 3 minutes)
 bench-recommend: build
 	$(GO) run ./test/recommendbench -containers 1000 -runs 3 -plain -seaworthy $(BIN)
+
+## bench-policy: seaworthy (built-in bundle + the ten bench rules) beside conftest (the same ten rules) over one 150,000-pod YAML stream, wall time, peak RSS and ratio (PODS=N for another size)
+bench-policy: build conftest
+	cd test/conftest && $(GO) run ./bench -pods $(or $(PODS),150000) -seaworthy $(abspath $(BIN))
 
 ## lint: gofmt, go vet and staticcheck
 lint:
