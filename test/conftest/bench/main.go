@@ -138,7 +138,10 @@ func run(pods int, seaworthy, conftest string, timeout time.Duration, keep bool)
 		fmt.Printf("  %-40s %8d %8d%s\n", k, a[k], b[k], mark)
 	}
 	if !same {
-		return errors.New("seaworthy and conftest found different bench findings")
+		// Seen at 30,000 pods: seaworthy's snapshot trims pods owned by a
+		// controller to what differs per pod (cluster/trim.go), so rules
+		// reading a pod's probes see none in the policy input.
+		return errors.New("seaworthy and conftest found different bench findings (pods trimmed in seaworthy's policy input?)")
 	}
 	return nil
 }
