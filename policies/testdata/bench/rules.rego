@@ -1,7 +1,25 @@
-# Ten per-object rules for the benchmark, of the kind teams write.
+# Ten per-object rules for the benchmark, of the kind teams write. The
+# same file runs under seaworthy, where input is the whole document and
+# the rules walk its snapshot, and under conftest (--namespace
+# seaworthy.bench), where input is one manifest document.
 package seaworthy.bench
 
-pods := input.snapshot.pods
+# pods are the Pods the rules judge: every Pod of the snapshot (seaworthy),
+# else the input itself when it is one (conftest). A complete rule rather
+# than a set, so that seaworthy refers to the snapshot's array instead of
+# building a set of 150,000 pods.
+default pods := []
+
+pods := input.snapshot.pods if not input.kind
+
+pods := [input] if input.kind == "Pod"
+
+# services are the Services the rules judge, as pods are the Pods.
+default services := []
+
+services := input.snapshot.services if not input.kind
+
+services := [input] if input.kind == "Service"
 
 deny contains {"msg": "container without a memory limit", "object": pod_ref(p)} if {
 	some p in pods
@@ -61,7 +79,7 @@ warn contains {"msg": "pod without owner", "object": pod_ref(p)} if {
 }
 
 warn contains {"msg": "NodePort service", "object": {"kind": "Service", "namespace": s.metadata.namespace, "name": s.metadata.name}} if {
-	some s in input.snapshot.services
+	some s in services
 	s.spec.type == "NodePort"
 }
 
