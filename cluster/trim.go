@@ -35,7 +35,9 @@ var templatedBy = map[string]bool{
 	"apps/ReplicaSet": true, "apps/StatefulSet": true, "apps/DaemonSet": true, "batch/Job": true,
 }
 
-func templatedPod(p *corev1.Pod) bool {
+// TemplatedPod reports whether p is owned by a controller whose pods
+// repeat its template, so that sources trim it to what differs per pod.
+func TemplatedPod(p *corev1.Pod) bool {
 	ref := metav1.GetControllerOfNoCopy(p)
 	if ref == nil {
 		return false
@@ -45,7 +47,7 @@ func templatedPod(p *corev1.Pod) bool {
 }
 
 func trimPod(p *corev1.Pod) {
-	if !templatedPod(p) {
+	if !TemplatedPod(p) {
 		return
 	}
 	old := p.Spec

@@ -42,6 +42,12 @@ type Facts struct {
 	Namespaces []string `json:"namespaces"`
 	// Workloads are the Deployments, StatefulSets and DaemonSets.
 	Workloads []WorkloadFact `json:"workloads"`
+	// TemplatedPods counts the pods a ReplicaSet, StatefulSet, DaemonSet
+	// or Job owns. Their snapshot entries keep only what differs per pod
+	// (placement, status, priority, host namespaces, and the containers'
+	// names, images and resources): rules about the rest of their spec
+	// (probes, security context, volumes, env) judge the owner's template.
+	TemplatedPods int `json:"templatedPods"`
 }
 
 // WorkloadFact is one pod controller.
@@ -82,6 +88,11 @@ func NewDocument(snap *cluster.Snapshot, results []result.Result, recs *recommen
 		}
 	}
 	sort.Strings(facts.Zones)
+	for i := range snap.Pods {
+		if cluster.TemplatedPod(&snap.Pods[i]) {
+			facts.TemplatedPods++
+		}
+	}
 	for _, w := range ix.Workloads() {
 		ref := w.Ref()
 		facts.Workloads = append(facts.Workloads, WorkloadFact{

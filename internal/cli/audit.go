@@ -142,7 +142,7 @@ func (o *auditOptions) complete(cmd *cobra.Command, args []string) error {
 	if err := o.policy.complete(ctx, o.streams.ErrOut); err != nil {
 		return err
 	}
-	if err := o.publish.complete(o.source.restConfig); err != nil {
+	if err := o.publish.complete(&publishEnv{restConfig: o.source.restConfig, namespace: o.source.contextNamespace}); err != nil {
 		return err
 	}
 	t, ok := report.ParseFailOn(o.failOn)

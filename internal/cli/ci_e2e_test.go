@@ -143,8 +143,8 @@ func renderLibrary(t *testing.T, dir string) string {
 // audit -f - --policy policies/examples -o sarif, gives SARIF that the
 // schema accepts, whose every physical location is stdin ("-") at the
 // line where the object's document begins in the rendered stream; every
-// kind in the stream has a located result, and so do a built-in check
-// and (with a Deployment rendered beside the base) an example policy.
+// kind in the stream has a located result, and (with a Deployment
+// rendered beside the base) so do a built-in check and an example policy.
 func TestCIExampleSARIFLocations(t *testing.T) {
 	base, err := filepath.Abs(filepath.Join("..", "..", "deploy", "base"))
 	if err != nil {
@@ -294,7 +294,9 @@ func checkSARIFLocations(t *testing.T, sarif string, objects []streamObject, exa
 	if len(missing) > 0 {
 		t.Errorf("no located result for the kinds %v", missing)
 	}
-	if !builtinHit {
+	// deploy/base passes its own audit, and SARIF leaves passes out: only
+	// the stream with the app in it has failing built-in results.
+	if examplesHit && !builtinHit {
 		t.Error("no built-in check result is located")
 	}
 	if examplesHit && !exampleHit {

@@ -16,7 +16,9 @@ import (
 )
 
 // publishKind is one kind of publish target. Each target's file registers
-// its kind in init(), so adding a target touches no other file.
+// a constructor of its kind in init(), so adding a target touches no other
+// file; every command gets kinds of its own, so their flag values are not
+// shared.
 type publishKind struct {
 	// name is KIND in --publish KIND[:ARG]; "" for a target that has only
 	// its own flags (the Pushgateway's --pushgateway URL).
@@ -32,9 +34,9 @@ type publishKind struct {
 	targets func(args []string, env *publishEnv) ([]publish.Target, error)
 }
 
-var publishKinds []*publishKind
+var publishKinds []func() *publishKind
 
-func registerPublishKind(k *publishKind) { publishKinds = append(publishKinds, k) }
+func registerPublishKind(newKind func() *publishKind) { publishKinds = append(publishKinds, newKind) }
 
 // publishEnv is what targets are built from.
 type publishEnv struct {
@@ -42,18 +44,27 @@ type publishEnv struct {
 	restConfig func() (*rest.Config, error)
 	// clusterName is --cluster-name.
 	clusterName string
+	// namespace is the namespace a target defaults to: the pod's with
+	// --in-cluster, else the kubeconfig context's (not -n, which audit
+	// uses for scope).
+	namespace func() (string, error)
 }
 
 type publishOptions struct {
 	specs       []string
 	clusterName string
 
+	kinds   []*publishKind
 	targets []publish.Target
 }
 
 func (o *publishOptions) addFlags(fs *pflag.FlagSet) {
+	o.kinds = nil
+	for _, newKind := range publishKinds {
+		o.kinds = append(o.kinds, newKind())
+	}
 	var kinds []string
-	for _, k := range publishKinds {
+	for _, k := range o.kinds {
 		if k.name != "" {
 			kinds = append(kinds, k.usage)
 		}
@@ -61,7 +72,7 @@ func (o *publishOptions) addFlags(fs *pflag.FlagSet) {
 	sort.Strings(kinds)
 	fs.StringArrayVar(&o.specs, "publish", nil, "Publish the finished report (repeatable): "+strings.Join(kinds, ", ")+". Nothing is published when the audit fails or is interrupted.")
 	fs.StringVar(&o.clusterName, "cluster-name", "", "Name of the cluster in published reports and metrics (the Pushgateway's cluster label).")
-	for _, k := range publishKinds {
+	for _, k := range o.kinds {
 		if k.addFlags != nil {
 			k.addFlags(fs)
 		}
@@ -69,7 +80,7 @@ func (o *publishOptions) addFlags(fs *pflag.FlagSet) {
 }
 
 // complete parses --publish and builds every target asked for.
-func (o *publishOptions) complete(restConfig func() (*rest.Config, error)) error {
+func (o *publishOptions) complete(env *publishEnv) error {
 	args := map[string][]string{}
 	for _, s := range o.specs {
 		kind, arg, _ := strings.Cut(s, ":")
@@ -78,9 +89,9 @@ func (o *publishOptions) complete(restConfig func() (*rest.Config, error)) error
 		}
 		args[kind] = append(args[kind], arg)
 	}
-	env := &publishEnv{restConfig: restConfig, clusterName: o.clusterName}
+	env.clusterName = o.clusterName
 	o.targets = nil
-	for _, k := range publishKinds {
+	for _, k := range o.kinds {
 		ts, err := k.targets(args[k.name], env)
 		if err != nil {
 			return err
@@ -91,7 +102,7 @@ func (o *publishOptions) complete(restConfig func() (*rest.Config, error)) error
 }
 
 func (o *publishOptions) known(kind string) bool {
-	for _, k := range publishKinds {
+	for _, k := range o.kinds {
 		if k.name != "" && k.name == kind {
 			return true
 		}
@@ -101,7 +112,7 @@ func (o *publishOptions) known(kind string) bool {
 
 func (o *publishOptions) kindNames() []string {
 	var names []string
-	for _, k := range publishKinds {
+	for _, k := range o.kinds {
 		if k.name != "" {
 			names = append(names, k.name)
 		}

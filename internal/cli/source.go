@@ -15,6 +15,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/seaworthy-k8s/seaworthy/cluster"
 	"github.com/seaworthy-k8s/seaworthy/cluster/live"
@@ -208,4 +209,34 @@ func (o *sourceOptions) restConfig() (*rest.Config, error) {
 		return nil, fmt.Errorf("load kubeconfig: %w", err)
 	}
 	return cfg, nil
+}
+
+// serviceAccountNamespaceFile holds the pod's namespace in a pod with a
+// ServiceAccount token mounted.
+const serviceAccountNamespaceFile = "/var/run/secrets/kubernetes.io/serviceaccount/namespace"
+
+// contextNamespace is the pod's namespace with --in-cluster, else the
+// namespace of the kubeconfig context (kubectl's "default" when it names
+// none). -n is not used: audit gives it a meaning of its own.
+func (o *sourceOptions) contextNamespace() (string, error) {
+	if o.inCluster {
+		b, err := os.ReadFile(serviceAccountNamespaceFile)
+		if err != nil {
+			return "", fmt.Errorf("read the pod's namespace: %w", err)
+		}
+		return strings.TrimSpace(string(b)), nil
+	}
+	rules := clientcmd.NewDefaultClientConfigLoadingRules()
+	if o.configFlags.KubeConfig != nil {
+		rules.ExplicitPath = *o.configFlags.KubeConfig
+	}
+	overrides := &clientcmd.ConfigOverrides{}
+	if o.configFlags.Context != nil {
+		overrides.CurrentContext = *o.configFlags.Context
+	}
+	ns, _, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, overrides).Namespace()
+	if err != nil {
+		return "", fmt.Errorf("read the kubeconfig context's namespace: %w", err)
+	}
+	return ns, nil
 }

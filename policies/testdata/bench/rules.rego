@@ -14,6 +14,20 @@ pods := input.snapshot.pods if not input.kind
 
 pods := [input] if input.kind == "Pod"
 
+# workloads are the pod controllers whose templates the rules judge, as
+# pods are the Pods. A controller's pods keep only what differs per pod in
+# seaworthy's input (placement, status, the containers' names, images and
+# resources), so rules about the rest of a pod's spec (probes, security
+# context, volumes) judge the template.
+default workloads := []
+
+workloads := array.concat(
+	array.concat(object.get(input.snapshot, "deployments", []), object.get(input.snapshot, "statefulSets", [])),
+	object.get(input.snapshot, "daemonSets", []),
+) if not input.kind
+
+workloads := [input] if input.kind in {"Deployment", "StatefulSet", "DaemonSet"}
+
 # services are the Services the rules judge, as pods are the Pods.
 default services := []
 
@@ -39,38 +53,38 @@ deny contains {"msg": "host network", "object": pod_ref(p)} if {
 	p.metadata.namespace != "kube-system"
 }
 
-deny contains {"msg": "privileged container", "object": pod_ref(p)} if {
-	some p in pods
-	some c in p.spec.containers
+deny contains {"msg": "privileged container", "object": workload_ref(w)} if {
+	some w in workloads
+	some c in w.spec.template.spec.containers
 	c.securityContext.privileged == true
-	p.metadata.namespace != "kube-system"
+	w.metadata.namespace != "kube-system"
 }
 
-warn contains {"msg": "no liveness probe", "object": pod_ref(p)} if {
-	some p in pods
-	some c in p.spec.containers
+warn contains {"msg": "no liveness probe", "object": workload_ref(w)} if {
+	some w in workloads
+	some c in w.spec.template.spec.containers
 	not c.livenessProbe
-	p.metadata.namespace != "kube-system"
+	w.metadata.namespace != "kube-system"
 }
 
-warn contains {"msg": "no readiness probe", "object": pod_ref(p)} if {
-	some p in pods
-	some c in p.spec.containers
+warn contains {"msg": "no readiness probe", "object": workload_ref(w)} if {
+	some w in workloads
+	some c in w.spec.template.spec.containers
 	not c.readinessProbe
-	p.metadata.namespace != "kube-system"
+	w.metadata.namespace != "kube-system"
 }
 
-warn contains {"msg": "may run as root", "object": pod_ref(p)} if {
-	some p in pods
-	not p.spec.securityContext.runAsNonRoot
-	p.metadata.namespace != "kube-system"
+warn contains {"msg": "may run as root", "object": workload_ref(w)} if {
+	some w in workloads
+	not w.spec.template.spec.securityContext.runAsNonRoot
+	w.metadata.namespace != "kube-system"
 }
 
-deny contains {"msg": "hostPath volume", "object": pod_ref(p)} if {
-	some p in pods
-	some v in p.spec.volumes
+deny contains {"msg": "hostPath volume", "object": workload_ref(w)} if {
+	some w in workloads
+	some v in w.spec.template.spec.volumes
 	v.hostPath
-	p.metadata.namespace != "kube-system"
+	w.metadata.namespace != "kube-system"
 }
 
 warn contains {"msg": "pod without owner", "object": pod_ref(p)} if {
@@ -84,3 +98,5 @@ warn contains {"msg": "NodePort service", "object": {"kind": "Service", "namespa
 }
 
 pod_ref(p) := {"apiVersion": "v1", "kind": "Pod", "namespace": p.metadata.namespace, "name": p.metadata.name}
+
+workload_ref(w) := {"apiVersion": w.apiVersion, "kind": w.kind, "namespace": w.metadata.namespace, "name": w.metadata.name}
