@@ -210,7 +210,6 @@ func objectRef(v ast.Value) (result.ObjectRef, error) {
 	return ref, err
 }
 
-
 // show renders a Rego value as JSON for an error message, cut at 80
 // characters.
 func show(v ast.Value) string {
