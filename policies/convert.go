@@ -3,10 +3,13 @@ package policies
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"hash/maphash"
 	"reflect"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 )
@@ -21,10 +24,10 @@ import (
 // repeats label sets, resource lists, probes and volume mounts across its
 // pods, and AST objects are costly. Terms are never changed once built, so
 // sharing them is safe. A Document's long snapshot lists (pods) are
-// encoded a chunk at a time, so the JSON text of a large cluster never
-// exists whole.
+// encoded a chunk at a time, on every core, so the JSON text of a large
+// cluster never exists whole.
 func ToValue(input any) (ast.Value, error) {
-	c := &converter{seed: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}, seen: map[uint64]seenTerm{}}
+	c := newConverter(runtime.GOMAXPROCS(0))
 	var t *ast.Term
 	var err error
 	if doc, ok := input.(*Document); ok && doc.Snapshot != nil {
@@ -84,38 +87,9 @@ func (c *converter) document(doc *Document) (*ast.Term, error) {
 	var members [][2]*ast.Term
 	snapObj.Foreach(func(k, v *ast.Term) { members = append(members, [2]*ast.Term{k, v}) })
 	for _, l := range long {
-		elems := make([]*ast.Term, 0, l.val.Len())
-		// Encoding the next chunks overlaps reading this one.
-		texts := make(chan encoded, 2)
-		go func() {
-			defer close(texts)
-			for i := 0; i < l.val.Len(); i += chunk {
-				data, err := json.Marshal(l.val.Slice(i, min(i+chunk, l.val.Len())).Interface())
-				texts <- encoded{data, err}
-				if err != nil {
-					return
-				}
-			}
-		}()
-		for text := range texts {
-			if text.err != nil {
-				for range texts {
-				}
-				return nil, text.err
-			}
-			part, err := c.read(text.data)
-			if err != nil {
-				for range texts {
-				}
-				return nil, err
-			}
-			arr, ok := part.Value.(*ast.Array)
-			if !ok {
-				for range texts {
-				}
-				return nil, fmt.Errorf("encode snapshot %s: not an array", l.key)
-			}
-			arr.Foreach(func(e *ast.Term) { elems = append(elems, e) })
+		elems, err := c.list(l.key, l.val)
+		if err != nil {
+			return nil, err
 		}
 		members = append(members, [2]*ast.Term{ast.StringTerm(l.key), ast.ArrayTerm(elems...)})
 	}
@@ -129,10 +103,55 @@ func (c *converter) document(doc *Document) (*ast.Term, error) {
 	return ast.ObjectTerm(outer...), nil
 }
 
-// encoded is one chunk's JSON text, or why it could not be encoded.
-type encoded struct {
-	data []byte
-	err  error
+// list converts a long list chunk by chunk, on every core: worker k
+// converts chunks k, k+n, k+2n, … with a converter of its own (terms are
+// shared within a worker's chunks; a list sorted by namespace and name
+// keeps a workload's pods, which share the most, in the same chunk or the
+// next). The first worker is c itself.
+func (c *converter) list(key string, val reflect.Value) ([]*ast.Term, error) {
+	chunks := (val.Len() + chunk - 1) / chunk
+	n := min(c.parallel, chunks)
+	parts := make([][]*ast.Term, chunks)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for k := range n {
+		w := c
+		if k > 0 {
+			w = newConverter(1)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := k; i < chunks; i += n {
+				data, err := json.Marshal(val.Slice(i*chunk, min((i+1)*chunk, val.Len())).Interface())
+				if err != nil {
+					errs[k] = err
+					return
+				}
+				part, err := w.read(data)
+				if err != nil {
+					errs[k] = err
+					return
+				}
+				arr, ok := part.Value.(*ast.Array)
+				if !ok {
+					errs[k] = fmt.Errorf("encode snapshot %s: not an array", key)
+					return
+				}
+				parts[i] = make([]*ast.Term, 0, arr.Len())
+				arr.Foreach(func(e *ast.Term) { parts[i] = append(parts[i], e) })
+			}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	elems := make([]*ast.Term, 0, val.Len())
+	for _, p := range parts {
+		elems = append(elems, p...)
+	}
+	return elems, nil
 }
 
 // encode converts v through its JSON text.
@@ -150,10 +169,17 @@ func (c *converter) encode(v any) (*ast.Term, error) {
 // saves.
 const maxShared = 2048
 
+// newConverter returns a converter that converts long lists on up to
+// parallel goroutines.
+func newConverter(parallel int) *converter {
+	return &converter{parallel: max(parallel, 1), seed: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}, seen: map[uint64]seenTerm{}}
+}
+
 // converter reads JSON that encoding/json wrote into AST terms.
 type converter struct {
-	data []byte
-	pos  int
+	parallel int
+	data     []byte
+	pos      int
 	// seen maps the first half of the 128-bit hash of a value's JSON text
 	// to the first value with that text and the second half, checked on a
 	// hit. Keeping hashes, not texts, lets it span the chunks of a
@@ -202,7 +228,7 @@ func (c *converter) read(data []byte) (*ast.Term, error) {
 
 // fromJSON converts one JSON document on its own.
 func fromJSON(data []byte) (ast.Value, error) {
-	c := &converter{seed: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}, seen: map[uint64]seenTerm{}}
+	c := newConverter(1)
 	t, err := c.read(data)
 	if err != nil {
 		return nil, err
