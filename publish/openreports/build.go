@@ -217,15 +217,11 @@ func ResultOf(s result.Status) string {
 	return "skip"
 }
 
-// SeverityOf maps a status to the CRDs' severity, "" for none.
-func SeverityOf(s result.Status) string {
-	switch s {
-	case result.StatusFail:
-		return "high"
-	case result.StatusWarn:
-		return "medium"
-	case result.StatusInfo:
-		return "info"
+// SeverityOf is the CRDs' severity of a result: seaworthy's severity
+// scale (report.Severity, shared with the metrics), "" for none.
+func SeverityOf(res result.Result) string {
+	if s := report.Severity(res); s != "none" {
+		return s
 	}
 	return ""
 }
@@ -318,7 +314,7 @@ func (b *builder) result(res *result.Result) Result {
 		Policy:    res.Check,
 		Rule:      m.Title,
 		Category:  m.Category,
-		Severity:  SeverityOf(res.Status),
+		Severity:  SeverityOf(*res),
 		Result:    ResultOf(res.Status),
 		Timestamp: b.ts,
 		Message:   res.Message,

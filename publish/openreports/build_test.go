@@ -475,3 +475,21 @@ func TestSchemaRejects(t *testing.T) {
 		}
 	}
 }
+
+// A security check's failure is critical, as in the metrics; other
+// failures are high and passes have no severity.
+func TestSeverityFollowsReport(t *testing.T) {
+	for _, tt := range []struct {
+		res  result.Result
+		want string
+	}{
+		{result.Result{Check: "RBAC-001", Status: result.StatusFail}, "critical"},
+		{result.Result{Check: "DNS-001", Status: result.StatusFail}, "high"},
+		{result.Result{Check: "DNS-001", Status: result.StatusWarn}, "medium"},
+		{result.Result{Check: "DNS-001", Status: result.StatusPass}, ""},
+	} {
+		if got := SeverityOf(tt.res); got != tt.want {
+			t.Errorf("SeverityOf(%s %s) = %q, want %q", tt.res.Check, tt.res.Status, got, tt.want)
+		}
+	}
+}

@@ -23,10 +23,10 @@
 //	result       from the status: pass → pass, info → pass, warn → warn,
 //	             fail → fail, skip (could not be evaluated) → error,
 //	             na (does not apply) → skip
-//	severity     from the status: fail → high, warn → medium, info → info;
-//	             none for pass, skip and na (seaworthy's checks have no
-//	             severity of their own: a status is the verdict and its
-//	             weight at once)
+//	severity     report.Severity, the scale the metrics use too: a fail of
+//	             a security check (RBAC, SEC, CERT) → critical, another
+//	             fail → high, warn → medium, info → info; none for pass,
+//	             skip and na
 //	timestamp    the report's collectedAt as {seconds, nanos}
 //	resources    the result's object (apiVersion, kind, namespace, name);
 //	             none for a result about the whole cluster
