@@ -18,6 +18,7 @@ import (
 	"github.com/seaworthy-k8s/seaworthy/checks"
 	"github.com/seaworthy-k8s/seaworthy/checks/check"
 	"github.com/seaworthy-k8s/seaworthy/policies"
+	"github.com/seaworthy-k8s/seaworthy/recommender"
 	"github.com/seaworthy-k8s/seaworthy/result"
 )
 
@@ -91,28 +92,46 @@ annotations give the id, title, severity and remediation (docs/ci.md).`,
 // policyInputOptions are the flags of `seaworthy policy input`.
 type policyInputOptions struct {
 	source  *sourceOptions
+	history *historyOptions
 	streams genericiooptions.IOStreams
 }
 
 func newPolicyInputCommand(streams genericiooptions.IOStreams) *cobra.Command {
-	o := &policyInputOptions{source: newSourceOptions(streams), streams: streams}
+	o := &policyInputOptions{source: newSourceOptions(streams), streams: streams, history: newHistoryOptions()}
 	cmd := &cobra.Command{
 		Use:   "input",
 		Short: "Print the input document policies evaluate, for writing policies against real data",
 		Long: `Print, as JSON, the document audit --policy gives every policy as input:
 {"snapshot": ..., "results": [...], "recommendations": null, "index": ...},
-for the same sources audit reads (the current context, or -f files).`,
+for the same sources audit reads (the current context, or -f files).
+With audit's usage-history flags (--prometheus, --history-file, --metrics)
+"recommendations" holds what the recommender says, as audit gives it.`,
 		Example: `  seaworthy policy input -f ./manifests/ > input.json
-  opa eval -d policy.rego -i input.json 'data.main.deny'`,
+  opa eval -d policy.rego -i input.json 'data.main.deny'
+
+  # With the recommender's advice from saved usage history
+  seaworthy policy input -f ./manifests/ --history-file ./history/`,
 		Args: cobra.NoArgs,
 		RunE: runE(o),
 	}
 	o.source.addFlags(cmd.Flags())
+	o.history.addFlags(cmd.Flags())
 	return cmd
 }
 
-func (o *policyInputOptions) complete(*cobra.Command, []string) error { return o.source.complete() }
-func (o *policyInputOptions) validate() error                         { return o.source.validate() }
+func (o *policyInputOptions) complete(*cobra.Command, []string) error {
+	if err := o.source.complete(); err != nil {
+		return err
+	}
+	return o.history.complete(o.source.nowTime)
+}
+
+func (o *policyInputOptions) validate() error {
+	if err := o.history.validate(len(o.source.filenames) > 0, true); err != nil {
+		return err
+	}
+	return o.source.validate()
+}
 
 func (o *policyInputOptions) run(ctx context.Context) error {
 	snap, err := o.source.load(ctx)
@@ -120,10 +139,19 @@ func (o *policyInputOptions) run(ctx context.Context) error {
 		return runError(err)
 	}
 	in := check.NewInput(snap)
+	if o.history.given() {
+		// As audit does: the recommender's default options over the same
+		// index, so policies see the advice RES-004 judges.
+		eng := recommender.New(in.Index, recommender.DefaultOptions())
+		if _, err := o.history.fetch(ctx, o.source, eng, o.streams.ErrOut, o.source.quiet); err != nil {
+			return runError(err)
+		}
+		in.Usage = eng.Recommend()
+	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(policies.Input(snap, check.RunInput(in, checks.All(checks.DefaultOptions())), nil, in.Index)); err != nil {
+	if err := enc.Encode(policies.Input(snap, check.RunInput(in, checks.All(checks.DefaultOptions())), in.Usage, in.Index)); err != nil {
 		return runError(fmt.Errorf("write the policy input: %w", err))
 	}
 	_, err = o.streams.Out.Write(buf.Bytes())

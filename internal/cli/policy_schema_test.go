@@ -274,3 +274,28 @@ ACME-003 warn search/search-indexer container search: requests should be 143m CP
 		t.Errorf("the example's results:\n%s\nwant:\n%s", g, want)
 	}
 }
+
+// policy input with audit's history flags prints the recommender's advice
+// beside the rest, in the schema's shape.
+func TestPolicyInputCommandWithHistory(t *testing.T) {
+	sch := policyInputSchema(t)
+	r := execute(t, "", "policy", "input", "-f", demoDir, "--now", demoNow, "--quiet",
+		"--history-file", filepath.Join("..", "..", "fixtures", "history", "demo"))
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if err := validateInput(sch, []byte(r.stdout)); err != nil {
+		t.Errorf("the document does not match the schema: %v", err)
+	}
+	var doc struct {
+		Recommendations *struct {
+			Containers []json.RawMessage `json:"containers"`
+		} `json:"recommendations"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Recommendations == nil || len(doc.Recommendations.Containers) == 0 {
+		t.Fatalf("no recommendations in the input: %.200s", r.stdout)
+	}
+}
