@@ -221,7 +221,9 @@ func TestLiveDeployPublisherRBAC(t *testing.T) {
 
 	// kubectl auth can-i, impersonating the ServiceAccount, agrees. (It
 	// resolves a resource through discovery, so the report kinds, whose
-	// CRDs this cluster does not serve, are asked above only.)
+	// CRDs this cluster does not serve, are asked here by access review
+	// only; TestLiveDeployOpenReportsOverlay asks can-i with the CRDs
+	// installed.)
 	for _, c := range []struct {
 		args []string
 		want string
