@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -478,17 +479,44 @@ func checkPodRun(t *testing.T, r podRun) {
 	}
 }
 
-// buildSeaworthy builds cmd/seaworthy into a temporary directory.
+// built is cmd/seaworthy, built once per test binary by buildSeaworthy
+// into a directory TestMain removes.
+var built struct {
+	once      sync.Once
+	dir, path string
+	err       error
+}
+
+// buildSeaworthy builds cmd/seaworthy (once for all the tests that run it
+// as a pod) and returns the binary's path.
 func buildSeaworthy(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "seaworthy")
-	cmd := exec.Command("go", "build", "-o", bin, "./cmd/seaworthy")
-	cmd.Dir = "../.."
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("build seaworthy: %v\n%s", err, out)
+	built.once.Do(func() {
+		built.dir, built.err = os.MkdirTemp("", "seaworthy-e2e-bin-")
+		if built.err != nil {
+			return
+		}
+		built.path = filepath.Join(built.dir, "seaworthy")
+		cmd := exec.Command("go", "build", "-o", built.path, "./cmd/seaworthy")
+		cmd.Dir = "../.."
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			built.err = fmt.Errorf("build seaworthy: %w\n%s", err, out)
+		}
+	})
+	if built.err != nil {
+		t.Fatal(built.err)
 	}
-	return bin
+	return built.path
+}
+
+// TestMain removes the binary buildSeaworthy built.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.dir != "" {
+		os.RemoveAll(built.dir)
+	}
+	os.Exit(code)
 }
 
 // waitFor polls cond every 250 ms until it is true or timeout passes.

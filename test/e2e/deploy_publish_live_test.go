@@ -314,12 +314,19 @@ func TestLiveDeployPublishSurvivesLostServer(t *testing.T) {
 }
 
 // A Pushgateway that is down fails the run after its retries, with one
-// line naming it, and the ConfigMap is published all the same.
+// line naming it, and the ConfigMap is published all the same: the run's
+// report in seaworthy-report, the one before it rotated to
+// seaworthy-report-1.
 func TestLiveDeployPushgatewayDown(t *testing.T) {
 	lc, token := startAuditorCluster(t)
+	kubeconfig := lc.TokenKubeconfig(t, "auditor", token)
+	args := []string{"audit", "--kubeconfig", kubeconfig, "-o", "json", "-q", "--fail-on", "never", "--publish", "configmap:seaworthy/seaworthy-report"}
+	before := runCLI(t, args...)
+	if before.code != 0 || before.stderr != "" {
+		t.Fatalf("publish without a Pushgateway: %s", before)
+	}
 	started := time.Now()
-	r := runCLI(t, "audit", "--kubeconfig", lc.TokenKubeconfig(t, "auditor", token), "-o", "json", "-q", "--fail-on", "never",
-		"--publish", "configmap:seaworthy/seaworthy-report", "--pushgateway", "http://127.0.0.1:1", "--cluster-name", "x")
+	r := runCLI(t, append(args, "--pushgateway", "http://127.0.0.1:1", "--cluster-name", "x")...)
 	took := time.Since(started)
 	want := `error: publish to pushgateway http://127.0.0.1:1: push metrics (3 attempts): ` +
 		`Put "http://127.0.0.1:1/metrics/job/seaworthy/cluster/x": dial tcp 127.0.0.1:1: connect: connection refused` + "\n"
@@ -333,6 +340,9 @@ func TestLiveDeployPushgatewayDown(t *testing.T) {
 	decodeReport(t, r.stdout)
 	if got := publishedReport(t, lc, "seaworthy-report"); got != r.stdout {
 		t.Errorf("the ConfigMap holds a report of %d bytes, the run printed %d", len(got), len(r.stdout))
+	}
+	if got := publishedReport(t, lc, "seaworthy-report-1"); got != before.stdout {
+		t.Errorf("seaworthy-report-1 holds a report of %d bytes, not the previous run's (%d)", len(got), len(before.stdout))
 	}
 }
 
@@ -356,6 +366,9 @@ func TestLiveDeployPushgatewayOverlay(t *testing.T) {
 	run := runAsPod(t, lc, token, buildSeaworthy(t), spec, args)
 	checkPodRun(t, run)
 	rep := decodeReport(t, run.stdout)
+	if got := publishedReport(t, lc, "seaworthy-report"); got != run.stdout {
+		t.Errorf("the overlay's run published a ConfigMap report of %d bytes, it printed %d", len(got), len(run.stdout))
+	}
 
 	resp, err := http.Get(pg.URL + "/metrics")
 	if err != nil {
