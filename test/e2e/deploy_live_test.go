@@ -3,12 +3,14 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -220,7 +222,9 @@ func TestLiveDeployPublisherRBAC(t *testing.T) {
 
 	// kubectl auth can-i, impersonating the ServiceAccount, agrees. (It
 	// resolves a resource through discovery, so the report kinds, whose
-	// CRDs this cluster does not serve, are asked above only.)
+	// CRDs this cluster does not serve, are asked here by access review
+	// only; TestLiveDeployOpenReportsOverlay asks can-i with the CRDs
+	// installed.)
 	for _, c := range []struct {
 		args []string
 		want string
@@ -273,7 +277,11 @@ func TestLiveDeployPublisherRBAC(t *testing.T) {
 // whose pod is the one cronjob.yaml ships; that pod's exact arguments, run
 // with the real binary as the pod would run (its ServiceAccount's token and
 // CA in the in-cluster files, the service address in its environment, uid
-// 65532, a read-only filesystem), exit 0 with no gap.
+// 65532, a read-only filesystem), exit 0 with no gap and publish the
+// report to the ConfigMap seaworthy/seaworthy-report under the field
+// manager seaworthy: the report it printed, with the results and summary of
+// the admin's read of the cluster. A second run rotates the first into
+// seaworthy-report-1.
 func TestLiveDeployCronJobRunsShippedPod(t *testing.T) {
 	lc, token := startAuditorCluster(t)
 	ctx := t.Context()
@@ -329,56 +337,140 @@ func TestLiveDeployCronJobRunsShippedPod(t *testing.T) {
 		t.Errorf("pod %s is %s; with no kubelet it stays Pending", pod.Name, pod.Status.Phase)
 	}
 
-	// The pod's command line, run as the pod would run it.
+	// The pod's command line, run as the pod would run it, twice.
 	bin := buildSeaworthy(t)
-	run := func(args []string) (int, string, string) {
-		cmd := lc.InClusterCommand(t, controlplane.InClusterOptions{Token: token, Namespace: pod.Namespace,
-			RunAsUser: int(*pod.Spec.SecurityContext.RunAsUser), ReadOnlyRoot: *got.SecurityContext.ReadOnlyRootFilesystem}, bin, args...)
-		var out, errOut bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &errOut
-		err := cmd.Run()
-		code := 0
-		if ee, ok := err.(*exec.ExitError); ok {
-			code = ee.ExitCode()
-		} else if err != nil {
-			t.Fatalf("run %s: %v", bin, err)
-		}
-		return code, out.String(), errOut.String()
+	first := runAsPod(t, lc, token, bin, pod.Spec, got.Args)
+	checkPodRun(t, first)
+	published := publishedReport(t, lc, "seaworthy-report")
+	if published != first.stdout {
+		t.Errorf("seaworthy/seaworthy-report holds a report of %d bytes, the pod printed %d: want the same -o json", len(published), len(first.stdout))
 	}
-	code, stdout, stderr := run(got.Args)
-	const unregistered = `error: invalid --publish "configmap:seaworthy/seaworthy-report": want one of` + "\n"
-	if code == 2 && stderr == unregistered {
-		// This build has no ConfigMap target yet: assert the audit the pod
-		// runs, without its --publish.
-		args := slices.Clone(got.Args)
-		i := slices.Index(args, "--publish")
-		args = slices.Delete(args, i, i+2)
-		code, stdout, stderr = run(args)
-		checkPodRun(t, code, stdout, stderr)
-		t.Skip("the configmap publish target is not registered in this build: the pod's audit (its args without --publish) exits 0 with no gap; the ConfigMap it publishes is not asserted")
+	// The published report is the cluster's: read as the admin and judged
+	// as of the pod's collectedAt, the results and summary are the same.
+	pub := decodeReport(t, published)
+	admin, adminJSON := adminAuditAt(t, lc, published)
+	if d := diffResults("the admin's read", "the published report", admin.Results, pub.Results); d != "" {
+		t.Errorf("the published report is not the cluster's:\n%s", d)
 	}
-	checkPodRun(t, code, stdout, stderr)
-	cm, err := lc.client.CoreV1().ConfigMaps(auditorNamespace).Get(ctx, "seaworthy-report", metav1.GetOptions{})
-	if err != nil {
-		t.Fatalf("the pod's run published no ConfigMap seaworthy/seaworthy-report: %v", err)
+	if s, want := reportSummary(t, published), reportSummary(t, adminJSON); s != want {
+		t.Errorf("published summary %s, the admin's %s", s, want)
 	}
-	managers := map[string]bool{}
-	for _, m := range cm.ManagedFields {
-		managers[m.Manager] = true
+
+	// The next run rotates: NAME holds it, NAME-1 the first.
+	second := runAsPod(t, lc, token, bin, pod.Spec, got.Args)
+	checkPodRun(t, second)
+	if got := publishedReport(t, lc, "seaworthy-report"); got != second.stdout {
+		t.Errorf("after the second run seaworthy-report holds %d bytes, not the second run's report (%d)", len(got), len(second.stdout))
 	}
-	if !managers["seaworthy"] || len(cm.Data)+len(cm.BinaryData) == 0 {
-		t.Errorf("ConfigMap seaworthy/seaworthy-report: managers %v, %d data and %d binaryData keys; want field manager seaworthy and the report",
-			managers, len(cm.Data), len(cm.BinaryData))
+	if got := publishedReport(t, lc, "seaworthy-report-1"); got != published {
+		t.Errorf("after the second run seaworthy-report-1 holds %d bytes, not the first run's report (%d)", len(got), len(published))
+	}
+	if _, err := lc.client.CoreV1().ConfigMaps(auditorNamespace).Get(ctx, "seaworthy-report-2", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+		t.Errorf("seaworthy-report-2 after two runs: %v, want not found", err)
 	}
 }
 
-// checkPodRun asserts a quiet, gap-free, exit-0 audit with a JSON report.
-func checkPodRun(t *testing.T, code int, stdout, stderr string) {
+// podRun is the outcome of one run of the binary as a pod.
+type podRun struct {
+	code           int
+	stdout, stderr string
+}
+
+// runAsPod runs bin with args as a pod with spec would run it: its
+// ServiceAccount's token and the cluster's CA in the in-cluster files, the
+// API server in its environment, its runAsUser and its first container's
+// readOnlyRootFilesystem.
+func runAsPod(t *testing.T, lc *liveCluster, token, bin string, spec corev1.PodSpec, args []string) podRun {
 	t.Helper()
-	if code != 0 || stderr != "" {
-		t.Fatalf("the pod's command exited %d, stderr %q", code, stderr)
+	opts := controlplane.InClusterOptions{Token: token, Namespace: auditorNamespace}
+	if sc := spec.SecurityContext; sc != nil && sc.RunAsUser != nil {
+		opts.RunAsUser = int(*sc.RunAsUser)
 	}
-	rep := decodeReport(t, stdout)
+	if sc := spec.Containers[0].SecurityContext; sc != nil && sc.ReadOnlyRootFilesystem != nil {
+		opts.ReadOnlyRoot = *sc.ReadOnlyRootFilesystem
+	}
+	cmd := lc.InClusterCommand(t, opts, bin, args...)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	r := podRun{stdout: out.String(), stderr: errOut.String()}
+	if ee, ok := err.(*exec.ExitError); ok {
+		r.code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("run %s: %v", bin, err)
+	}
+	return r
+}
+
+// publishedReport is the JSON report ConfigMap seaworthy/NAME holds; it
+// must have been written by the field manager seaworthy alone.
+func publishedReport(t *testing.T, lc *liveCluster, name string) string {
+	t.Helper()
+	cm, err := lc.client.CoreV1().ConfigMaps(auditorNamespace).Get(t.Context(), name, metav1.GetOptions{})
+	if err != nil {
+		t.Fatalf("read the published ConfigMap %s/%s: %v", auditorNamespace, name, err)
+	}
+	var managers []string
+	for _, m := range cm.ManagedFields {
+		managers = append(managers, m.Manager+" "+string(m.Operation))
+	}
+	if !slices.Equal(managers, []string{"seaworthy Apply"}) {
+		t.Errorf("ConfigMap %s/%s is managed by %q, want only seaworthy's server-side apply", auditorNamespace, name, managers)
+	}
+	rep, _ := storedReport(t, cm)
+	return rep
+}
+
+// adminAuditAt reads the cluster as the admin with `seaworthy snapshot` and
+// audits that as of the JSON report rep's collectedAt, so that results
+// carrying ages (a Lease renewed at a fixed time) compare exactly. It
+// returns the report decoded and as printed.
+func adminAuditAt(t *testing.T, lc *liveCluster, rep string) (auditReport, string) {
+	t.Helper()
+	at, err := time.Parse(time.RFC3339, decodeReport(t, rep).CollectedAt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "admin.snapshot.json")
+	if r := runCLI(t, "snapshot", "--kubeconfig", lc.Kubeconfig, "-o", file); r.code != 0 {
+		t.Fatalf("snapshot as the admin: %s", r)
+	}
+	snap, err := snapshotfile.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap.CollectedAt = at
+	writeSnapshot(t, file, snap)
+	r := runCLI(t, "audit", "-f", file, "-o", "json", "--fail-on", "never")
+	if r.code != 0 || r.stderr != "" {
+		t.Fatalf("audit the admin's snapshot: %s", r)
+	}
+	return decodeReport(t, r.stdout), r.stdout
+}
+
+// reportSummary is a JSON report's summary, compacted.
+func reportSummary(t *testing.T, rep string) string {
+	t.Helper()
+	var v struct {
+		Summary json.RawMessage `json:"summary"`
+	}
+	if err := json.Unmarshal([]byte(rep), &v); err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := json.Compact(&b, v.Summary); err != nil {
+		t.Fatalf("report summary: %v", err)
+	}
+	return b.String()
+}
+
+// checkPodRun asserts a quiet, gap-free, exit-0 audit with a JSON report.
+func checkPodRun(t *testing.T, r podRun) {
+	t.Helper()
+	if r.code != 0 || r.stderr != "" {
+		t.Fatalf("the pod's command exited %d, stderr %q", r.code, r.stderr)
+	}
+	rep := decodeReport(t, r.stdout)
 	if len(rep.Gaps) != 0 {
 		t.Errorf("the pod's audit has gaps: %+v", rep.Gaps)
 	}
@@ -387,17 +479,44 @@ func checkPodRun(t *testing.T, code int, stdout, stderr string) {
 	}
 }
 
-// buildSeaworthy builds cmd/seaworthy into a temporary directory.
+// built is cmd/seaworthy, built once per test binary by buildSeaworthy
+// into a directory TestMain removes.
+var built struct {
+	once      sync.Once
+	dir, path string
+	err       error
+}
+
+// buildSeaworthy builds cmd/seaworthy (once for all the tests that run it
+// as a pod) and returns the binary's path.
 func buildSeaworthy(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "seaworthy")
-	cmd := exec.Command("go", "build", "-o", bin, "./cmd/seaworthy")
-	cmd.Dir = "../.."
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("build seaworthy: %v\n%s", err, out)
+	built.once.Do(func() {
+		built.dir, built.err = os.MkdirTemp("", "seaworthy-e2e-bin-")
+		if built.err != nil {
+			return
+		}
+		built.path = filepath.Join(built.dir, "seaworthy")
+		cmd := exec.Command("go", "build", "-o", built.path, "./cmd/seaworthy")
+		cmd.Dir = "../.."
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			built.err = fmt.Errorf("build seaworthy: %w\n%s", err, out)
+		}
+	})
+	if built.err != nil {
+		t.Fatal(built.err)
 	}
-	return bin
+	return built.path
+}
+
+// TestMain removes the binary buildSeaworthy built.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.dir != "" {
+		os.RemoveAll(built.dir)
+	}
+	os.Exit(code)
 }
 
 // waitFor polls cond every 250 ms until it is true or timeout passes.
