@@ -25,6 +25,12 @@
 // mark), so this process stays small. The "inherited" line of the output
 // shows that floor, measured with a child that exits at once.
 //
+// With -publish (make bench-publish) it measures publishing instead: on
+// the same loaded cluster it installs the OpenReports CRDs, starts a real
+// Pushgateway and alternates the audit with the same audit publishing to
+// a ConfigMap, OpenReports and the Pushgateway, then reads back what was
+// published and prints both medians and their ratios.
+//
 //	go run ./test/livebench -nodes 1000 -pods 30000 -runs 5
 package main
 
