@@ -10,7 +10,7 @@ IMAGE_DIR  ?= dist/image
 REVISION  ?= $(shell git rev-parse HEAD 2>/dev/null)
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
-.PHONY: all build plugin image demo demo-live controlplane metricsserver conftest test test-unit bench bench-live bench-recommend bench-policy lint docs clean
+.PHONY: all build plugin image demo demo-live controlplane metricsserver conftest test test-unit bench bench-live bench-publish bench-recommend bench-policy lint docs clean
 
 all: build
 
@@ -68,6 +68,10 @@ bench:
 ## bench-live: live audit vs raw LIST on the local control plane, 1,000 nodes / 30,000 pods (about 10 minutes)
 bench-live: build controlplane
 	$(GO) run ./test/livebench -seaworthy $(BIN) -nodes 1000 -pods 30000 -runs 5
+
+## bench-publish: the live audit beside the same audit publishing to a ConfigMap, OpenReports and a real Pushgateway, 1,000 nodes / 30,000 pods (about 10 minutes)
+bench-publish: build controlplane
+	$(GO) run ./test/livebench -seaworthy $(BIN) -nodes 1000 -pods 30000 -runs 5 -publish
 
 ## bench-recommend: recommend against a real Prometheus over 1,000 containers × 8 days of backfilled history, beside Prometheus alone (about 3 minutes)
 bench-recommend: build

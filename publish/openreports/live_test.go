@@ -243,3 +243,62 @@ func TestLivePublishNeitherInstalled(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// With more objects than applyWorkers, every object is applied, and when
+// some fail the error names the first failing object in Build's order,
+// counts the rest, and nothing is deleted. The applies into the two
+// namespaces that exist succeed; the 20 into namespaces never created
+// fail.
+func TestLivePublishManyObjectsFirstFailure(t *testing.T) {
+	cfg := startWith(t, openReportsCRD)
+	tg, err := New(cfg, Options{DocLink: docLink})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitServed(t, tg, OpenReports)
+	ctx := t.Context()
+	if err := tg.Publish(ctx, &publish.Run{Report: smallReport()}); err != nil {
+		t.Fatal(err)
+	}
+
+	rep := smallReport()
+	rep.Results = rep.Results[:3] // team-b's result is gone: its Report is stale
+	for i := range 20 {
+		ns := fmt.Sprintf("missing-%02d", i)
+		rep.Results = append(rep.Results, result.Result{Check: "RES-001", Status: result.StatusWarn,
+			Object: result.Ref("apps/v1", "Deployment", ns, "web"), Message: "web sets no memory request"})
+	}
+	if n := len(Build(rep, OpenReports, Options{DocLink: docLink})); n != 22 {
+		t.Fatalf("built %d objects, want 22", n)
+	}
+	err = tg.Publish(ctx, &publish.Run{Report: rep})
+	want := `apply Report missing-00/seaworthy: namespaces "missing-00" not found (and 19 more of 22 objects failed)`
+	if err == nil || err.Error() != want {
+		t.Fatalf("Publish = %v, want %s", err, want)
+	}
+	lines, _ := stored(t, cfg, OpenReports)
+	wantLines := []string{
+		"ClusterReport /seaworthy results=2 pass=0 fail=1 warn=0 error=1 skip=0",
+		"Report team-a/seaworthy results=1 pass=0 fail=0 warn=1 error=0 skip=0",
+		"Report team-b/seaworthy results=1 pass=0 fail=0 warn=0 error=0 skip=1",
+	}
+	if !reflect.DeepEqual(lines, wantLines) {
+		t.Fatalf("stored:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(wantLines, "\n"))
+	}
+}
+
+// New raises the rate limits on its own copy: the caller's config (shared
+// with the audit's other clients) is left as it was.
+func TestNewLeavesCallersConfig(t *testing.T) {
+	cfg := &rest.Config{Host: "https://127.0.0.1:1"}
+	tg, err := New(cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.QPS != 0 || cfg.Burst != 0 {
+		t.Errorf("the caller's config changed: QPS %v, Burst %d", cfg.QPS, cfg.Burst)
+	}
+	if tg.dyn == nil {
+		t.Fatal("no dynamic client")
+	}
+}

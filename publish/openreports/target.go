@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -12,6 +13,7 @@ import (
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
 
+	"github.com/seaworthy-k8s/seaworthy/cluster/live"
 	"github.com/seaworthy-k8s/seaworthy/publish"
 )
 
@@ -29,8 +31,23 @@ type Target struct {
 	opts Options
 }
 
-// New returns a target writing to the cluster cfg reaches.
+// applyWorkers is how many objects Publish applies at once: a cluster of
+// a few hundred namespaces gets as many Reports, and one apply after the
+// other would take longer than the audit itself.
+const applyWorkers = 8
+
+// New returns a target writing to the cluster cfg reaches. Its client's
+// QPS and Burst are raised to at least live.DefaultQPS and
+// live.DefaultBurst (client-go's 5 and 10 would hold one Report per
+// namespace to five a second); cfg itself is not changed.
 func New(cfg *rest.Config, opts Options) (*Target, error) {
+	cfg = rest.CopyConfig(cfg)
+	if cfg.QPS >= 0 && cfg.QPS < live.DefaultQPS {
+		cfg.QPS = live.DefaultQPS
+	}
+	if cfg.Burst < live.DefaultBurst {
+		cfg.Burst = live.DefaultBurst
+	}
 	dyn, err := dynamic.NewForConfig(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("build dynamic client: %w", err)
@@ -68,8 +85,8 @@ func (t *Target) Discover() (API, error) {
 }
 
 // Publish implements publish.Target: it applies every object of the run,
-// then deletes seaworthy's objects of the same group the run did not
-// write. When an apply fails nothing is deleted.
+// applyWorkers at a time, then deletes seaworthy's objects of the same
+// group the run did not write. When an apply fails nothing is deleted.
 func (t *Target) Publish(ctx context.Context, run *publish.Run) error {
 	api, err := t.Discover()
 	if err != nil {
@@ -77,10 +94,29 @@ func (t *Target) Publish(ctx context.Context, run *publish.Run) error {
 	}
 	objs := Build(run.Report, api, t.opts)
 	keep := map[[2]string]bool{}
-	var failed []error
 	for _, o := range objs {
 		keep[[2]string{o.Namespace, o.Name}] = true
-		if err := t.apply(ctx, api, o); err != nil {
+	}
+	// errs[i] is object i's; the first failure reported is the first in
+	// the order Build returned, whatever the order the applies finished.
+	errs := make([]error, len(objs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(applyWorkers, len(objs)) {
+		wg.Go(func() {
+			for i := range next {
+				errs[i] = t.apply(ctx, api, objs[i])
+			}
+		})
+	}
+	for i := range objs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	var failed []error
+	for _, err := range errs {
+		if err != nil {
 			failed = append(failed, err)
 		}
 	}

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,6 +12,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
+	"k8s.io/apimachinery/pkg/api/resource"
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 
@@ -220,6 +222,27 @@ func TestDeployCronJobHardened(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("CronJob settings\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// The resources measured at 5,000 nodes (see the comment beside them),
+	// and a quota with room for the scheduled run and one started by hand.
+	res := c.Resources
+	gotRes := fmt.Sprintf("requests cpu %s memory %s, limits cpu %s memory %s",
+		res.Requests.Cpu(), res.Requests.Memory(), res.Limits.Cpu(), res.Limits.Memory())
+	if want := "requests cpu 500m memory 1280Mi, limits cpu 0 memory 2Gi"; gotRes != want {
+		t.Errorf("CronJob resources %s, want %s", gotRes, want)
+	}
+	for _, q := range s.ResourceQuotas {
+		for name, per := range map[corev1.ResourceName]resource.Quantity{
+			corev1.ResourceRequestsCPU: *res.Requests.Cpu(), corev1.ResourceRequestsMemory: *res.Requests.Memory(),
+			corev1.ResourceLimitsMemory: *res.Limits.Memory(),
+		} {
+			hard := q.Spec.Hard[name]
+			two := per.DeepCopy()
+			two.Add(per)
+			if hard.Cmp(two) < 0 {
+				t.Errorf("ResourceQuota %s/%s %s %s, less than two runs' %s", q.Namespace, q.Name, name, hard.String(), two.String())
+			}
+		}
 	}
 	// The ServiceAccount mounts its token nowhere else.
 	if sa := s.ServiceAccounts[0]; bl(sa.AutomountServiceAccountToken) != "false" {

@@ -54,6 +54,11 @@ const (
 	// modeProfile runs the whole audit in-process (cli.Execute) with CPU
 	// and heap profiles.
 	modeProfile = "profile"
+	// modeSetup installs the OpenReports CRDs and the namespace -publish
+	// writes its ConfigMap to.
+	modeSetup = "publish-setup"
+	// modeVerify reads back what a publishing audit wrote.
+	modeVerify = "publish-verify"
 )
 
 var childNames = map[string]string{
@@ -63,6 +68,8 @@ var childNames = map[string]string{
 	modeNoop:    "noop",
 	modeCollect: "seaworthy collect",
 	modeProfile: "audit (profiled)",
+	modeSetup:   "publish setup",
+	modeVerify:  "publish verify",
 }
 
 // childResult is what a LIST child prints on stdout.
@@ -95,6 +102,7 @@ func childMain(mode string, args []string) int {
 	pods := fs.Int("pods", 0, "pods to generate (load)")
 	workers := fs.Int("workers", 0, "load workers (load)")
 	profileDir := fs.String("profile-dir", "", "where to write cpu.pprof and heap.pprof (profile)")
+	crd := fs.String("crd", "", "the OpenReports CRDs to install (publish-setup)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -115,6 +123,10 @@ func childMain(mode string, args []string) int {
 		res, err = collect(ctx, *kubeconfig)
 	case modeProfile:
 		res, err = profileAudit(*kubeconfig, *profileDir)
+	case modeSetup:
+		res, err = publishSetup(ctx, *kubeconfig, *crd)
+	case modeVerify:
+		res, err = publishVerify(ctx, *kubeconfig)
 	default:
 		err = fmt.Errorf("unknown %s mode %q", envChild, mode)
 	}

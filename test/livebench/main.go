@@ -25,6 +25,12 @@
 // mark), so this process stays small. The "inherited" line of the output
 // shows that floor, measured with a child that exits at once.
 //
+// With -publish (make bench-publish) it measures publishing instead: on
+// the same loaded cluster it installs the OpenReports CRDs, starts a real
+// Pushgateway and alternates the audit with the same audit publishing to
+// a ConfigMap, OpenReports and the Pushgateway, then reads back what was
+// published and prints both medians and their ratios.
+//
 //	go run ./test/livebench -nodes 1000 -pods 30000 -runs 5
 package main
 
@@ -61,8 +67,8 @@ const (
 type options struct {
 	nodes, pods, runs, warmup, workers int
 	seaworthy, baseline                string
-	profile, kubeconfig                string
-	floor, collect, hold               bool
+	profile, kubeconfig, crd           string
+	floor, collect, hold, publish      bool
 }
 
 func main() {
@@ -84,6 +90,8 @@ func main() {
 	flag.BoolVar(&o.collect, "collect", false, "also run seaworthy's live collection alone (live.Collect, no checks or report)")
 	flag.StringVar(&o.profile, "profile", "", "after the runs, profile one in-process audit (cli.Execute) into `DIR`/cpu.pprof and heap.pprof")
 	flag.StringVar(&o.kubeconfig, "kubeconfig", "", "measure the cluster of this kubeconfig (e.g. one held by -hold) instead of starting and loading one")
+	flag.BoolVar(&o.publish, "publish", false, "instead of the LIST comparison, install the OpenReports CRDs and start a Pushgateway, then alternate the audit with the same audit publishing to a ConfigMap, OpenReports and the Pushgateway")
+	flag.StringVar(&o.crd, "openreports-crd", "publish/openreports/testdata/openreports-install.yaml", "the OpenReports CRDs -publish installs")
 	flag.BoolVar(&o.hold, "hold", false, "after loading, print the kubeconfig and wait for Ctrl-C instead of measuring (to profile by hand)")
 	flag.Parse()
 	if err := run(o); err != nil {
@@ -152,6 +160,9 @@ func run(o options) (err error) {
 	noop, err := child(self, modeNoop, kubeconfig).run(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("noop child: %w", err)
+	}
+	if o.publish {
+		return runPublish(ctx, o, self, bin, kubeconfig, load, noop)
 	}
 	cmds := []*bench{child(self, modeTyped, kubeconfig)}
 	if o.floor {
