@@ -94,7 +94,11 @@ letting it read) and off otherwise; --fail-on-gaps=false turns it off.`,
   seaworthy audit -l app=web
 
   # Replay a saved snapshot offline
-  seaworthy audit -f cluster.snapshot.json`,
+  seaworthy audit -f cluster.snapshot.json
+
+  # As the shipped CronJob does, publishing the report for dashboards
+  seaworthy audit --in-cluster --publish configmap:seaworthy/seaworthy-report \
+    --publish openreports --pushgateway http://pushgateway.monitoring:9091 --cluster-name prod-eu`,
 		Args: cobra.ArbitraryArgs,
 		RunE: runE(o),
 	}
