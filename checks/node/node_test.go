@@ -1,0 +1,72 @@
+package node
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/seaworthy-k8s/seaworthy/checks/check"
+	"github.com/seaworthy-k8s/seaworthy/checks/checktest"
+)
+
+// fixtureLines runs check id on testdata fixture file and renders each
+// result as "status Object: message".
+func fixtureLines(t *testing.T, id, file string) []string {
+	t.Helper()
+	path := filepath.Join("..", "testdata", id, file)
+	snap := checktest.LoadFixture(t, path, checktest.FixtureNow(t, path))
+	rs := check.Run(snap, []check.Check{checktest.ByID(t, Checks(DefaultOptions()), id)})
+	lines := make([]string, len(rs))
+	for i, r := range rs {
+		lines[i] = string(r.Status) + " " + r.Object.String() + ": " + r.Message
+	}
+	return lines
+}
+
+// TestFixtureMessages pins the exact results of each node check on its
+// fixtures: the words a reader sees, the status and the object.
+func TestFixtureMessages(t *testing.T) {
+	tests := []struct {
+		id, file string
+		want     []string
+	}{
+		{"NODE-001", "pass-all-ready.yaml", []string{
+			"pass (cluster): All 3 nodes with a Ready condition are Ready.",
+		}},
+		{"NODE-001", "fail-not-ready.yaml", []string{
+			// 12:00 - 11:40 = 20m > 5m grace
+			"fail Node/w-b: Node w-b has been not Ready (Ready Unknown, reason NodeStatusUnknown) for 20m (grace 5m): it takes no new pods, its pods have been or are being evicted, and the cluster runs short of that node's capacity.",
+			"warn Node/w-c: Node w-c is not Ready (Ready False, reason KubeletNotReady) and its condition has no lastTransitionTime, so how long it has been down is not known: it takes no new pods, and its pods are evicted after the eviction timeout.",
+		}},
+		{"NODE-001", "pass-within-grace.yaml", []string{
+			"info Node/w-b: Node w-b turned not Ready (Ready False, reason KubeletNotReady) 2m ago, within the 5m grace period (a reboot or upgrade); it fails if it stays down.",
+		}},
+		{"NODE-001", "skip-no-status.yaml", []string{
+			"skip (cluster): None of the input's 2 nodes carries status conditions (hand-written Node objects), so node health is not known; audit the live cluster or a kubectl get nodes -o yaml dump.",
+		}},
+		{"NODE-001", "skip-manifests-no-nodes.yaml", []string{
+			"skip (cluster): not evaluated: nodes not-in-input (the manifests hold no Node objects, so there is no whole-cluster context)",
+		}},
+		{"NODE-002", "pass-no-pressure.yaml", []string{
+			"pass (cluster): No node of 3 reports memory, disk or PID pressure.",
+		}},
+		{"NODE-002", "fail-pressure.yaml", []string{
+			"warn Node/w-b: Node w-b reports MemoryPressure, reason KubeletHasInsufficientMemory; DiskPressure, reason KubeletHasDiskPressure: it is tainted against new pods and its kubelet evicts running pods to reclaim the resource.",
+			"warn Node/w-c: Node w-c reports PIDPressure, reason KubeletHasInsufficientPID: it is tainted against new pods and its kubelet evicts running pods to reclaim the resource.",
+		}},
+		{"NODE-003", "pass-routes-created.yaml", []string{
+			"pass (cluster): No node of 3 reports NetworkUnavailable.",
+		}},
+		{"NODE-003", "fail-no-route.yaml", []string{
+			"fail Node/w-b: Node w-b reports NetworkUnavailable, reason NoRouteCreated: its pod network is not configured, so it takes no new pods and its pods cannot reach the rest of the cluster.",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.id+"/"+tt.file, func(t *testing.T) {
+			got := fixtureLines(t, tt.id, tt.file)
+			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+		})
+	}
+}
