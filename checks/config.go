@@ -78,7 +78,9 @@ var settings = map[string]setting{
 
 	"res.excludeNamespaces": {ruleNone, "namespaces whose pod templates RES-001 and RES-002 do not judge"},
 
-	"node.notReadyGrace": {ruleDuration, "how long a node may be not Ready before NODE-001 fails"},
+	"node.notReadyGrace":     {ruleDuration, "how long a node may be not Ready before NODE-001 fails"},
+	"node.nodeLeaseDuration": {ruleDuration, "node Lease duration assumed when a Lease sets none (NODE-004; the kubelet's default is 40s)"},
+	"node.leaseStaleFactor":  {rulePositive, "NODE-004 fails a node Lease older than this many Lease durations"},
 }
 
 // ordered pairs: the first may not exceed the second.

@@ -60,6 +60,21 @@ func TestFixtureMessages(t *testing.T) {
 		{"NODE-003", "fail-no-route.yaml", []string{
 			"fail Node/w-b: Node w-b reports NetworkUnavailable, reason NoRouteCreated: its pod network is not configured, so it takes no new pods and its pods cannot reach the rest of the cluster.",
 		}},
+		{"NODE-004", "pass-fresh.yaml", []string{
+			"pass (cluster): All 2 nodes renewed their heartbeat Lease in time.",
+		}},
+		{"NODE-004", "fail-stale.yaml", []string{
+			// 12:00:00 - 11:57:00 = 3m > 1.5 × 40s = 60s
+			"fail Node/w-b: Node w-b's heartbeat Lease was last renewed 3m ago (limit 1m): its kubelet has stopped reporting. The node still shows Ready: the node controller will mark it Unknown and evict its pods.",
+			"warn Node/w-c: Node w-c has no Lease in kube-node-lease: its kubelet has never sent a heartbeat Lease (not running, or never registered), so the node's health rests on status updates alone.",
+			"fail Node/w-d: Node w-d's heartbeat Lease has never been renewed: its kubelet is not reporting.",
+		}},
+		{"NODE-004", "skip-manifests-no-leases.yaml", []string{
+			"skip (cluster): The manifests hold no Lease in kube-node-lease: node heartbeats are written by running kubelets, so their absence from files says nothing; audit the live cluster.",
+		}},
+		{"NODE-004", "skip-renewed-after-now.yaml", []string{
+			"skip Node/w-a: Node w-a's heartbeat Lease was renewed 59m after the snapshot time, so its freshness cannot be judged: the snapshot's time (--now) is earlier than its data.",
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.id+"/"+tt.file, func(t *testing.T) {
