@@ -81,6 +81,7 @@ var settings = map[string]setting{
 	"node.notReadyGrace":     {ruleDuration, "how long a node may be not Ready before NODE-001 fails"},
 	"node.nodeLeaseDuration": {ruleDuration, "node Lease duration assumed when a Lease sets none (NODE-004; the kubelet's default is 40s)"},
 	"node.leaseStaleFactor":  {rulePositive, "NODE-004 fails a node Lease older than this many Lease durations"},
+	"node.maxCordonedRatio":  {ruleRatio, "fraction of nodes that may be cordoned before NODE-005 warns"},
 }
 
 // ordered pairs: the first may not exceed the second.

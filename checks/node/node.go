@@ -1,6 +1,10 @@
 package node
 
 import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/seaworthy-k8s/seaworthy/checks/check"
@@ -24,6 +28,9 @@ type Options struct {
 	// LeaseStaleFactor times a node Lease's duration is the age past which
 	// NODE-004 calls it stale.
 	LeaseStaleFactor float64 `json:"leaseStaleFactor"`
+	// MaxCordonedRatio is the fraction of nodes (0..1) that may be
+	// cordoned before NODE-005 warns.
+	MaxCordonedRatio float64 `json:"maxCordonedRatio"`
 }
 
 // DefaultOptions returns the documented defaults (see each field).
@@ -32,13 +39,38 @@ func DefaultOptions() Options {
 		NotReadyGrace:     5 * time.Minute,
 		NodeLeaseDuration: 40 * time.Second,
 		LeaseStaleFactor:  1.5,
+		MaxCordonedRatio:  0.1,
 	}
 }
 
 // Checks returns the node checks in ID order, evaluating with o.
 func Checks(o Options) []check.Check {
-	return check.Bind(o, node001, node002, node003, node004)
+	return check.Bind(o, node001, node002, node003, node004, node005)
 }
 
 // nodeRef is the reference of a node's results.
 func nodeRef(name string) result.ObjectRef { return index.NodeRef(name) }
+
+// maxNamed is how many names a message or evidence list spells out.
+const maxNamed = 10
+
+// nameList joins up to maxNamed names, then says how many more there are.
+func nameList(names []string) string {
+	if len(names) <= maxNamed {
+		return strings.Join(names, ", ")
+	}
+	return strings.Join(names[:maxNamed], ", ") + fmt.Sprintf(" and %d more", len(names)-maxNamed)
+}
+
+// firstNames is the evidence form of a name list: at most maxNamed names,
+// never null.
+func firstNames(names []string) []string {
+	out := make([]string, 0, min(len(names), maxNamed))
+	return append(out, names[:min(len(names), maxNamed)]...)
+}
+
+// round1 rounds to one decimal, for evidence.
+func round1(x float64) float64 { return math.Round(x*10) / 10 }
+
+// fmtNum renders a percentage with at most one decimal: 12.5, 10.
+func fmtNum(x float64) string { return strconv.FormatFloat(round1(x), 'f', -1, 64) }

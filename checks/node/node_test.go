@@ -75,6 +75,13 @@ func TestFixtureMessages(t *testing.T) {
 		{"NODE-004", "skip-renewed-after-now.yaml", []string{
 			"skip Node/w-a: Node w-a's heartbeat Lease was renewed 59m after the snapshot time, so its freshness cannot be judged: the snapshot's time (--now) is earlier than its data.",
 		}},
+		{"NODE-005", "pass-one-in-ten.yaml", []string{
+			"pass (cluster): 1 of 10 nodes (10%) is cordoned, within 10%: w-10.",
+		}},
+		{"NODE-005", "fail-upgrade-left-cordoned.yaml", []string{
+			// 3/8 = 37.5% > 10%
+			"warn (cluster): 3 of 8 nodes (37.5%) are cordoned, more than 10%: w-6, w-7, w-8. They take no new pods, so the cluster has that much less room for rollouts, scale-ups and rescheduling after a failure.",
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.id+"/"+tt.file, func(t *testing.T) {
