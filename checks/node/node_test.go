@@ -82,6 +82,27 @@ func TestFixtureMessages(t *testing.T) {
 			// 3/8 = 37.5% > 10%
 			"warn (cluster): 3 of 8 nodes (37.5%) are cordoned, more than 10%: w-6, w-7, w-8. They take no new pods, so the cluster has that much less room for rollouts, scale-ups and rescheduling after a failure.",
 		}},
+		{"NODE-006", "pass-within-skew.yaml", []string{
+			"pass (cluster): Every kubelet (v1.35.1-eks-a737599, v1.36.5, v1.37.2) is within 3 minor versions of the API server v1.37.2 and not newer.",
+		}},
+		{"NODE-006", "pass-at-limit-info.yaml", []string{
+			// 37 - 34 = 3 = the most allowed from 1.28
+			"info (cluster): 1 node (w-b) runs kubelet v1.34.9, 3 minor versions behind the API server v1.37.2, the most supported: upgrade them before the next control-plane upgrade.",
+		}},
+		{"NODE-006", "fail-too-old.yaml", []string{
+			// 37 - 33 = 4 > 3
+			"fail (cluster): 2 nodes (w-b, w-c) run kubelet v1.33.4, 4 minor versions behind the API server v1.37.2 (at most 3 are supported): the pair is untested and may break.",
+		}},
+		{"NODE-006", "fail-newer.yaml", []string{
+			"fail (cluster): 1 node (w-b) runs kubelet v1.37.0+k3s1, newer than the API server v1.36.1+k3s1: a kubelet must never be newer than kube-apiserver, and it may call APIs the server does not serve.",
+		}},
+		{"NODE-006", "fail-old-server-two-minors.yaml", []string{
+			// before 1.28 the policy allowed two minors: 27 - 24 = 3 > 2
+			"fail (cluster): 1 node (w-b) runs kubelet v1.24.17, 3 minor versions behind the API server v1.27.9 (at most 2 are supported): the pair is untested and may break.",
+		}},
+		{"NODE-006", "skip-manifests.yaml", []string{
+			"skip (cluster): The API server's version is not known (the input is manifests, not a live cluster), so kubelet skew cannot be judged; audit the live cluster.",
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.id+"/"+tt.file, func(t *testing.T) {
