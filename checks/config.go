@@ -78,10 +78,15 @@ var settings = map[string]setting{
 
 	"res.excludeNamespaces": {ruleNone, "namespaces whose pod templates RES-001 and RES-002 do not judge"},
 
-	"node.notReadyGrace":     {ruleDuration, "how long a node may be not Ready before NODE-001 fails"},
-	"node.nodeLeaseDuration": {ruleDuration, "node Lease duration assumed when a Lease sets none (NODE-004; the kubelet's default is 40s)"},
-	"node.leaseStaleFactor":  {rulePositive, "NODE-004 fails a node Lease older than this many Lease durations"},
-	"node.maxCordonedRatio":  {ruleRatio, "fraction of nodes that may be cordoned before NODE-005 warns"},
+	"node.notReadyGrace":       {ruleDuration, "how long a node may be not Ready before NODE-001 fails"},
+	"node.nodeLeaseDuration":   {ruleDuration, "node Lease duration assumed when a Lease sets none (NODE-004; the kubelet's default is 40s)"},
+	"node.leaseStaleFactor":    {rulePositive, "NODE-004 fails a node Lease older than this many Lease durations"},
+	"node.maxCordonedRatio":    {ruleRatio, "fraction of nodes that may be cordoned before NODE-005 warns"},
+	"node.envelopeNodes":       {ruleCount, "nodes Kubernetes is tested for (NODE-007)"},
+	"node.envelopePods":        {ruleCount, "pods Kubernetes is tested for (NODE-007)"},
+	"node.envelopeContainers":  {ruleCount, "containers Kubernetes is tested for (NODE-007)"},
+	"node.envelopePodsPerNode": {ruleCount, "pods per node assumed when a node reports no pods capacity (NODE-007)"},
+	"node.envelopeWarnRatio":   {ruleRatio, "fraction of an envelope limit from which NODE-007 warns"},
 }
 
 // ordered pairs: the first may not exceed the second.

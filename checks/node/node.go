@@ -31,6 +31,16 @@ type Options struct {
 	// MaxCordonedRatio is the fraction of nodes (0..1) that may be
 	// cordoned before NODE-005 warns.
 	MaxCordonedRatio float64 `json:"maxCordonedRatio"`
+	// EnvelopeNodes, EnvelopePods and EnvelopeContainers are the cluster
+	// sizes Kubernetes is tested for (NODE-007), and EnvelopePodsPerNode
+	// the pods per node assumed when a node reports no pods capacity.
+	EnvelopeNodes       int `json:"envelopeNodes"`
+	EnvelopePods        int `json:"envelopePods"`
+	EnvelopeContainers  int `json:"envelopeContainers"`
+	EnvelopePodsPerNode int `json:"envelopePodsPerNode"`
+	// EnvelopeWarnRatio is the fraction of an envelope limit from which
+	// NODE-007 warns.
+	EnvelopeWarnRatio float64 `json:"envelopeWarnRatio"`
 }
 
 // DefaultOptions returns the documented defaults (see each field).
@@ -40,12 +50,19 @@ func DefaultOptions() Options {
 		NodeLeaseDuration: 40 * time.Second,
 		LeaseStaleFactor:  1.5,
 		MaxCordonedRatio:  0.1,
+		// The upstream scalability thresholds: 5,000 nodes, 150,000 pods,
+		// 300,000 containers, 110 pods per node.
+		EnvelopeNodes:       5000,
+		EnvelopePods:        150000,
+		EnvelopeContainers:  300000,
+		EnvelopePodsPerNode: 110,
+		EnvelopeWarnRatio:   0.8,
 	}
 }
 
 // Checks returns the node checks in ID order, evaluating with o.
 func Checks(o Options) []check.Check {
-	return check.Bind(o, node001, node002, node003, node004, node005, node006)
+	return check.Bind(o, node001, node002, node003, node004, node005, node006, node007)
 }
 
 // nodeRef is the reference of a node's results.

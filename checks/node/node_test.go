@@ -103,6 +103,20 @@ func TestFixtureMessages(t *testing.T) {
 		{"NODE-006", "skip-manifests.yaml", []string{
 			"skip (cluster): The API server's version is not known (the input is manifests, not a live cluster), so kubelet skew cannot be judged; audit the live cluster.",
 		}},
+		{"NODE-007", "pass-small.yaml", []string{
+			"pass (cluster): The cluster has 2 nodes, 0% of the 5000 Kubernetes is tested for.",
+			"pass (cluster): The cluster has 3 pods, 0% of the 150000 Kubernetes is tested for.",
+			"pass (cluster): The cluster has 6 containers, 0% of the 300000 Kubernetes is tested for.",
+			// w-a: 2/110 = 1.8%
+			"pass (cluster): Pods per node: the fullest node, w-a, holds 2 of 110 pods (1.8%), below 80%.",
+		}},
+		{"NODE-007", "fail-node-full.yaml", []string{
+			"pass (cluster): The cluster has 2 nodes, 0% of the 5000 Kubernetes is tested for.",
+			"pass (cluster): The cluster has 10 pods, 0% of the 150000 Kubernetes is tested for.",
+			"pass (cluster): The cluster has 20 containers, 0% of the 300000 Kubernetes is tested for.",
+			// 9/10 = 90% >= 80%; the Succeeded and Failed pods are not counted
+			"warn (cluster): Pods per node: 1 node is at 80% of its pod limit or more (w-small 9/10): it has no room for a rollout's surge or a failed node's pods.",
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.id+"/"+tt.file, func(t *testing.T) {
@@ -111,5 +125,45 @@ func TestFixtureMessages(t *testing.T) {
 				t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
 			}
 		})
+	}
+}
+
+// TestEnvelopeLimits shows each cluster-wide dimension at its three
+// verdicts, with limits scaled down to the fixture, and the skip of the pod
+// dimensions on manifests without pods.
+func TestEnvelopeLimits(t *testing.T) {
+	path := filepath.Join("..", "testdata", "NODE-007", "fail-node-full.yaml")
+	o := DefaultOptions()
+	o.EnvelopeNodes, o.EnvelopePods, o.EnvelopeContainers = 2, 12, 19
+	c := checktest.ByID(t, Checks(o), "NODE-007")
+	rs := check.Run(checktest.LoadFixture(t, path, checktest.Now), []check.Check{c})
+	var got []string
+	for _, r := range rs[:3] {
+		got = append(got, string(r.Status)+": "+r.Message)
+	}
+	want := []string{
+		// 2 of 2 = 100%: at the limit is not beyond it, but >= 80%
+		"warn: The cluster has 2 nodes, 100% of the 2 Kubernetes is tested for: plan to split it before it grows past the limit.",
+		// 10/12 = 83.3%
+		"warn: The cluster has 10 pods, 83.3% of the 12 Kubernetes is tested for: plan to split it before it grows past the limit.",
+		// 20 > 19
+		"fail: The cluster has 20 containers, beyond the 19 Kubernetes is tested for (105.3%): expect slow LISTs and watches, slow scheduling and fragile upgrades; split it.",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+
+	rs = check.Run(checktest.LoadFixture(t, filepath.Join("testdata", "nodes-only.yaml"), checktest.Now),
+		[]check.Check{checktest.ByID(t, Checks(DefaultOptions()), "NODE-007")})
+	got = nil
+	for _, r := range rs {
+		got = append(got, string(r.Status)+": "+r.Message)
+	}
+	want = []string{
+		"pass: The cluster has 2 nodes, 0% of the 5000 Kubernetes is tested for.",
+		"skip: The manifests hold no Pod objects, so pods, containers and pods per node are not known; audit the live cluster.",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
