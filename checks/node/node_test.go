@@ -117,6 +117,26 @@ func TestFixtureMessages(t *testing.T) {
 			// 9/10 = 90% >= 80%; the Succeeded and Failed pods are not counted
 			"warn (cluster): Pods per node: 1 node is at 80% of its pod limit or more (w-small 9/10): it has no room for a rollout's surge or a failed node's pods.",
 		}},
+		{"NODE-008", "pass-three-zones.yaml", []string{
+			"pass (cluster): Workers span 3 zones (eu-west-1a, eu-west-1b, eu-west-1c).",
+		}},
+		{"NODE-008", "fail-workers-one-zone.yaml", []string{
+			"warn (cluster): All zoned workers are in eu-west-1a while the control plane spans eu-west-1a, eu-west-1b, eu-west-1c: an outage of eu-west-1a stops every workload although the control plane survives it.",
+		}},
+		{"NODE-008", "pass-single-zone-info.yaml", []string{
+			"info (cluster): All zoned workers are in eu-west-1a and the control plane is there too: the cluster shares one failure domain, so a zone outage takes everything down.",
+		}},
+		{"NODE-008", "pass-unzoned-na.yaml", []string{
+			"na (cluster): None of 2 schedulable workers carries a zone label: the cluster is one failure domain, or its nodes are unlabelled; verify which with your infrastructure.",
+		}},
+		{"NODE-009", "pass-balanced.yaml", []string{
+			"pass (cluster): Each of 3 zones' rescheduled pods fits in the free allocatable of the others (eu-west-1a, eu-west-1b, eu-west-1c), by the sum of requests.",
+		}},
+		{"NODE-009", "fail-uneven.yaml", []string{
+			// moving(1a) = 10 + 10 cpu, 20Gi + 20Gi (the DaemonSet pod stays);
+			// spare(1a) = 1b's 4 - 1 cpu, 16Gi - 2Gi
+			"warn (cluster): If zone eu-west-1a fails, its pods do not fit in the other zones (cpu 20 requested, 3 free elsewhere; memory 40Gi requested, 14Gi free elsewhere): some of them stay Pending until the zone returns.",
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.id+"/"+tt.file, func(t *testing.T) {
