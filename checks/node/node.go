@@ -62,7 +62,7 @@ func DefaultOptions() Options {
 
 // Checks returns the node checks in ID order, evaluating with o.
 func Checks(o Options) []check.Check {
-	return check.Bind(o, node001, node002, node003, node004, node005, node006, node007, node008, node009)
+	return check.Bind(o, node001, node002, node003, node004, node005, node006, node007, node008, node009, node010)
 }
 
 // nodeRef is the reference of a node's results.

@@ -137,6 +137,15 @@ func TestFixtureMessages(t *testing.T) {
 			// spare(1a) = 1b's 4 - 1 cpu, 16Gi - 2Gi
 			"warn (cluster): If zone eu-west-1a fails, its pods do not fit in the other zones (cpu 20 requested, 3 free elsewhere; memory 40Gi requested, 14Gi free elsewhere): some of them stay Pending until the zone returns.",
 		}},
+		{"NODE-010", "pass-daemonset.yaml", []string{
+			"pass DaemonSet/kube-system/node-problem-detector: node-problem-detector runs as DaemonSet kube-system/node-problem-detector.",
+		}},
+		{"NODE-010", "pass-host-conditions.yaml", []string{
+			"pass (cluster): Node w-a reports the KernelDeadlock condition, which only a node problem detector sets: one runs on the host.",
+		}},
+		{"NODE-010", "info-none.yaml", []string{
+			"info (cluster): No node problem detector was found (no node-problem-detector DaemonSet, no node reporting its conditions): kernel, filesystem and runtime faults leave nodes Ready while their pods fail; consider deploying one.",
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.id+"/"+tt.file, func(t *testing.T) {
