@@ -60,9 +60,27 @@ func DefaultOptions() Options {
 	}
 }
 
-// Checks returns the node checks in ID order, evaluating with o.
+// Checks returns the node checks in ID order, evaluating with o. Each
+// reports na on a cluster without Node objects (see withNodes).
 func Checks(o Options) []check.Check {
-	return check.Bind(o, node001, node002, node003, node004, node005, node006, node007, node008, node009, node010)
+	defs := []check.Def[Options]{node001, node002, node003, node004, node005, node006, node007, node008, node009, node010}
+	for i := range defs {
+		defs[i].Eval = withNodes(defs[i].Eval)
+	}
+	return check.Bind(o, defs...)
+}
+
+// withNodes wraps an Eval so that a snapshot without Node objects (and no
+// gap for them, which Needs turns into skip first) is na: a cluster that
+// has no nodes, so there is no node to judge and nothing to count per node.
+func withNodes(eval func(*check.Input, *Options) []result.Result) func(*check.Input, *Options) []result.Result {
+	return func(in *check.Input, o *Options) []result.Result {
+		if len(in.Snapshot.Nodes) == 0 {
+			return []result.Result{result.New(result.StatusNA, result.Cluster,
+				"The cluster has no Node objects: there is no node to judge.", result.Evidence{"nodeCount": 0})}
+		}
+		return eval(in, o)
+	}
 }
 
 // nodeRef is the reference of a node's results.

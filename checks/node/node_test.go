@@ -7,6 +7,8 @@ import (
 
 	"github.com/seaworthy-k8s/seaworthy/checks/check"
 	"github.com/seaworthy-k8s/seaworthy/checks/checktest"
+	"github.com/seaworthy-k8s/seaworthy/cluster"
+	"github.com/seaworthy-k8s/seaworthy/result"
 )
 
 // fixtureLines runs check id on testdata fixture file and renders each
@@ -194,5 +196,19 @@ func TestEnvelopeLimits(t *testing.T) {
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// A live cluster without Node objects (and no gap for them) has no node to
+// judge: every node check is na, and none divides by the node count.
+func TestNoNodesIsNA(t *testing.T) {
+	s := checktest.Snapshot()
+	s.Source = cluster.SourceLive
+	s.Server.GitVersion = "v1.37.2"
+	for _, c := range Checks(DefaultOptions()) {
+		r := checktest.RunOne(t, c, s)
+		if r.Status != result.StatusNA || r.Message != "The cluster has no Node objects: there is no node to judge." {
+			t.Errorf("%s: %s", c.ID, checktest.FormatResult(r))
+		}
 	}
 }
