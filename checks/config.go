@@ -77,6 +77,16 @@ var settings = map[string]setting{
 	"rbac.systemNamespaces": {ruleNone, "namespaces where a RoleBinding reaches the control plane's ServiceAccounts (RBAC-003, 006, 010) (--system-namespaces)"},
 
 	"res.excludeNamespaces": {ruleNone, "namespaces whose pod templates RES-001 and RES-002 do not judge"},
+
+	"node.notReadyGrace":       {ruleDuration, "how long a node may be not Ready before NODE-001 fails"},
+	"node.nodeLeaseDuration":   {ruleDuration, "node Lease duration assumed when a Lease sets none (NODE-004; the kubelet's default is 40s)"},
+	"node.leaseStaleFactor":    {rulePositive, "NODE-004 fails a node Lease older than this many Lease durations"},
+	"node.maxCordonedRatio":    {ruleRatio, "fraction of nodes that may be cordoned before NODE-005 warns"},
+	"node.envelopeNodes":       {ruleCount, "nodes Kubernetes is tested for (NODE-007)"},
+	"node.envelopePods":        {ruleCount, "pods Kubernetes is tested for (NODE-007)"},
+	"node.envelopeContainers":  {ruleCount, "containers Kubernetes is tested for (NODE-007)"},
+	"node.envelopePodsPerNode": {ruleCount, "pods per node assumed when a node reports no pods capacity (NODE-007)"},
+	"node.envelopeWarnRatio":   {ruleRatio, "fraction of an envelope limit from which NODE-007 warns"},
 }
 
 // ordered pairs: the first may not exceed the second.
@@ -455,7 +465,7 @@ any of them:
     seaworthy config default > seaworthy.yaml   # start from the defaults
     seaworthy audit --config seaworthy.yaml
 
-The file has one mapping per check area (` + "`quota`, `dns`, `controlPlane`, `etcd`, `apiAccess`, `rbac`, `res`" + `),
+The file has one mapping per check area (` + "`quota`, `dns`, `controlPlane`, `etcd`, `apiAccess`, `rbac`, `res`, `node`" + `),
 each holding that area's options. Options left out keep their defaults, so
 a file may hold only the one threshold it changes:
 

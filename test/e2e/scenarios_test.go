@@ -43,6 +43,7 @@ var scenarioHeadlines = map[string]scenarioHeadline{
 		"RBAC-009 pass /",
 		"SEC-001 pass kube-system/kube-apiserver-cp-a",
 		"SEC-001 fail kube-system/kube-apiserver-cp-c",
+		"NODE-004 fail /worker-c-1",
 	}},
 	"lab": {
 		want: []string{
