@@ -77,6 +77,9 @@ var settings = map[string]setting{
 	"rbac.systemNamespaces": {ruleNone, "namespaces where a RoleBinding reaches the control plane's ServiceAccounts (RBAC-003, 006, 010) (--system-namespaces)"},
 
 	"res.excludeNamespaces": {ruleNone, "namespaces whose pod templates RES-001 and RES-002 do not judge"},
+
+	"adm.minReadyEndpoints":  {ruleCount, "fewest ready backend endpoints a fail-closed webhook needs (ADM-001)"},
+	"adm.timeoutWarnSeconds": {ruleCount, "webhook timeoutSeconds from which ADM-002 warns (the API server allows at most 30)"},
 }
 
 // ordered pairs: the first may not exceed the second.

@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"github.com/seaworthy-k8s/seaworthy/checks/adm"
 	"github.com/seaworthy-k8s/seaworthy/checks/apiaccess"
 	"github.com/seaworthy-k8s/seaworthy/checks/check"
 	"github.com/seaworthy-k8s/seaworthy/checks/controlplane"
@@ -23,6 +24,7 @@ type Options struct {
 	APIAccess    apiaccess.Options    `json:"apiAccess"`
 	RBAC         rbac.Options         `json:"rbac"`
 	Res          res.Options          `json:"res"`
+	Adm          adm.Options          `json:"adm"`
 }
 
 // DefaultOptions returns every area's documented defaults.
@@ -35,6 +37,7 @@ func DefaultOptions() Options {
 		APIAccess:    apiaccess.DefaultOptions(),
 		RBAC:         rbac.DefaultOptions(),
 		Res:          res.DefaultOptions(),
+		Adm:          adm.DefaultOptions(),
 	}
 }
 
@@ -50,6 +53,7 @@ func All(o Options) []check.Check {
 		apiaccess.Checks(o.APIAccess),       // SEC-001, SEC-002, CERT-001
 		rbac.Checks(o.RBAC),                 // RBAC-001..010
 		res.Checks(o.Res),                   // RES-001..004
+		adm.Checks(o.Adm),                   // ADM-001..004
 	} {
 		all = append(all, area...)
 	}
