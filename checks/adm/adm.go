@@ -45,9 +45,10 @@ var adm001 = check.Def[Options]{
 			"and its pods' PodDisruptionBudgets are those of the Deployments, StatefulSets and DaemonSets in the Service's namespace whose pod template labels the Service's selector matches. " +
 			"Fail when the Service is missing or has no ready endpoint (every matching request is rejected now). " +
 			"Otherwise a finding is fewer than MinReadyEndpoints (default 2) ready endpoints, or, where readiness is not known, fewer desired replicas; " +
-			"or no PodDisruptionBudget for the backing workloads. A finding is fail when the webhook matches kube-system " +
-			"(no namespaceSelector, or one whose selector matches kube-system's labels, which always include kubernetes.io/metadata.name: kube-system) " +
-			"or `*` resources, and warn otherwise. failurePolicy Ignore passes. A webhook called by clientConfig.url is info: its backends are not visible. " +
+			"or no PodDisruptionBudget for the backing workloads. A finding is fail when the webhook matches `*` resources, " +
+			"or matches kube-system (no namespaceSelector, or one whose selector matches kube-system's labels, which always include kubernetes.io/metadata.name: kube-system) " +
+			"for a resource the add-ons there write to run (pods, configmaps, services, endpoints, serviceaccounts, secrets, deployments, replicasets, daemonsets, statefulsets, leases, endpointslices, or their subresources); " +
+			"warn otherwise. failurePolicy Ignore passes. A webhook called by clientConfig.url is info: its backends are not visible. " +
 			"Readiness is known on a live read (no EndpointSlices for the Service there means none ready) and on manifests that carry the Service's EndpointSlices; " +
 			"on other manifests a webhook without a finding in what they show is skip, and one whose Service they do not hold is skip.",
 		Rationale: "The API server calls a fail-closed webhook for every matching request and rejects the request when the call fails. " +

@@ -125,9 +125,10 @@ func adm001For(w *webhook, b *backends, kubeSystem labels.Set, s *cluster.Snapsh
 	}
 	key := svcRef.Namespace + "/" + svcRef.Name
 	ev["service"] = key
-	broad := w.matchesKubeSystem(kubeSystem)
+	inKubeSystem := w.matchesKubeSystem(kubeSystem)
+	broad := inKubeSystem && w.matchesSystemResources()
 	wildcard := w.wildcardResources()
-	ev["matchesKubeSystem"], ev["wildcardResources"] = broad, wildcard
+	ev["matchesKubeSystem"], ev["wildcardResources"] = inKubeSystem, wildcard
 	svc := b.services[key]
 	if svc == nil {
 		if s.FromManifests() {
@@ -190,12 +191,12 @@ func adm001For(w *webhook, b *backends, kubeSystem labels.Set, s *cluster.Snapsh
 	case broad && wildcard:
 		status, scope = result.StatusFail, " It matches every namespace including kube-system and `*` resources, so the pods that would bring it back are rejected too."
 	case broad:
-		status, scope = result.StatusFail, " It matches kube-system, so the cluster's own add-ons cannot be changed or restarted while it is down."
+		status, scope = result.StatusFail, " It matches kube-system's pods and workloads, so the cluster's own add-ons cannot be changed or restarted while it is down."
 	case wildcard:
 		status, scope = result.StatusFail, " It matches `*` resources, so every kind of write in its namespaces is rejected while it is down."
 	}
 	fix := "run at least 2 replicas with a PodDisruptionBudget (maxUnavailable: 1)"
-	if broad {
+	if inKubeSystem {
 		fix += " and exclude kube-system with " + excludeKubeSystem
 	}
 	if !readyKnown {

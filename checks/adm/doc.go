@@ -19,11 +19,14 @@
 //     replica, no PodDisruptionBudget) is still judged.
 //   - Severity of ADM-001: a single backend, or one without a
 //     PodDisruptionBudget, is warn when the webhook's scope spares the
-//     cluster's own components, and fail when it matches kube-system
-//     (no namespaceSelector, or one that selects kube-system's labels) or
-//     `*` resources: then the pods that would restart the webhook's
-//     backend, or the control plane's add-ons, are rejected with
-//     everything else. No ready endpoint at all, or a missing Service, is
+//     cluster's own components, and fail when it matches `*` resources,
+//     or matches kube-system (no namespaceSelector, or one that selects
+//     kube-system's labels) for what the add-ons there write to run
+//     (pods, their controllers, Leases, ConfigMaps, Services and the
+//     like): then the pods that would restart the webhook's backend, or
+//     the control plane's add-ons, are rejected with everything else. A
+//     webhook on Ingresses only, say, blocks Ingress writes while down,
+//     which is a warn. No ready endpoint at all, or a missing Service, is
 //     fail whatever the scope: every matching request is rejected now.
 //   - A webhook called by URL (clientConfig.url) has backends seaworthy
 //     cannot see; ADM-001 says so as info rather than guess.

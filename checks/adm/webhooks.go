@@ -3,6 +3,7 @@ package adm
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -68,6 +69,35 @@ func (w *webhook) wildcardResources() bool {
 	for _, r := range w.rules {
 		if slices.Contains(r.Resources, "*") || slices.Contains(r.Resources, "*/*") {
 			return true
+		}
+	}
+	return false
+}
+
+// systemResources are the resources the control plane's add-ons in
+// kube-system write to run at all (their pods, their controllers, their
+// leader Leases and the objects they publish), by API group.
+var systemResources = map[string][]string{
+	"":                    {"pods", "configmaps", "services", "endpoints", "serviceaccounts", "secrets"},
+	"apps":                {"deployments", "replicasets", "daemonsets", "statefulsets"},
+	"coordination.k8s.io": {"leases"},
+	"discovery.k8s.io":    {"endpointslices"},
+}
+
+// matchesSystemResources reports whether a rule matches a resource (or a
+// subresource of one) of systemResources, or every resource.
+func (w *webhook) matchesSystemResources() bool {
+	for _, r := range w.rules {
+		for _, res := range r.Resources {
+			base, _, _ := strings.Cut(res, "/")
+			for group, names := range systemResources {
+				if !slices.Contains(r.APIGroups, group) && !slices.Contains(r.APIGroups, "*") {
+					continue
+				}
+				if base == "*" || slices.Contains(names, base) {
+					return true
+				}
+			}
 		}
 	}
 	return false
