@@ -106,7 +106,7 @@ func TestADM002To004Messages(t *testing.T) {
 			"ADM-002 warn ValidatingWebhookConfiguration/policy: webhook validate.policy.example.com waits up to 30 s (the API server allows at most 30) for its backend, " +
 				"so while the backend hangs every request it matches waits that long and is then rejected (failurePolicy Fail); set timeoutSeconds to 10 or less."},
 		{"ADM-002", "pass-default-timeout.yaml", nil,
-			"ADM-002 pass ValidatingWebhookConfiguration/policy: webhook validate.policy.example.com times out after 10 s (the default)."},
+			"ADM-002 pass ValidatingWebhookConfiguration/policy: webhook validate.policy.example.com times out after 10 s."},
 		{"ADM-003", "fail-pods-side-effects-unknown.yaml", nil,
 			"ADM-003 warn ValidatingWebhookConfiguration/policy: webhook validate.policy.example.com matches pods with sideEffects Unknown, " +
 				"so the API server rejects every dry-run request for pods it matches (kubectl apply --dry-run=server, kubectl diff); set sideEffects: None (or NoneOnDryRun)."},

@@ -45,11 +45,7 @@ func evalADM004(in *check.Input, _ *Options) []result.Result {
 		}
 	}
 	if len(out) == 0 {
-		msg := "The cluster serves no aggregated API."
-		if s.FromManifests() {
-			msg = "The input holds no aggregated APIService."
-		}
-		return []result.Result{result.New(result.StatusNA, result.ObjectRef{}, msg, nil)}
+		return []result.Result{result.New(result.StatusNA, result.ObjectRef{}, "No aggregated APIService (one with spec.service) is registered in the input.", nil)}
 	}
 	return out
 }

@@ -24,9 +24,11 @@ func evalADM002(in *check.Input, o *Options) []result.Result {
 	out := make([]result.Result, 0, len(hooks))
 	for i := range hooks {
 		w := &hooks[i]
-		timeout, given := defaultTimeoutSeconds, "the default"
+		// The API server writes the default into the object, so a live
+		// read and the manifest it came from say the same thing here.
+		timeout := defaultTimeoutSeconds
 		if w.timeoutSeconds != nil {
-			timeout, given = int(*w.timeoutSeconds), "set"
+			timeout = int(*w.timeoutSeconds)
 		}
 		ev := w.evidence()
 		ev["timeoutSeconds"] = timeout
@@ -41,7 +43,7 @@ func evalADM002(in *check.Input, o *Options) []result.Result {
 			continue
 		}
 		out = append(out, result.New(result.StatusPass, w.ref(), fmt.Sprintf(
-			"%s times out after %d s (%s).", w.label(), timeout, given), ev))
+			"%s times out after %d s.", w.label(), timeout), ev))
 	}
 	return out
 }
