@@ -80,6 +80,13 @@ func TestADM001Messages(t *testing.T) {
 			"ADM-001 warn ValidatingWebhookConfiguration/policy: webhook validate.policy.example.com fails closed but its backend Deployment/policy-webhook wants 1 replica " +
 				"and no PodDisruptionBudget covers Deployment/policy-webhook, so one pod going down rejects every request it matches. " +
 				"Ready endpoints are not known (the input is manifests, not a live cluster)." + fix + "."},
+		{"two ready endpoints but no PDB", "fail-scoped-one-ready-endpoint.yaml", func(s *cluster.Snapshot) {
+			s.PDBs = nil
+			t := true
+			s.EndpointSlices[0].Endpoints[1].Conditions.Ready = &t
+		},
+			"ADM-001 warn ValidatingWebhookConfiguration/policy: webhook validate.policy.example.com fails closed but no PodDisruptionBudget covers Deployment/policy-webhook, " +
+				"so a node drain or upgrade may evict all its pods at once, and every request it matches is rejected until one is back." + fix + "."},
 		{"two ready, a PDB, an Ignore webhook and a URL webhook", "pass-two-ready-endpoints-pdb.yaml", nil, strings.Join([]string{
 			"ADM-001 info MutatingWebhookConfiguration/external: webhook mutate.external.example.com fails closed and is called at https://hooks.example.com/mutate, " +
 				"outside the cluster's Services, so seaworthy cannot see its backends; make sure what serves it is highly available, or every matching request is rejected while it is down.",

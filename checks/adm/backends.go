@@ -150,7 +150,9 @@ func adm001For(w *webhook, b *backends, kubeSystem labels.Set, s *cluster.Snapsh
 		}
 	}
 	var findings []string
+	single := false
 	if readyKnown && ready < o.MinReadyEndpoints {
+		single = true
 		findings = append(findings, fmt.Sprintf("Service %s has %s", key, count(ready, "ready endpoint")))
 	}
 	workloads := b.backing(svc)
@@ -167,6 +169,7 @@ func adm001For(w *webhook, b *backends, kubeSystem labels.Set, s *cluster.Snapsh
 	if len(workloads) > 0 {
 		ev["workloads"], ev["backendReplicas"], ev["pdbCovered"] = names, desired, protected
 		if !readyKnown && desired < o.MinReadyEndpoints {
+			single = true
 			findings = append(findings, fmt.Sprintf("its backend %s wants %s", strings.Join(names, ", "), count(desired, "replica")))
 		}
 		if !protected {
@@ -202,9 +205,13 @@ func adm001For(w *webhook, b *backends, kubeSystem labels.Set, s *cluster.Snapsh
 	if !readyKnown {
 		scope += " Ready endpoints are not known (" + check.SourceWords(s) + ")."
 	}
+	consequence := "one pod going down rejects every request it matches"
+	if !single {
+		consequence = "a node drain or upgrade may evict all its pods at once, and every request it matches is rejected until one is back"
+	}
 	return result.New(status, ref, fmt.Sprintf(
-		"%s fails closed but %s, so one pod going down rejects every request it matches.%s Fix: %s.",
-		w.label(), strings.Join(findings, " and "), scope, fix), ev)
+		"%s fails closed but %s, so %s.%s Fix: %s.",
+		w.label(), strings.Join(findings, " and "), consequence, scope, fix), ev)
 }
 
 // count says "1 ready endpoint" or "3 ready endpoints".
