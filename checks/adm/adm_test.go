@@ -41,7 +41,7 @@ func TestADM001Messages(t *testing.T) {
 		{"manifests: one replica, no PDB, every resource everywhere", "fail-manifests-single-replica-all-resources.yaml", nil,
 			"ADM-001 fail ValidatingWebhookConfiguration/policy: webhook validate.policy.example.com fails closed but its backend Deployment/policy-webhook wants 1 replica " +
 				"and no PodDisruptionBudget covers Deployment/policy-webhook, so one pod going down rejects every request it matches. " +
-				"It matches every namespace including kube-system and `*` resources, so the pods that would bring it back are rejected too. " +
+				"It matches `*` resources in kube-system too, so the pods that would bring it back are rejected with everything else. " +
 				"Ready endpoints are not known (the input is manifests, not a live cluster)." + fix + exclude},
 		{"no ready endpoint", "fail-no-ready-endpoint.yaml", nil,
 			"ADM-001 fail ValidatingWebhookConfiguration/policy: webhook validate.policy.example.com fails closed and Service policy/policy-webhook has no ready endpoint, " +

@@ -192,7 +192,7 @@ func adm001For(w *webhook, b *backends, kubeSystem labels.Set, s *cluster.Snapsh
 	status, scope := result.StatusWarn, ""
 	switch {
 	case broad && wildcard:
-		status, scope = result.StatusFail, " It matches every namespace including kube-system and `*` resources, so the pods that would bring it back are rejected too."
+		status, scope = result.StatusFail, " It matches `*` resources in kube-system too, so the pods that would bring it back are rejected with everything else."
 	case broad:
 		status, scope = result.StatusFail, " It matches kube-system's pods and workloads, so the cluster's own add-ons cannot be changed or restarted while it is down."
 	case wildcard:
