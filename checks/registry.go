@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"github.com/seaworthy-k8s/seaworthy/checks/adm"
 	"github.com/seaworthy-k8s/seaworthy/checks/apiaccess"
 	"github.com/seaworthy-k8s/seaworthy/checks/check"
 	"github.com/seaworthy-k8s/seaworthy/checks/controlplane"
@@ -25,6 +26,7 @@ type Options struct {
 	RBAC         rbac.Options         `json:"rbac"`
 	Res          res.Options          `json:"res"`
 	Node         node.Options         `json:"node"`
+	Adm          adm.Options          `json:"adm"`
 }
 
 // DefaultOptions returns every area's documented defaults.
@@ -38,6 +40,7 @@ func DefaultOptions() Options {
 		RBAC:         rbac.DefaultOptions(),
 		Res:          res.DefaultOptions(),
 		Node:         node.DefaultOptions(),
+		Adm:          adm.DefaultOptions(),
 	}
 }
 
@@ -54,6 +57,7 @@ func All(o Options) []check.Check {
 		rbac.Checks(o.RBAC),                 // RBAC-001..010
 		res.Checks(o.Res),                   // RES-001..004
 		node.Checks(o.Node),                 // NODE-001..
+		adm.Checks(o.Adm),                   // ADM-001..004
 	} {
 		all = append(all, area...)
 	}

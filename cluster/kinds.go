@@ -7,11 +7,13 @@ import (
 	"sort"
 	"strings"
 
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	appsv1 "k8s.io/api/apps/v1"
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	batchv1 "k8s.io/api/batch/v1"
 	coordinationv1 "k8s.io/api/coordination/v1"
 	corev1 "k8s.io/api/core/v1"
+	discoveryv1 "k8s.io/api/discovery/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
@@ -48,6 +50,10 @@ const (
 	KindClusterRoleBindings Kind = "clusterrolebindings.rbac.authorization.k8s.io"
 	KindLeases              Kind = "leases.coordination.k8s.io"
 	KindIngresses           Kind = "ingresses.networking.k8s.io"
+	KindEndpointSlices      Kind = "endpointslices.discovery.k8s.io"
+	KindValidatingWebhooks  Kind = "validatingwebhookconfigurations.admissionregistration.k8s.io"
+	KindMutatingWebhooks    Kind = "mutatingwebhookconfigurations.admissionregistration.k8s.io"
+	KindAPIServices         Kind = "apiservices.apiregistration.k8s.io"
 
 	// Custom resources (Optional kinds: not installed is not a gap).
 	KindVeleroSchedules   Kind = "schedules.velero.io"
@@ -226,7 +232,10 @@ func optional(k KindInfo) KindInfo {
 	return k
 }
 
-const rbacGroup = "rbac.authorization.k8s.io"
+const (
+	rbacGroup      = "rbac.authorization.k8s.io"
+	admissionGroup = "admissionregistration.k8s.io"
+)
 
 // Kinds lists every kind seaworthy reads, in collection order.
 var Kinds = []KindInfo{
@@ -283,6 +292,22 @@ var Kinds = []KindInfo{
 		func(s *Snapshot) *[]coordinationv1.Lease { return &s.Leases }, nil),
 	describe(api(KindIngresses, "Ingress", gvr("networking.k8s.io", "v1", "ingresses"), true, "networking.k8s.io/v1"),
 		func(s *Snapshot) *[]networkingv1.Ingress { return &s.Ingresses }, nil),
+	describe(api(KindEndpointSlices, "EndpointSlice", gvr("discovery.k8s.io", "v1", "endpointslices"), true, "discovery.k8s.io/v1"),
+		func(s *Snapshot) *[]discoveryv1.EndpointSlice { return &s.EndpointSlices }, nil),
+	// Only v1 of the webhook configurations is read: v1beta1 (removed in
+	// 1.22) defaulted failurePolicy to Ignore and sideEffects to Unknown,
+	// so decoding it as v1 would change what a webhook does.
+	describe(api(KindValidatingWebhooks, "ValidatingWebhookConfiguration", gvr(admissionGroup, "v1", "validatingwebhookconfigurations"), false,
+		admissionGroup+"/v1"),
+		func(s *Snapshot) *[]admissionregistrationv1.ValidatingWebhookConfiguration {
+			return &s.ValidatingWebhooks
+		}, nil),
+	describe(api(KindMutatingWebhooks, "MutatingWebhookConfiguration", gvr(admissionGroup, "v1", "mutatingwebhookconfigurations"), false,
+		admissionGroup+"/v1"),
+		func(s *Snapshot) *[]admissionregistrationv1.MutatingWebhookConfiguration { return &s.MutatingWebhooks }, nil),
+	describe(removed(api(KindAPIServices, "APIService", gvr("apiregistration.k8s.io", "v1", "apiservices"), false,
+		"apiregistration.k8s.io/v1", "apiregistration.k8s.io/v1beta1"), "1.22", "apiregistration.k8s.io/v1beta1"),
+		func(s *Snapshot) *[]APIService { return &s.APIServices }, nil),
 	describe(optional(api(KindVeleroSchedules, "Schedule", gvr("velero.io", "v1", "schedules"), true, "velero.io/v1")),
 		func(s *Snapshot) *[]unstructured.Unstructured { return &s.VeleroSchedules }, decodeCustom),
 	describe(optional(api(KindVeleroBackups, "Backup", gvr("velero.io", "v1", "backups"), true, "velero.io/v1")),

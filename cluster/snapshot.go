@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"time"
 
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	appsv1 "k8s.io/api/apps/v1"
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	batchv1 "k8s.io/api/batch/v1"
 	coordinationv1 "k8s.io/api/coordination/v1"
 	corev1 "k8s.io/api/core/v1"
+	discoveryv1 "k8s.io/api/discovery/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
@@ -69,6 +71,15 @@ type Snapshot struct {
 	ClusterRoleBindings []rbacv1.ClusterRoleBinding             `json:"clusterRoleBindings,omitempty"`
 	Leases              []coordinationv1.Lease                  `json:"leases,omitempty"`
 	Ingresses           []networkingv1.Ingress                  `json:"ingresses,omitempty"`
+	// EndpointSlices say which pods back each Service and whether they are
+	// ready; the admission checks read them for webhook and APIService
+	// backends. Manifests rarely carry them (controllers write them).
+	EndpointSlices []discoveryv1.EndpointSlice `json:"endpointSlices,omitempty"`
+	// The admission webhooks and aggregated APIs: the cluster-wide
+	// dependencies every write or discovery request goes through.
+	ValidatingWebhooks []admissionregistrationv1.ValidatingWebhookConfiguration `json:"validatingWebhookConfigurations,omitempty"`
+	MutatingWebhooks   []admissionregistrationv1.MutatingWebhookConfiguration   `json:"mutatingWebhookConfigurations,omitempty"`
+	APIServices        []APIService                                             `json:"apiServices,omitempty"`
 
 	// Custom resources of add-ons that some checks read, kept as
 	// unstructured objects. A CRD that is not installed leaves its list

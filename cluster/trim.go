@@ -3,6 +3,7 @@ package cluster
 import (
 	"strings"
 
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
@@ -20,13 +21,28 @@ import (
 // their Node) describe themselves, so they are kept whole. Nodes drop only
 // status.images, the list of every cached image with its size.
 
-// trimObject trims v in place if it is a pod or node.
+// Webhook configurations and APIServices drop their CA bundles
+// (clientConfig.caBundle, spec.caBundle): a PEM chain per webhook that no
+// check reads.
+
+// trimObject trims v in place if it is a pod, a node, a webhook
+// configuration or an APIService.
 func trimObject(v any) {
 	switch o := v.(type) {
 	case *corev1.Pod:
 		trimPod(o)
 	case *corev1.Node:
 		o.Status.Images = nil
+	case *admissionregistrationv1.ValidatingWebhookConfiguration:
+		for i := range o.Webhooks {
+			o.Webhooks[i].ClientConfig.CABundle = nil
+		}
+	case *admissionregistrationv1.MutatingWebhookConfiguration:
+		for i := range o.Webhooks {
+			o.Webhooks[i].ClientConfig.CABundle = nil
+		}
+	case *APIService:
+		o.Spec.CABundle = nil
 	}
 }
 

@@ -77,3 +77,32 @@ func TestTrimPod(t *testing.T) {
 		}
 	}
 }
+
+// Webhook configurations and APIServices lose their CA bundles as they
+// arrive, through manifests as through a live read; the rest stays.
+func TestTrimDropsCABundles(t *testing.T) {
+	s := &Snapshot{}
+	vwc := `{"apiVersion":"admissionregistration.k8s.io/v1","kind":"ValidatingWebhookConfiguration","metadata":{"name":"policy"},
+"webhooks":[{"name":"a.example.com","sideEffects":"None","admissionReviewVersions":["v1"],"clientConfig":{"caBundle":"Zm9v","service":{"namespace":"policy","name":"hook"}}}]}`
+	mwc := `{"apiVersion":"admissionregistration.k8s.io/v1","kind":"MutatingWebhookConfiguration","metadata":{"name":"external"},
+"webhooks":[{"name":"b.example.com","sideEffects":"None","admissionReviewVersions":["v1"],"clientConfig":{"caBundle":"Zm9v","url":"https://hooks.example.com"}}]}`
+	api := `{"apiVersion":"apiregistration.k8s.io/v1","kind":"APIService","metadata":{"name":"v1beta1.metrics.k8s.io"},
+"spec":{"group":"metrics.k8s.io","version":"v1beta1","caBundle":"Zm9v","groupPriorityMinimum":100,"versionPriority":100,"service":{"namespace":"kube-system","name":"metrics-server"}}}`
+	for _, o := range []struct{ apiVersion, kind, data string }{
+		{"admissionregistration.k8s.io/v1", "ValidatingWebhookConfiguration", vwc},
+		{"admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration", mwc},
+		{"apiregistration.k8s.io/v1", "APIService", api},
+	} {
+		if err := s.AddObject(o.apiVersion, o.kind, []byte(o.data), true); err != nil {
+			t.Fatalf("add %s: %v", o.kind, err)
+		}
+	}
+	s.Normalize()
+	v, m, a := s.ValidatingWebhooks[0].Webhooks[0].ClientConfig, s.MutatingWebhooks[0].Webhooks[0].ClientConfig, s.APIServices[0].Spec
+	if v.CABundle != nil || m.CABundle != nil || a.CABundle != nil {
+		t.Errorf("CA bundles kept: %q %q %q", v.CABundle, m.CABundle, a.CABundle)
+	}
+	if v.Service.Name != "hook" || *m.URL != "https://hooks.example.com" || a.Service.Name != "metrics-server" || a.GroupPriorityMinimum != 100 {
+		t.Errorf("trimmed too much: %+v %+v %+v", v, m, a)
+	}
+}

@@ -40,8 +40,8 @@ type Options struct {
 	// serialized: it is never called concurrently with itself, so it needs
 	// no locking of its own. It should return quickly.
 	Progress func(Progress)
-	// Dynamic reads the custom resource kinds (KindInfo.Optional). Without
-	// it they are recorded as gaps. Collect sets it.
+	// Dynamic reads the custom resource kinds (KindInfo.Optional) and
+	// APIServices. Without it they are recorded as gaps. Collect sets it.
 	Dynamic dynamic.Interface
 }
 
@@ -312,10 +312,16 @@ func (c *collector) collectKind(ctx context.Context, k *cluster.KindInfo) {
 	}
 	list, ok := liveListers[k.Kind]
 	why := "no live lister for this kind"
-	if k.Optional {
+	switch {
+	case k.Optional:
 		ok, why = c.opts.Dynamic != nil, "no dynamic client to read custom resources with"
 		list = func(ctx context.Context, _ kubernetes.Interface, pageSize int64, s *cluster.Snapshot, page func(int)) error {
 			return listCustom(ctx, c.opts.Dynamic, k, pageSize, s, page)
+		}
+	case k.Kind == cluster.KindAPIServices:
+		ok, why = c.opts.Dynamic != nil, "no dynamic client to read apiservices with"
+		list = func(ctx context.Context, _ kubernetes.Interface, pageSize int64, s *cluster.Snapshot, page func(int)) error {
+			return listAPIServices(ctx, c.opts.Dynamic, k, pageSize, s, page)
 		}
 	}
 	if !ok {

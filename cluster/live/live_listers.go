@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	appsv1 "k8s.io/api/apps/v1"
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	batchv1 "k8s.io/api/batch/v1"
 	coordinationv1 "k8s.io/api/coordination/v1"
 	corev1 "k8s.io/api/core/v1"
+	discoveryv1 "k8s.io/api/discovery/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
@@ -28,7 +30,8 @@ type kindLister func(ctx context.Context, c kubernetes.Interface, pageSize int64
 
 // liveListers holds one lister for every kind in cluster.Kinds except
 // configmaps, which are only read by name (see cluster.ConfigMapAllowList),
-// and the custom resources, read through the dynamic client. Secrets have
+// and the kinds the typed clientset has no client for (the custom
+// resources and APIServices), read through the dynamic client. Secrets have
 // no lister and never will. Each entry names only the typed client call
 // (protobuf needs it) and the list's items; the descriptor in cluster.Kinds
 // says where they are stored.
@@ -116,6 +119,25 @@ var liveListers = map[cluster.Kind]kindLister{
 			return c.NetworkingV1().Ingresses("").List
 		},
 		func(l *networkingv1.IngressList) []networkingv1.Ingress { return l.Items }),
+	cluster.KindEndpointSlices: lister(cluster.KindEndpointSlices,
+		func(c kubernetes.Interface) listFunc[*discoveryv1.EndpointSliceList] {
+			return c.DiscoveryV1().EndpointSlices("").List
+		},
+		func(l *discoveryv1.EndpointSliceList) []discoveryv1.EndpointSlice { return l.Items }),
+	cluster.KindValidatingWebhooks: lister(cluster.KindValidatingWebhooks,
+		func(c kubernetes.Interface) listFunc[*admissionregistrationv1.ValidatingWebhookConfigurationList] {
+			return c.AdmissionregistrationV1().ValidatingWebhookConfigurations().List
+		},
+		func(l *admissionregistrationv1.ValidatingWebhookConfigurationList) []admissionregistrationv1.ValidatingWebhookConfiguration {
+			return l.Items
+		}),
+	cluster.KindMutatingWebhooks: lister(cluster.KindMutatingWebhooks,
+		func(c kubernetes.Interface) listFunc[*admissionregistrationv1.MutatingWebhookConfigurationList] {
+			return c.AdmissionregistrationV1().MutatingWebhookConfigurations().List
+		},
+		func(l *admissionregistrationv1.MutatingWebhookConfigurationList) []admissionregistrationv1.MutatingWebhookConfiguration {
+			return l.Items
+		}),
 }
 
 // listFunc is a typed client's List method.

@@ -481,6 +481,10 @@ func TestLiveListersCoverKinds(t *testing.T) {
 			if cluster.ListStore[unstructured.Unstructured](k.Kind) == nil {
 				t.Errorf("custom kind %s is not stored as unstructured objects", k.Kind)
 			}
+		case k.Kind == cluster.KindAPIServices:
+			if ok {
+				t.Errorf("apiservices have a typed lister; the clientset has no client for them")
+			}
 		case k.Kind != cluster.KindConfigMaps && !ok:
 			t.Errorf("kind %s has no entry in liveListers", k.Kind)
 		}
@@ -619,11 +623,12 @@ func TestLiveGapReason(t *testing.T) {
 	}
 }
 
-// customListKinds registers the custom kinds with the fake dynamic client.
+// customListKinds registers the kinds read through the dynamic client (the
+// custom kinds and APIServices) with the fake dynamic client.
 var customListKinds = func() map[schema.GroupVersionResource]string {
 	m := map[schema.GroupVersionResource]string{}
 	for _, k := range cluster.Kinds {
-		if k.Optional {
+		if k.Optional || k.Kind == cluster.KindAPIServices {
 			m[k.GVR] = k.Name + "List"
 		}
 	}
@@ -631,10 +636,13 @@ var customListKinds = func() map[schema.GroupVersionResource]string {
 }()
 
 // notInstalledDynamic answers every custom resource list with 404, as a
-// server without those CRDs does.
+// server without those CRDs does, and lists no APIServices.
 func notInstalledDynamic() dynamic.Interface {
 	dc := dynamicfake.NewSimpleDynamicClientWithCustomListKinds(runtime.NewScheme(), customListKinds)
 	dc.PrependReactor("list", "*", func(a k8stesting.Action) (bool, runtime.Object, error) {
+		if a.GetResource().Resource == "apiservices" {
+			return false, nil, nil
+		}
 		return true, nil, apierrors.NewNotFound(a.GetResource().GroupResource(), "")
 	})
 	return dc
@@ -648,12 +656,16 @@ func TestLiveCustomResources(t *testing.T) {
 	sched.SetName("daily")
 	sched.SetManagedFields([]metav1.ManagedFieldsEntry{{Manager: "x"}})
 	_ = unstructured.SetNestedField(sched.Object, "0 1 * * *", "spec", "schedule")
-	dc := dynamicfake.NewSimpleDynamicClientWithCustomListKinds(runtime.NewScheme(), map[schema.GroupVersionResource]string{
-		{Group: "velero.io", Version: "v1", Resource: "schedules"}:                 "ScheduleList",
-		{Group: "velero.io", Version: "v1", Resource: "backups"}:                   "BackupList",
-		{Group: "k3s.cattle.io", Version: "v1", Resource: "etcdsnapshotfiles"}:     "ETCDSnapshotFileList",
-		{Group: "config.openshift.io", Version: "v1", Resource: "clusterversions"}: "ClusterVersionList",
-	}, sched)
+	apisvc := &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": "apiregistration.k8s.io/v1", "kind": "APIService",
+		"metadata": map[string]any{"name": "v1beta1.metrics.k8s.io", "managedFields": []any{map[string]any{"manager": "x"}}},
+		"spec": map[string]any{"group": "metrics.k8s.io", "version": "v1beta1", "caBundle": "Zm9v",
+			"groupPriorityMinimum": int64(100), "versionPriority": int64(100),
+			"service": map[string]any{"namespace": "kube-system", "name": "metrics-server", "port": int64(443)}},
+		"status": map[string]any{"conditions": []any{map[string]any{"type": "Available", "status": "False",
+			"reason": "MissingEndpoints", "message": "endpoints for service/metrics-server in \"kube-system\" have no addresses"}}},
+	}}
+	dc := dynamicfake.NewSimpleDynamicClientWithCustomListKinds(runtime.NewScheme(), customListKinds, sched, apisvc)
 	dc.PrependReactor("list", "etcdsnapshotfiles", func(a k8stesting.Action) (bool, runtime.Object, error) {
 		return true, nil, apierrors.NewForbidden(a.GetResource().GroupResource(), "", errors.New("no"))
 	})
@@ -667,6 +679,16 @@ func TestLiveCustomResources(t *testing.T) {
 	}
 	if len(s.VeleroSchedules) != 1 || s.VeleroSchedules[0].GetName() != "daily" || s.VeleroSchedules[0].GetManagedFields() != nil {
 		t.Errorf("velero schedules = %+v, want daily without managedFields", s.VeleroSchedules)
+	}
+	// APIServices come through the dynamic client as the typed
+	// cluster.APIService, without managedFields or the CA bundle.
+	if len(s.APIServices) != 1 {
+		t.Fatalf("apiservices = %+v, want one", s.APIServices)
+	}
+	a := s.APIServices[0]
+	if got := fmt.Sprintf("%s %s/%s:%d caBundle=%d %+v managedFields=%d", a.Name, a.Spec.Service.Namespace, a.Spec.Service.Name, *a.Spec.Service.Port,
+		len(a.Spec.CABundle), *a.Condition("Available"), len(a.ManagedFields)); got != `v1beta1.metrics.k8s.io kube-system/metrics-server:443 caBundle=0 {Type:Available Status:False LastTransitionTime:0001-01-01 00:00:00 +0000 UTC Reason:MissingEndpoints Message:endpoints for service/metrics-server in "kube-system" have no addresses} managedFields=0` {
+		t.Errorf("apiservice = %s", got)
 	}
 	var kinds []cluster.Kind
 	for _, g := range s.Gaps {

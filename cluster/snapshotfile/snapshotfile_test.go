@@ -13,8 +13,10 @@ import (
 	"testing"
 	"time"
 
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	discoveryv1 "k8s.io/api/discovery/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
@@ -40,6 +42,7 @@ func apiTime(s string) metav1.Time {
 // decoder could get wrong: quantities, int-or-strings, timestamps, escapes.
 func smallSnapshot() *cluster.Snapshot {
 	created := apiTime("2025-12-01T10:00:00Z")
+	timeout, hookURL, ready := int32(5), "https://hooks.example.com/mutate", true
 	return &cluster.Snapshot{
 		SchemaVersion: cluster.SchemaVersion,
 		CollectedAt:   time.Date(2026, 1, 2, 3, 4, 5, 6000, time.UTC),
@@ -70,6 +73,20 @@ func smallSnapshot() *cluster.Snapshot {
 		}},
 		ConfigMaps: []corev1.ConfigMap{{ObjectMeta: metav1.ObjectMeta{Name: "coredns", Namespace: "kube-system"},
 			Data: map[string]string{"Corefile": ".:53 {\n    errors\n}\n"}}},
+		// The admission kinds, with the fields their checks read.
+		ValidatingWebhooks: []admissionregistrationv1.ValidatingWebhookConfiguration{{ObjectMeta: metav1.ObjectMeta{Name: "policy"},
+			Webhooks: []admissionregistrationv1.ValidatingWebhook{{Name: "validate.policy.example.com", TimeoutSeconds: &timeout,
+				ClientConfig: admissionregistrationv1.WebhookClientConfig{Service: &admissionregistrationv1.ServiceReference{Namespace: "policy", Name: "policy-webhook"}}}}}},
+		MutatingWebhooks: []admissionregistrationv1.MutatingWebhookConfiguration{{ObjectMeta: metav1.ObjectMeta{Name: "external"},
+			Webhooks: []admissionregistrationv1.MutatingWebhook{{Name: "mutate.external.example.com", ClientConfig: admissionregistrationv1.WebhookClientConfig{URL: &hookURL}}}}},
+		EndpointSlices: []discoveryv1.EndpointSlice{{ObjectMeta: metav1.ObjectMeta{Name: "policy-webhook-x7k2p", Namespace: "policy",
+			Labels: map[string]string{discoveryv1.LabelServiceName: "policy-webhook"}}, AddressType: discoveryv1.AddressTypeIPv4,
+			Endpoints: []discoveryv1.Endpoint{{Addresses: []string{"10.0.0.1"}, Conditions: discoveryv1.EndpointConditions{Ready: &ready}}}}},
+		APIServices: []cluster.APIService{{ObjectMeta: metav1.ObjectMeta{Name: "v1beta1.metrics.k8s.io"},
+			Spec: cluster.APIServiceSpec{Group: "metrics.k8s.io", Version: "v1beta1", GroupPriorityMinimum: 100, VersionPriority: 100,
+				Service: &cluster.APIServiceReference{Namespace: "kube-system", Name: "metrics-server"}},
+			Status: cluster.APIServiceStatus{Conditions: []cluster.APIServiceCondition{{Type: "Available", Status: "False",
+				LastTransitionTime: created, Reason: "MissingEndpoints", Message: "no addresses"}}}}},
 		Gaps: []cluster.Gap{
 			{Kind: cluster.KindRoles, Reason: cluster.GapForbidden, Message: "roles is forbidden"},
 			{Kind: cluster.KindConfigMaps, Namespace: "kube-system", Name: "kubeadm-config", Reason: cluster.GapNotInInput, Message: "not found"},

@@ -94,12 +94,15 @@ func TestPolicyInputMatchesSchema(t *testing.T) {
 		name, file, present string
 	}{
 		{"demo manifests", demoDir,
-			"clusterRoleBindings clusterRoles configMaps deployments leases limitRanges namespaces nodes origins pods resourceQuotas roleBindings roles server serviceAccounts services +results"},
+			"clusterRoleBindings clusterRoles configMaps deployments endpointSlices leases limitRanges namespaces nodes origins pods resourceQuotas roleBindings roles server serviceAccounts services validatingWebhookConfigurations +results"},
 		{"healthy manifests", "../../fixtures/clusters/healthy",
 			"clusterRoleBindings clusterRoles configMaps cronJobs daemonSets deployments leases limitRanges namespaces nodes origins podDisruptionBudgets pods resourceQuotas server serviceAccounts services +results"},
 		{"live API server snapshot", "../../fixtures/rbac/apiserver-v1.37.2-defaults.snapshot.json",
 			"clusterRoleBindings clusterRoles leases namespaces roleBindings roles server services +results"},
 		{"live serving certificate", "../../checks/testdata/CERT-001/fail-twenty-days.yaml", "nodes server +results"},
+		{"aggregated APIService with status", "../../checks/testdata/ADM-004/fail-metrics-unavailable.yaml", "apiServices gaps origins server +results"},
+		{"webhooks and their backends", "../../checks/testdata/ADM-001/pass-two-ready-endpoints-pdb.yaml",
+			"deployments endpointSlices gaps mutatingWebhookConfigurations origins podDisruptionBudgets server services validatingWebhookConfigurations +results"},
 		{"live anonymous probe", "../../checks/testdata/SEC-002/fail-probe-anonymous-on.yaml", "nodes server +results"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	coordinationv1 "k8s.io/api/coordination/v1"
 	corev1 "k8s.io/api/core/v1"
+	discoveryv1 "k8s.io/api/discovery/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
@@ -74,7 +75,9 @@ func Load(ctx context.Context, client kubernetes.Interface, snap *cluster.Snapsh
 // client, so the live cluster looks like the fixture: namespaces first,
 // then every other object, each followed by its status subresource (node
 // conditions and capacity, pod phase and readiness, workload ready
-// replicas, quota usage) that controllers would normally write.
+// replicas, quota usage) that controllers would normally write, and the
+// webhook configurations last. APIServices are refused: the API server
+// writes their status itself.
 //
 // After the namespaces, objects of all kinds share one pool of workers, so
 // a large cluster loads at the rate the API server accepts writes; nothing
@@ -185,6 +188,9 @@ func LoadWithOptions(ctx context.Context, client kubernetes.Interface, snap *clu
 	others = plain(others, snap.Ingresses, func(ctx context.Context, o *networkingv1.Ingress, co metav1.CreateOptions) (*networkingv1.Ingress, error) {
 		return c.NetworkingV1().Ingresses(o.Namespace).Create(ctx, o, co)
 	})
+	others = plain(others, snap.EndpointSlices, func(ctx context.Context, o *discoveryv1.EndpointSlice, co metav1.CreateOptions) (*discoveryv1.EndpointSlice, error) {
+		return c.DiscoveryV1().EndpointSlices(o.Namespace).Create(ctx, o, co)
+	})
 	others = withStatus(others, snap.Pods,
 		func(ctx context.Context, o *corev1.Pod, co metav1.CreateOptions) (*corev1.Pod, error) {
 			return c.CoreV1().Pods(o.Namespace).Create(ctx, o, co)
@@ -199,8 +205,18 @@ func LoadWithOptions(ctx context.Context, client kubernetes.Interface, snap *clu
 		return err
 	}
 	others = append(others, custom...)
+	if len(snap.APIServices) > 0 {
+		// The API server's availability controller writes their status
+		// from what it can reach, so a fixture's status cannot be carried.
+		return fmt.Errorf("load: the snapshot holds APIService objects, whose status the API server itself writes; this loader does not write them")
+	}
+	// Webhook configurations come last: a fail-closed one whose backend
+	// does not answer (none runs here) would reject the writes after it.
+	var hooks []task
+	hooks = plain(hooks, snap.ValidatingWebhooks, c.AdmissionregistrationV1().ValidatingWebhookConfigurations().Create)
+	hooks = plain(hooks, snap.MutatingWebhooks, c.AdmissionregistrationV1().MutatingWebhookConfigurations().Create)
 
-	p := newProgress(opts.Progress, len(namespaces)+len(others))
+	p := newProgress(opts.Progress, len(namespaces)+len(others)+len(hooks))
 	defer p.stop()
 	if opts.Rejected != nil {
 		var mu sync.Mutex
@@ -213,7 +229,10 @@ func LoadWithOptions(ctx context.Context, client kubernetes.Interface, snap *clu
 	if err := run(ctx, namespaces, opts.Workers, p); err != nil {
 		return err
 	}
-	return run(ctx, others, opts.Workers, p)
+	if err := run(ctx, others, opts.Workers, p); err != nil {
+		return err
+	}
+	return run(ctx, hooks, opts.Workers, p)
 }
 
 // task writes one object (and its status).
