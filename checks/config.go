@@ -87,8 +87,8 @@ var settings = map[string]setting{
 	"node.envelopeContainers":  {ruleCount, "containers Kubernetes is tested for (NODE-007)"},
 	"node.envelopePodsPerNode": {ruleCount, "pods per node assumed when a node reports no pods capacity (NODE-007)"},
 	"node.envelopeWarnRatio":   {ruleRatio, "fraction of an envelope limit from which NODE-007 warns"},
-	"adm.minReadyEndpoints":  {ruleCount, "fewest ready backend endpoints a fail-closed webhook needs (ADM-001)"},
-	"adm.timeoutWarnSeconds": {ruleCount, "webhook timeoutSeconds from which ADM-002 warns (the API server allows at most 30)"},
+	"adm.minReadyEndpoints":    {ruleCount, "fewest ready backend endpoints a fail-closed webhook needs (ADM-001)"},
+	"adm.timeoutWarnSeconds":   {ruleCount, "webhook timeoutSeconds from which ADM-002 warns (the API server allows at most 30)"},
 }
 
 // ordered pairs: the first may not exceed the second.
