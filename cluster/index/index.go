@@ -71,6 +71,10 @@ type Index struct {
 	// quota: the namespaces in use (namespaces.go).
 	namespacesOnce sync.Once
 	namespaces     []string
+
+	// workload: PDBs, HPAs and workloads by namespace or target (disruption.go).
+	disruptionOnce sync.Once
+	disruption     disruptionFacts
 }
 
 // New returns the index of s. It does no work until asked.
