@@ -77,6 +77,10 @@ var settings = map[string]setting{
 	"rbac.systemNamespaces": {ruleNone, "namespaces where a RoleBinding reaches the control plane's ServiceAccounts (RBAC-003, 006, 010) (--system-namespaces)"},
 
 	"res.excludeNamespaces": {ruleNone, "namespaces whose pod templates RES-001 and RES-002 do not judge"},
+
+	"workload.systemNamespaces":     {ruleNone, "namespaces never treated as user namespaces by the WL checks"},
+	"workload.excludeNamespaces":    {ruleNone, "further namespaces the WL checks ignore"},
+	"workload.exemptInfrastructure": {ruleNone, "leave namespaces running node-level infrastructure out of the WL checks"},
 }
 
 // ordered pairs: the first may not exceed the second.
@@ -455,7 +459,7 @@ any of them:
     seaworthy config default > seaworthy.yaml   # start from the defaults
     seaworthy audit --config seaworthy.yaml
 
-The file has one mapping per check area (` + "`quota`, `dns`, `controlPlane`, `etcd`, `apiAccess`, `rbac`, `res`" + `),
+The file has one mapping per check area (` + "`quota`, `dns`, `controlPlane`, `etcd`, `apiAccess`, `rbac`, `res`, `workload`" + `),
 each holding that area's options. Options left out keep their defaults, so
 a file may hold only the one threshold it changes:
 

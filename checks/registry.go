@@ -9,6 +9,7 @@ import (
 	"github.com/seaworthy-k8s/seaworthy/checks/quota"
 	"github.com/seaworthy-k8s/seaworthy/checks/rbac"
 	"github.com/seaworthy-k8s/seaworthy/checks/res"
+	"github.com/seaworthy-k8s/seaworthy/checks/workload"
 	"github.com/seaworthy-k8s/seaworthy/cluster"
 	"github.com/seaworthy-k8s/seaworthy/result"
 )
@@ -23,6 +24,7 @@ type Options struct {
 	APIAccess    apiaccess.Options    `json:"apiAccess"`
 	RBAC         rbac.Options         `json:"rbac"`
 	Res          res.Options          `json:"res"`
+	Workload     workload.Options     `json:"workload"`
 }
 
 // DefaultOptions returns every area's documented defaults.
@@ -35,6 +37,7 @@ func DefaultOptions() Options {
 		APIAccess:    apiaccess.DefaultOptions(),
 		RBAC:         rbac.DefaultOptions(),
 		Res:          res.DefaultOptions(),
+		Workload:     workload.DefaultOptions(),
 	}
 }
 
@@ -50,6 +53,7 @@ func All(o Options) []check.Check {
 		apiaccess.Checks(o.APIAccess),       // SEC-001, SEC-002, CERT-001
 		rbac.Checks(o.RBAC),                 // RBAC-001..010
 		res.Checks(o.Res),                   // RES-001..004
+		workload.Checks(o.Workload),         // WL-001..005
 	} {
 		all = append(all, area...)
 	}
