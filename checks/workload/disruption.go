@@ -79,7 +79,8 @@ func evalWL002(in *check.Input, o *Options) []result.Result {
 	var out []result.Result
 	judged := 0
 	for _, w := range ws {
-		if n, _ := floor(in.Index, w); n < 2 {
+		n, _ := floor(in.Index, w)
+		if n < 2 {
 			continue
 		}
 		judged++
@@ -88,7 +89,7 @@ func evalWL002(in *check.Input, o *Options) []result.Result {
 		}
 		out = append(out, result.New(result.StatusWarn, w.Ref(), fmt.Sprintf(
 			"No PodDisruptionBudget in %s selects the pods of %s %s, so a node drain or upgrade can evict all %d replicas at once; create one with maxUnavailable: 1.",
-			w.Namespace, w.Kind, w.Name, w.Replicas), result.Evidence{"desired": w.Replicas}))
+			w.Namespace, w.Kind, w.Name, max(w.Replicas, n)), result.Evidence{"desired": w.Replicas, "replicaFloor": n}))
 	}
 	if judged == 0 {
 		return na("No Deployment or StatefulSet in a user namespace runs 2 or more replicas.")
@@ -254,9 +255,13 @@ func evalWL005(in *check.Input, o *Options) []result.Result {
 				p.Namespace, p.Name), ev))
 			continue
 		}
+		what := "selector " + sel
+		if p.Spec.Selector == nil {
+			what = "no selector"
+		}
 		out = append(out, result.New(result.StatusWarn, pdbRef(p), fmt.Sprintf(
-			"PodDisruptionBudget %s (selector %s) selects no workload or pod in %s, so it protects nothing; fix its selector to match the pods it is meant to guard, or delete it.",
-			p.Name, sel, p.Namespace), ev))
+			"PodDisruptionBudget %s (%s) selects no workload or pod in %s, so it protects nothing; fix its selector to match the pods it is meant to guard, or delete it.",
+			p.Name, what, p.Namespace), ev))
 	}
 	if len(out) == 0 {
 		return passOnce(fmt.Sprintf("%s in user namespaces %s pods.", count(len(pdbs), "PodDisruptionBudget", "PodDisruptionBudgets"), check.Plural(len(pdbs), "selects", "select")))

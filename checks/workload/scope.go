@@ -65,7 +65,10 @@ func floor(ix *index.Index, w *index.Workload) (n int, hpa string) {
 }
 
 // leaderElected reports whether a container of the workload's template
-// turns leader election on through its command or args.
+// turns leader election on through its command or args: a flag named
+// leader-elect* or enable-leader-elect* (--leader-elect,
+// --leader-election-namespace=kube-system, --enable-leader-election) whose
+// value is not false.
 func leaderElected(w *index.Workload) bool {
 	for i := range w.Template.Spec.Containers {
 		for _, tok := range index.CommandTokens(&w.Template.Spec.Containers[i]) {
@@ -73,8 +76,7 @@ func leaderElected(w *index.Workload) bool {
 			if !strings.HasPrefix(tok, "-") {
 				continue
 			}
-			switch name {
-			case "leader-elect", "leader-election", "enable-leader-election":
+			if strings.HasPrefix(name, "leader-elect") || strings.HasPrefix(name, "enable-leader-elect") {
 				if !hasValue || value != "false" {
 					return true
 				}
