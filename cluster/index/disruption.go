@@ -2,6 +2,7 @@ package index
 
 import (
 	"strings"
+	"sync"
 
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	policyv1 "k8s.io/api/policy/v1"
@@ -17,6 +18,11 @@ type disruptionFacts struct {
 	pdbs      map[string][]parsedPDB
 	hpas      map[workloadKey][]*autoscalingv2.HorizontalPodAutoscaler
 	workloads map[string][]*Workload
+
+	// selected maps each PDB of the snapshot to the workloads it selects
+	// (PDBWorkloads).
+	selectedOnce sync.Once
+	selected     map[*policyv1.PodDisruptionBudget][]*Workload
 }
 
 // parsedPDB is a PDB and its selector (labels.Nothing for a null or
@@ -80,14 +86,43 @@ func PDBSelector(p *policyv1.PodDisruptionBudget) labels.Selector {
 }
 
 // PDBWorkloads returns the workloads in the PDB's namespace whose pod
-// template labels its selector matches, in Workloads order.
+// template labels its selector matches, in Workloads order. The matches of
+// every PDB are computed together, the first time one is asked for.
 func (ix *Index) PDBWorkloads(p *policyv1.PodDisruptionBudget) []*Workload {
+	f := ix.disruptionFacts()
+	f.selectedOnce.Do(func() {
+		f.selected = map[*policyv1.PodDisruptionBudget][]*Workload{}
+		for ns, pdbs := range f.pdbs {
+			ws := f.workloads[ns]
+			for _, pp := range pdbs {
+				for _, w := range ws {
+					if pp.sel.Matches(labels.Set(w.Template.Labels)) {
+						f.selected[pp.pdb] = append(f.selected[pp.pdb], w)
+					}
+				}
+			}
+		}
+	})
+	if ws, ok := f.selected[p]; ok || ix.inSnapshot(p) {
+		return ws
+	}
+	// A PDB not of the snapshot: match it on its own.
 	sel := PDBSelector(p)
 	var out []*Workload
-	for _, w := range ix.WorkloadsIn(p.Namespace) {
+	for _, w := range f.workloads[p.Namespace] {
 		if sel.Matches(labels.Set(w.Template.Labels)) {
 			out = append(out, w)
 		}
 	}
 	return out
+}
+
+// inSnapshot reports whether p points into the snapshot's PDBs.
+func (ix *Index) inSnapshot(p *policyv1.PodDisruptionBudget) bool {
+	for _, pp := range ix.disruptionFacts().pdbs[p.Namespace] {
+		if pp.pdb == p {
+			return true
+		}
+	}
+	return false
 }
