@@ -43,6 +43,8 @@ var scenarioHeadlines = map[string]scenarioHeadline{
 		"RBAC-009 pass /",
 		"SEC-001 pass kube-system/kube-apiserver-cp-a",
 		"SEC-001 fail kube-system/kube-apiserver-cp-c",
+		"WL-001 warn monitoring/prometheus",
+		"WL-002 skip /",
 	}},
 	"lab": {
 		want: []string{
@@ -93,6 +95,11 @@ var scenarioHeadlines = map[string]scenarioHeadline{
 			"ETCD-003 pass kube-system/etcd-backup",
 			"SEC-001 pass kube-system/kube-apiserver-cp-a",
 			"SEC-002 pass kube-system/kube-apiserver-cp-a",
+			"WL-001 pass /",
+			"WL-002 pass /",
+			"WL-003 pass /",
+			"WL-004 pass /",
+			"WL-005 pass /",
 			// Info and skip appear only where they must: CP-004 always
 			// reports the platform as info, and CERT-001 needs a live TLS
 			// handshake.
