@@ -44,7 +44,10 @@ var scenarioHeadlines = map[string]scenarioHeadline{
 		"SEC-001 pass kube-system/kube-apiserver-cp-a",
 		"SEC-001 fail kube-system/kube-apiserver-cp-c",
 		"WL-001 warn monitoring/prometheus",
-		"WL-002 skip /",
+		"WL-002 warn payments/ledger",
+		"WL-002 warn search/search-indexer",
+		"WL-003 warn payments/payments-api",
+		"WL-005 warn search/search-indexer",
 	}},
 	"lab": {
 		want: []string{
