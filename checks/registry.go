@@ -53,7 +53,7 @@ func All(o Options) []check.Check {
 		apiaccess.Checks(o.APIAccess),       // SEC-001, SEC-002, CERT-001
 		rbac.Checks(o.RBAC),                 // RBAC-001..010
 		res.Checks(o.Res),                   // RES-001..004
-		workload.Checks(o.Workload),         // WL-001..005
+		workload.Checks(o.Workload),         // WL-001..013
 	} {
 		all = append(all, area...)
 	}

@@ -1,4 +1,4 @@
-// Package workload holds the workload checks (WL-001..005): will a user's
+// Package workload holds the workload checks (WL-001..013): will a user's
 // Deployments and StatefulSets survive a node drain, an upgrade or a quiet
 // hour of autoscaling.
 //

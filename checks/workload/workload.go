@@ -33,7 +33,7 @@ func DefaultOptions() Options {
 
 // Checks returns the WL checks in ID order, evaluating with o.
 func Checks(o Options) []check.Check {
-	return check.Bind(o, wl001, wl002, wl003, wl004, wl005)
+	return check.Bind(o, wl001, wl002, wl003, wl004, wl005, wl006, wl007, wl008, wl009, wl010, wl011, wl012, wl013)
 }
 
 const scopeRule = "Deployments and StatefulSets in user namespaces (not SystemNamespaces, ExcludeNamespaces, namespaces being deleted, " +
@@ -130,4 +130,142 @@ var wl005 = check.Def[Options]{
 	},
 	Needs: []cluster.Kind{cluster.KindDeployments, cluster.KindStatefulSets, cluster.KindDaemonSets, cluster.KindPods, cluster.KindPDBs},
 	Eval:  evalWL005,
+}
+
+var wl006 = check.Def[Options]{
+	Meta: result.Meta{
+		ID:       "WL-006",
+		Title:    "Hard topology spreads use topologies the nodes have",
+		Category: Category,
+		Rule: scopeRule +
+			"For each topologySpreadConstraint of the pod template with whenUnsatisfiable: DoNotSchedule, the domains are the distinct values of its topologyKey " +
+			"over the schedulable (not cordoned) nodes; the pod's own node selector and affinity are not applied. " +
+			"Warn when no schedulable node carries the key, or when minDomains is set above the domains. " +
+			"Skip without Node objects (manifests, or nodes unreadable). Pass once when none is found; na when no template has such a constraint.",
+		Rationale: "The scheduler counts a node without the topology key as outside every domain: with DoNotSchedule and no node carrying the key, " +
+			"or fewer domains than minDomains, new pods stay Pending and a rollout or a rescheduled pod never comes up.",
+		Remediation: "Spread over a label the nodes carry (kubernetes.io/hostname, topology.kubernetes.io/zone), lower minDomains, " +
+			"or use whenUnsatisfiable: ScheduleAnyway.",
+	},
+	Needs: []cluster.Kind{cluster.KindNodes, cluster.KindDeployments, cluster.KindStatefulSets},
+	Eval:  evalWL006,
+}
+
+var wl007 = check.Def[Options]{
+	Meta: result.Meta{
+		ID:       "WL-007",
+		Title:    "Replicas run on more than one node and zone",
+		Category: Category,
+		Rule: scopeRule +
+			"Over the running, scheduled, not terminating pods each workload with spec.replicas >= 2 controls (through owner references, a Deployment's through its ReplicaSets), " +
+			"when there are at least 2: warn when all run on one node while the cluster has 2 or more schedulable nodes; " +
+			"else warn when all run in one zone (topology.kubernetes.io/zone, else failure-domain.beta.kubernetes.io/zone) while schedulable nodes span 2 or more zones. " +
+			"Placement is read from the pods (spec.nodeName), never from the template. " +
+			"Skip without Node objects. Pass once when none is found; na when no replicated workload has 2 running pods in the input.",
+		Rationale: "Replicas exist to survive a failure; packed on one node or in one zone they fail together.",
+		Remediation: "Add topologySpreadConstraints (or pod anti-affinity) on kubernetes.io/hostname and topology.kubernetes.io/zone, " +
+			"then restart the workload (kubectl rollout restart) so its pods are rescheduled.",
+	},
+	Needs: []cluster.Kind{cluster.KindNodes, cluster.KindPods, cluster.KindDeployments, cluster.KindStatefulSets},
+	Eval:  evalWL007,
+}
+
+var wl008 = check.Def[Options]{
+	Meta: result.Meta{
+		ID:       "WL-008",
+		Title:    "Replicated workloads ask to be spread",
+		Category: Category,
+		Rule: scopeRule +
+			"For each workload whose replicas (the larger of spec.replicas and the replica floor of WL-001) are 2 or more: " +
+			"warn when its pod template has no topologySpreadConstraints and no pod anti-affinity term (required or preferred). " +
+			"Pass once when every one has; na when none is replicated.",
+		Rationale: "Without a spread the scheduler's default spreading is only a preference, weighed against every other score: " +
+			"replicas can land on one node or zone, where the next failure takes them all.",
+		Remediation: "Add topologySpreadConstraints on kubernetes.io/hostname and topology.kubernetes.io/zone " +
+			"(maxSkew: 1, whenUnsatisfiable: ScheduleAnyway where the nodes may not allow it), or preferred pod anti-affinity on the hostname.",
+	},
+	Needs: []cluster.Kind{cluster.KindDeployments, cluster.KindStatefulSets, cluster.KindHPAs},
+	Eval:  evalWL008,
+}
+
+var wl009 = check.Def[Options]{
+	Meta: result.Meta{
+		ID:       "WL-009",
+		Title:    "Service-backed containers have readiness probes",
+		Category: Category,
+		Rule: "A Deployment, StatefulSet or DaemonSet in a user namespace (as WL-001) is Service-backed when a Service of its namespace " +
+			"(not ExternalName, with a non-empty spec.selector) selects its pod template's labels. " +
+			"Warn for each such workload with a container (spec.containers) lacking a readinessProbe, naming the containers and the first Service by name order in the input. " +
+			"Pass once when none lacks one; na when no Service selects a workload.",
+		Rationale: "Without a readiness probe a pod is added to the Service's endpoints as soon as its containers start, " +
+			"and stays there while it cannot serve, so clients get errors on every rollout and every hang.",
+		Remediation: "Add a readinessProbe (an HTTP endpoint that reports whether the container can serve now) to every container behind a Service.",
+	},
+	Needs: []cluster.Kind{cluster.KindDeployments, cluster.KindStatefulSets, cluster.KindDaemonSets, cluster.KindServices},
+	Eval:  evalWL009,
+}
+
+var wl010 = check.Def[Options]{
+	Meta: result.Meta{
+		ID:       "WL-010",
+		Title:    "Liveness probes differ from readiness probes",
+		Category: Category,
+		Rule: "For each container (spec.containers) of the Deployments, StatefulSets and DaemonSets of user namespaces (as WL-001) with both probes: " +
+			"warn when the livenessProbe equals the readinessProbe in every field (handler, delays, period, timeout and thresholds). " +
+			"Pass once when none does; na when no container has both.",
+		Rationale: "A readiness failure takes a pod out of rotation; a liveness failure restarts it. With one probe for both, " +
+			"a pod that is only slow under load is restarted, and the load moves to the others, which then fail the same way.",
+		Remediation: "Make the liveness probe check only that the process is alive (a cheap endpoint), with a higher failureThreshold than readiness.",
+	},
+	Needs: []cluster.Kind{cluster.KindDeployments, cluster.KindStatefulSets, cluster.KindDaemonSets},
+	Eval:  evalWL010,
+}
+
+var wl011 = check.Def[Options]{
+	Meta: result.Meta{
+		ID:       "WL-011",
+		Title:    "Pods run under a controller",
+		Category: Category,
+		Rule: "Warn for each pod of a user namespace (as WL-001) with no ownerReferences that is not finished (Succeeded, Failed) " +
+			"and not a static pod's mirror (annotation kubernetes.io/config.mirror). Pass once when there is none; na when there is no pod.",
+		Rationale:   "Nothing recreates a pod without a controller: a node drain, failure or upgrade deletes it for good.",
+		Remediation: "Run the pod from a Deployment (or a StatefulSet, or a Job for work that finishes).",
+	},
+	Needs: []cluster.Kind{cluster.KindPods},
+	Eval:  evalWL011,
+}
+
+var wl012 = check.Def[Options]{
+	Meta: result.Meta{
+		ID:       "WL-012",
+		Title:    "Images use a fixed tag",
+		Category: Category,
+		Rule: "Over the pod templates of user namespaces (as WL-001): Deployments, StatefulSets, DaemonSets, CronJobs and pods without an owner; " +
+			"containers and init containers. Warn for each template with an image whose tag is latest or missing " +
+			"(the tag is what follows the last colon after the last slash), unless the image is pinned by digest (@sha256:...). " +
+			"Pass once when none does; na when there is no pod template.",
+		Rationale: "A floating tag resolves when each pod starts: replicas of one workload run different code, " +
+			"a rollback cannot return to the image that worked, and nothing records what ran.",
+		Remediation: "Pin every image to a version tag or, better, a digest, and roll out new versions by changing it.",
+	},
+	Needs: []cluster.Kind{cluster.KindDeployments, cluster.KindStatefulSets, cluster.KindDaemonSets, cluster.KindCronJobs, cluster.KindPods},
+	Eval:  evalWL012,
+}
+
+var wl013 = check.Def[Options]{
+	Meta: result.Meta{
+		ID:       "WL-013",
+		Title:    "Rollouts keep replicas up",
+		Category: Category,
+		Rule: scopeRule +
+			"Warn for a Deployment with strategy Recreate that a Service selects (as WL-009); " +
+			"and for a workload of 2 or more replicas whose rolling update maxUnavailable (a Deployment's default 25%; a StatefulSet's only when set), " +
+			"rounded down as the controllers do, is at least spec.replicas (e.g. 100%). " +
+			"Pass once when none does; na when there is no workload with replicas.",
+		Rationale: "A rollout that may stop every pod at once is a planned outage on each release, and an unplanned one when the new version does not start.",
+		Remediation: "Use RollingUpdate with maxUnavailable below the replicas (25% or 1) and a maxSurge; for a Recreate Deployment that cannot run two versions at once, " +
+			"say so with an exemption.",
+	},
+	Needs: []cluster.Kind{cluster.KindDeployments, cluster.KindStatefulSets, cluster.KindDaemonSets, cluster.KindServices},
+	Eval:  evalWL013,
 }
