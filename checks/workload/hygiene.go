@@ -123,7 +123,6 @@ func evalWL012(in *check.Input, o *Options) []result.Result {
 // evalWL013 flags rollouts that can take every replica down at once.
 func evalWL013(in *check.Input, o *Options) []result.Result {
 	sc := newScope(in.Index, o)
-	backed := serviceBacked(in, sc)
 	var out []result.Result
 	judged := 0
 	for _, w := range sc.workloads(in) {
@@ -136,7 +135,7 @@ func evalWL013(in *check.Input, o *Options) []result.Result {
 			st := w.Deployment.Spec.Strategy
 			if st.Type == appsv1.RecreateDeploymentStrategyType {
 				judged++
-				if svc, ok := backed[w]; ok {
+				if svc := serviceBacked(in, sc, w); svc != "" {
 					out = append(out, result.New(result.StatusWarn, w.Ref(), fmt.Sprintf(
 						"Deployment %s uses the Recreate strategy while Service %s sends it traffic, so every rollout stops all %d pods before starting new ones: an outage per release; use RollingUpdate with maxUnavailable below the replicas.",
 						w.Name, svc, w.Replicas), result.Evidence{"service": svc, "strategy": "Recreate", "desired": w.Replicas}))

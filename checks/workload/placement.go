@@ -79,34 +79,41 @@ func evalWL007(in *check.Input, o *Options) []result.Result {
 	}
 	ix := in.Index
 	zones := ix.SchedulableZones()
+	zoneOf := map[string]string{} // node name → zone, as pods are read
 	var out []result.Result
 	judged := 0
 	for _, w := range newScope(ix, o).workloads(in) {
 		if w.Replicas < 2 {
 			continue
 		}
-		nodes, podZones := map[string]bool{}, map[string]bool{}
-		placed := 0
+		var node, zone string
+		placed, oneNode, oneZone := 0, true, true
 		for _, p := range ix.PodsOwnedBy(w) {
 			if p.Spec.NodeName == "" || !index.PodRunning(p) || p.DeletionTimestamp != nil {
 				continue
 			}
+			z, ok := zoneOf[p.Spec.NodeName]
+			if !ok {
+				z = ix.ZoneOf(p.Spec.NodeName)
+				zoneOf[p.Spec.NodeName] = z
+			}
+			if placed == 0 {
+				node, zone = p.Spec.NodeName, z
+			}
+			oneNode = oneNode && p.Spec.NodeName == node
+			oneZone = oneZone && z == zone
 			placed++
-			nodes[p.Spec.NodeName] = true
-			podZones[ix.ZoneOf(p.Spec.NodeName)] = true
 		}
 		if placed < 2 {
 			continue
 		}
 		judged++
 		switch {
-		case len(nodes) == 1 && ix.Schedulable() >= 2:
-			node := check.SortedKeys(nodes)[0]
+		case oneNode && ix.Schedulable() >= 2:
 			out = append(out, result.New(result.StatusWarn, w.Ref(), fmt.Sprintf(
 				"All %d running pods of %s %s are on node %s while the cluster has %d schedulable nodes, so losing that node takes the whole workload down; add pod anti-affinity or a topology spread on kubernetes.io/hostname.",
 				placed, w.Kind, w.Name, node, ix.Schedulable()), result.Evidence{"node": node, "pods": placed}))
-		case len(podZones) == 1 && !podZones[""] && len(zones) >= 2:
-			zone := check.SortedKeys(podZones)[0]
+		case oneZone && zone != "" && len(zones) >= 2:
 			out = append(out, result.New(result.StatusWarn, w.Ref(), fmt.Sprintf(
 				"All %d running pods of %s %s are in zone %s while schedulable nodes span %d zones (%s), so one zone outage takes the whole workload down; add a topology spread on topology.kubernetes.io/zone.",
 				placed, w.Kind, w.Name, zone, len(zones), strings.Join(zones, ", ")), result.Evidence{"zone": zone, "pods": placed, "clusterZones": zones}))

@@ -4,47 +4,35 @@ import (
 	"fmt"
 	"strings"
 
-	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
-	"k8s.io/apimachinery/pkg/labels"
 
 	"github.com/seaworthy-k8s/seaworthy/checks/check"
 	"github.com/seaworthy-k8s/seaworthy/cluster/index"
 	"github.com/seaworthy-k8s/seaworthy/result"
 )
 
-// serviceBacked maps each workload of a user namespace that a Service's
-// selector matches (its pod template labels) to the first such Service's
-// name. Services without a selector (ExternalName, manual endpoints) back
-// nothing.
-func serviceBacked(in *check.Input, sc scope) map[*index.Workload]string {
-	out := map[*index.Workload]string{}
-	svcs := in.Snapshot.Services
-	for i := range svcs {
-		s := &svcs[i]
-		if !sc.user(s.Namespace) || len(s.Spec.Selector) == 0 || s.Spec.Type == corev1.ServiceTypeExternalName {
-			continue
-		}
-		sel := labels.SelectorFromSet(s.Spec.Selector)
-		for _, w := range in.Index.WorkloadsIn(s.Namespace) {
-			if _, ok := out[w]; !ok && sel.Matches(labels.Set(w.Template.Labels)) {
-				out[w] = s.Name
-			}
-		}
+// serviceBacked returns the name of the Service in front of w
+// (index.ServiceFor), or "" when none is, or its namespace is not a user
+// namespace.
+func serviceBacked(in *check.Input, sc scope, w *index.Workload) string {
+	if !sc.user(w.Namespace) {
+		return ""
 	}
-	return out
+	if s := in.Index.ServiceFor(w); s != nil {
+		return s.Name
+	}
+	return ""
 }
 
 // evalWL009 flags containers of Service-backed workloads without a
 // readiness probe.
 func evalWL009(in *check.Input, o *Options) []result.Result {
 	sc := newScope(in.Index, o)
-	backed := serviceBacked(in, sc)
 	var out []result.Result
 	judged := 0
 	for _, w := range in.Index.Workloads() {
-		svc, ok := backed[w]
-		if !ok {
+		svc := serviceBacked(in, sc, w)
+		if svc == "" {
 			continue
 		}
 		judged++
