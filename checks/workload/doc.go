@@ -9,11 +9,22 @@
 // (index.InfrastructureNamespaces). Cluster add-ons in kube-system are the
 // add-on checks' to judge.
 //
-// They reason across objects: a workload's replicas against the
-// HorizontalPodAutoscalers that name it and the PodDisruptionBudgets that
-// select its pod template, with the disruption controller's arithmetic
-// (index.PDBBudget). Template fields are read from the workload's own pod
-// template, never from its pods, which the sources trim.
+// They reason across objects:
+//
+//   - disruption (WL-001..005): a workload's replicas against the
+//     HorizontalPodAutoscalers that name it and the PodDisruptionBudgets
+//     that select its pod template, with the disruption controller's
+//     arithmetic (index.PDBBudget);
+//   - placement (WL-006..008): hard topology spreads against the label
+//     values the schedulable nodes carry, where the pods really run, and
+//     whether a spread is asked for at all;
+//   - serving and hygiene (WL-009..013): the Service in front of a
+//     workload (index.ServiceFor) against its readiness probes and its
+//     rollout strategy; liveness against readiness; pods without a
+//     controller; floating image tags.
+//
+// Template fields are read from the workload's own pod template, never from
+// its pods, which the sources trim; from pods only their node and phase.
 //
 // Manifests are a part of a cluster: a PDB the input does not hold may
 // still exist, so a missing PDB is judged only when the input holds PDBs

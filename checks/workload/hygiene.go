@@ -17,6 +17,10 @@ import (
 // mirrorAnnotation marks the API server's copy of a static pod.
 const mirrorAnnotation = "kubernetes.io/config.mirror"
 
+// helmHookAnnotation marks a chart's hook pods (helm test), which run once
+// by design.
+const helmHookAnnotation = "helm.sh/hook"
+
 // evalWL011 flags pods no controller owns.
 func evalWL011(in *check.Input, o *Options) []result.Result {
 	sc := newScope(in.Index, o)
@@ -25,7 +29,7 @@ func evalWL011(in *check.Input, o *Options) []result.Result {
 	pods := in.Snapshot.Pods
 	for i := range pods {
 		p := &pods[i]
-		if !sc.user(p.Namespace) || p.Annotations[mirrorAnnotation] != "" {
+		if !sc.user(p.Namespace) || p.Annotations[mirrorAnnotation] != "" || p.Annotations[helmHookAnnotation] != "" {
 			continue
 		}
 		if p.Status.Phase == corev1.PodSucceeded || p.Status.Phase == corev1.PodFailed {

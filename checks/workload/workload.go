@@ -227,7 +227,7 @@ var wl011 = check.Def[Options]{
 		Title:    "Pods run under a controller",
 		Category: Category,
 		Rule: "Warn for each pod of a user namespace (as WL-001) with no ownerReferences that is not finished (Succeeded, Failed) " +
-			"and not a static pod's mirror (annotation kubernetes.io/config.mirror). Pass once when there is none; na when there is no pod.",
+			"and not a static pod's mirror (annotation kubernetes.io/config.mirror) or a chart's hook pod (annotation helm.sh/hook, e.g. helm test). Pass once when there is none; na when there is no pod.",
 		Rationale:   "Nothing recreates a pod without a controller: a node drain, failure or upgrade deletes it for good.",
 		Remediation: "Run the pod from a Deployment (or a StatefulSet, or a Job for work that finishes).",
 	},
