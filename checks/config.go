@@ -78,7 +78,7 @@ var settings = map[string]setting{
 
 	"res.excludeNamespaces": {ruleNone, "namespaces whose pod templates RES-001 and RES-002 do not judge"},
 
-	"workload.systemNamespaces":     {ruleNone, "namespaces never treated as user namespaces by the WL checks"},
+	"workload.systemNamespaces":     {ruleNone, "namespaces never treated as user namespaces by the WL checks (--system-namespaces)"},
 	"workload.excludeNamespaces":    {ruleNone, "further namespaces the WL checks ignore"},
 	"workload.exemptInfrastructure": {ruleNone, "leave namespaces running node-level infrastructure out of the WL checks"},
 }
@@ -481,7 +481,7 @@ It is read strictly, and ` + "`seaworthy audit`" + ` exits 2 with a one-line
 
 Flags override the file: ` + "`--exclude-namespaces`" + ` sets
 ` + "`quota.excludeNamespaces`" + `, ` + "`--system-namespaces`" + ` sets
-` + "`quota.systemNamespaces`" + ` and ` + "`rbac.systemNamespaces`" + `, and
+` + "`quota.systemNamespaces`" + `, ` + "`rbac.systemNamespaces`" + ` and ` + "`workload.systemNamespaces`" + `, and
 ` + "`--large-cluster-nodes`" + ` sets ` + "`dns.largeClusterNodes`" + ` and
 ` + "`etcd.largeClusterNodes`" + `.
 
