@@ -48,6 +48,7 @@ var scenarioHeadlines = map[string]scenarioHeadline{
 		"WL-002 warn search/search-indexer",
 		"WL-003 warn payments/payments-api",
 		"WL-005 warn search/search-indexer",
+		"WL-008 warn payments/payments-api",
 	}},
 	"lab": {
 		want: []string{
@@ -103,6 +104,14 @@ var scenarioHeadlines = map[string]scenarioHeadline{
 			"WL-003 pass /",
 			"WL-004 pass /",
 			"WL-005 pass /",
+			"WL-006 pass /",
+			"WL-007 pass /",
+			"WL-008 pass /",
+			"WL-009 pass /",
+			"WL-010 pass /",
+			"WL-011 pass /",
+			"WL-012 pass /",
+			"WL-013 pass /",
 			// Info and skip appear only where they must: CP-004 always
 			// reports the platform as info, and CERT-001 needs a live TLS
 			// handshake.
