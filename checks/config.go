@@ -78,17 +78,20 @@ var settings = map[string]setting{
 
 	"res.excludeNamespaces": {ruleNone, "namespaces whose pod templates RES-001 and RES-002 do not judge"},
 
-	"node.notReadyGrace":       {ruleDuration, "how long a node may be not Ready before NODE-001 fails"},
-	"node.nodeLeaseDuration":   {ruleDuration, "node Lease duration assumed when a Lease sets none (NODE-004; the kubelet's default is 40s)"},
-	"node.leaseStaleFactor":    {rulePositive, "NODE-004 fails a node Lease older than this many Lease durations"},
-	"node.maxCordonedRatio":    {ruleRatio, "fraction of nodes that may be cordoned before NODE-005 warns"},
-	"node.envelopeNodes":       {ruleCount, "nodes Kubernetes is tested for (NODE-007)"},
-	"node.envelopePods":        {ruleCount, "pods Kubernetes is tested for (NODE-007)"},
-	"node.envelopeContainers":  {ruleCount, "containers Kubernetes is tested for (NODE-007)"},
-	"node.envelopePodsPerNode": {ruleCount, "pods per node assumed when a node reports no pods capacity (NODE-007)"},
-	"node.envelopeWarnRatio":   {ruleRatio, "fraction of an envelope limit from which NODE-007 warns"},
-	"adm.minReadyEndpoints":    {ruleCount, "fewest ready backend endpoints a fail-closed webhook needs (ADM-001)"},
-	"adm.timeoutWarnSeconds":   {ruleCount, "webhook timeoutSeconds from which ADM-002 warns (the API server allows at most 30)"},
+	"node.notReadyGrace":            {ruleDuration, "how long a node may be not Ready before NODE-001 fails"},
+	"node.nodeLeaseDuration":        {ruleDuration, "node Lease duration assumed when a Lease sets none (NODE-004; the kubelet's default is 40s)"},
+	"node.leaseStaleFactor":         {rulePositive, "NODE-004 fails a node Lease older than this many Lease durations"},
+	"node.maxCordonedRatio":         {ruleRatio, "fraction of nodes that may be cordoned before NODE-005 warns"},
+	"node.envelopeNodes":            {ruleCount, "nodes Kubernetes is tested for (NODE-007)"},
+	"node.envelopePods":             {ruleCount, "pods Kubernetes is tested for (NODE-007)"},
+	"node.envelopeContainers":       {ruleCount, "containers Kubernetes is tested for (NODE-007)"},
+	"node.envelopePodsPerNode":      {ruleCount, "pods per node assumed when a node reports no pods capacity (NODE-007)"},
+	"node.envelopeWarnRatio":        {ruleRatio, "fraction of an envelope limit from which NODE-007 warns"},
+	"adm.minReadyEndpoints":         {ruleCount, "fewest ready backend endpoints a fail-closed webhook needs (ADM-001)"},
+	"adm.timeoutWarnSeconds":        {ruleCount, "webhook timeoutSeconds from which ADM-002 warns (the API server allows at most 30)"},
+	"workload.systemNamespaces":     {ruleNone, "namespaces never treated as user namespaces by the WL checks (--system-namespaces)"},
+	"workload.excludeNamespaces":    {ruleNone, "further namespaces the WL checks ignore"},
+	"workload.exemptInfrastructure": {ruleNone, "leave namespaces running node-level infrastructure out of the WL checks"},
 }
 
 // ordered pairs: the first may not exceed the second.
@@ -468,6 +471,7 @@ any of them:
     seaworthy audit --config seaworthy.yaml
 
 The file has one mapping per check area (` + "`quota`, `dns`, `controlPlane`, `etcd`, `apiAccess`, `rbac`, `res`, `node`" + `),
+The file has one mapping per check area (` + "`quota`, `dns`, `controlPlane`, `etcd`, `apiAccess`, `rbac`, `res`, `workload`" + `),
 each holding that area's options. Options left out keep their defaults, so
 a file may hold only the one threshold it changes:
 
@@ -489,7 +493,7 @@ It is read strictly, and ` + "`seaworthy audit`" + ` exits 2 with a one-line
 
 Flags override the file: ` + "`--exclude-namespaces`" + ` sets
 ` + "`quota.excludeNamespaces`" + `, ` + "`--system-namespaces`" + ` sets
-` + "`quota.systemNamespaces`" + ` and ` + "`rbac.systemNamespaces`" + `, and
+` + "`quota.systemNamespaces`" + `, ` + "`rbac.systemNamespaces`" + ` and ` + "`workload.systemNamespaces`" + `, and
 ` + "`--large-cluster-nodes`" + ` sets ` + "`dns.largeClusterNodes`" + ` and
 ` + "`etcd.largeClusterNodes`" + `.
 

@@ -11,6 +11,7 @@ import (
 	"github.com/seaworthy-k8s/seaworthy/checks/quota"
 	"github.com/seaworthy-k8s/seaworthy/checks/rbac"
 	"github.com/seaworthy-k8s/seaworthy/checks/res"
+	"github.com/seaworthy-k8s/seaworthy/checks/workload"
 	"github.com/seaworthy-k8s/seaworthy/cluster"
 	"github.com/seaworthy-k8s/seaworthy/result"
 )
@@ -26,6 +27,7 @@ type Options struct {
 	RBAC         rbac.Options         `json:"rbac"`
 	Res          res.Options          `json:"res"`
 	Node         node.Options         `json:"node"`
+	Workload     workload.Options     `json:"workload"`
 	Adm          adm.Options          `json:"adm"`
 }
 
@@ -40,6 +42,7 @@ func DefaultOptions() Options {
 		RBAC:         rbac.DefaultOptions(),
 		Res:          res.DefaultOptions(),
 		Node:         node.DefaultOptions(),
+		Workload:     workload.DefaultOptions(),
 		Adm:          adm.DefaultOptions(),
 	}
 }
@@ -57,6 +60,7 @@ func All(o Options) []check.Check {
 		rbac.Checks(o.RBAC),                 // RBAC-001..010
 		res.Checks(o.Res),                   // RES-001..004
 		node.Checks(o.Node),                 // NODE-001..
+		workload.Checks(o.Workload),         // WL-001..013
 		adm.Checks(o.Adm),                   // ADM-001..004
 	} {
 		all = append(all, area...)

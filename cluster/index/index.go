@@ -71,6 +71,14 @@ type Index struct {
 	// quota: the namespaces in use (namespaces.go).
 	namespacesOnce sync.Once
 	namespaces     []string
+
+	// workload: PDBs, HPAs and workloads by namespace or target (disruption.go).
+	disruptionOnce sync.Once
+	disruption     disruptionFacts
+
+	// workload: the Service in front of each workload (services.go).
+	servicesOnce sync.Once
+	services     map[*Workload]*corev1.Service
 }
 
 // New returns the index of s. It does no work until asked.

@@ -369,3 +369,30 @@ func TestContainerFlags(t *testing.T) {
 		}
 	})
 }
+
+func TestPDBWorkloads(t *testing.T) {
+	one := checktest.IntOrStr(intstr.FromInt32(1))
+	web := map[string]string{"app": "web"}
+	s := checktest.Snapshot()
+	s.Deployments = []appsv1.Deployment{
+		checktest.Deployment("shop", "web", checktest.Int32(2), web),
+		checktest.Deployment("shop", "api", checktest.Int32(2), map[string]string{"app": "api"}),
+		checktest.Deployment("other", "web", checktest.Int32(2), web),
+	}
+	s.PDBs = []policyv1.PodDisruptionBudget{
+		checktest.PDB("web", "shop", &metav1.LabelSelector{MatchLabels: web}, nil, one),
+		// an empty selector selects every workload of its namespace
+		checktest.PDB("all", "shop", &metav1.LabelSelector{}, nil, one),
+		// a null selector selects nothing
+		checktest.PDB("null", "shop", nil, nil, one),
+		checktest.PDB("invalid", "shop", &metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{{Key: "app", Operator: "Bogus"}}}, nil, one),
+	}
+	ix := index.New(s)
+	want := map[string][]string{"web": {"shop/web"}, "all": {"shop/web", "shop/api"}, "null": {}, "invalid": {}}
+	for i := range s.PDBs {
+		p := &s.PDBs[i]
+		if got := workloadNames(ix.PDBWorkloads(p)); !reflect.DeepEqual(got, want[p.Name]) {
+			t.Errorf("PDBWorkloads(%s) = %v, want %v", p.Name, got, want[p.Name])
+		}
+	}
+}

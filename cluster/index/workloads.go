@@ -173,16 +173,11 @@ type Budget struct {
 func (ix *Index) PDBsFor(w *Workload) []Budget {
 	podLabels := labels.Set(w.Template.Labels)
 	var out []Budget
-	pdbs := ix.snap.PDBs
-	for i := range pdbs {
-		p := &pdbs[i]
-		if p.Namespace != w.Namespace {
+	for _, pp := range ix.disruptionFacts().pdbs[w.Namespace] {
+		if !pp.sel.Matches(podLabels) {
 			continue
 		}
-		sel, err := metav1.LabelSelectorAsSelector(p.Spec.Selector)
-		if err != nil || !sel.Matches(podLabels) {
-			continue
-		}
+		p := pp.pdb
 		b := Budget{PDB: p, Setting: PDBSetting(p.Spec)}
 		b.DesiredHealthy, b.Allowed, b.Err = PDBBudget(p.Spec, w.Replicas)
 		out = append(out, b)
@@ -230,20 +225,7 @@ func PDBSetting(spec policyv1.PodDisruptionBudgetSpec) string {
 // the workload (kind and name, an apps, extensions or empty API group, the
 // same namespace), sorted by name.
 func (ix *Index) HPAsFor(w *Workload) []*autoscalingv2.HorizontalPodAutoscaler {
-	var out []*autoscalingv2.HorizontalPodAutoscaler
-	hpas := ix.snap.HPAs
-	for i := range hpas {
-		h := &hpas[i]
-		t := h.Spec.ScaleTargetRef
-		group := ""
-		if g, _, ok := strings.Cut(t.APIVersion, "/"); ok {
-			group = g
-		}
-		if h.Namespace == w.Namespace && t.Kind == w.Kind && t.Name == w.Name &&
-			(group == "apps" || group == "extensions" || group == "") {
-			out = append(out, h)
-		}
-	}
+	out := slices.Clone(ix.disruptionFacts().hpas[workloadKey{w.Kind, w.Namespace, w.Name}])
 	slices.SortFunc(out, func(a, b *autoscalingv2.HorizontalPodAutoscaler) int { return strings.Compare(a.Name, b.Name) })
 	return out
 }

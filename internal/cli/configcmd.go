@@ -25,7 +25,7 @@ func addThresholdFlags(fs *pflag.FlagSet) *thresholdFlags {
 	f := &thresholdFlags{}
 	fs.StringVar(&f.config, "config", "", "Read the checks' thresholds from this YAML file (see docs/config.md; 'seaworthy config default' prints the defaults); --exclude-namespaces, --system-namespaces and --large-cluster-nodes override it.")
 	fs.StringSliceVar(&f.exclude, "exclude-namespaces", nil, "Namespaces the QUOTA checks ignore besides the system namespaces (quota.excludeNamespaces).")
-	fs.StringSliceVar(&f.systemNamespaces, "system-namespaces", nil, "The control plane's namespaces, for the QUOTA and RBAC checks (quota.systemNamespaces and rbac.systemNamespaces; default kube-system, kube-public, kube-node-lease).")
+	fs.StringSliceVar(&f.systemNamespaces, "system-namespaces", nil, "The control plane's namespaces, for the QUOTA, RBAC and WL checks (quota.systemNamespaces, rbac.systemNamespaces and workload.systemNamespaces; default kube-system, kube-public, kube-node-lease).")
 	fs.IntVar(&f.largeClusterNodes, "large-cluster-nodes", 0, "Node count from which a cluster is large, for DNS-006 and ETCD-002 (dns.largeClusterNodes and etcd.largeClusterNodes; default 500).")
 	return f
 }
@@ -46,6 +46,7 @@ func (f *thresholdFlags) options(fs *pflag.FlagSet) (checks.Options, error) {
 	if fs.Changed("system-namespaces") {
 		opts.Quota.SystemNamespaces = f.systemNamespaces
 		opts.RBAC.SystemNamespaces = f.systemNamespaces
+		opts.Workload.SystemNamespaces = f.systemNamespaces
 	}
 	if fs.Changed("large-cluster-nodes") {
 		if f.largeClusterNodes < 1 {

@@ -75,6 +75,7 @@ func TestThresholdFlagsOverrideConfig(t *testing.T) {
 			o.Quota.ExcludeNamespaces = []string{"ci", "tmp"}
 			o.Quota.SystemNamespaces = []string{"kube-system", "infra"}
 			o.RBAC.SystemNamespaces = []string{"kube-system", "infra"}
+			o.Workload.SystemNamespaces = []string{"kube-system", "infra"}
 			o.Quota.WarnRatio = 0.9
 			o.DNS.LargeClusterNodes = 2000
 			o.Etcd.LargeClusterNodes = 2000

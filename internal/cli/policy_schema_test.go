@@ -94,9 +94,9 @@ func TestPolicyInputMatchesSchema(t *testing.T) {
 		name, file, present string
 	}{
 		{"demo manifests", demoDir,
-			"clusterRoleBindings clusterRoles configMaps deployments endpointSlices leases limitRanges namespaces nodes origins pods resourceQuotas roleBindings roles server serviceAccounts services validatingWebhookConfigurations +results"},
+			"clusterRoleBindings clusterRoles configMaps deployments endpointSlices leases limitRanges namespaces nodes origins podDisruptionBudgets pods resourceQuotas roleBindings roles server serviceAccounts services validatingWebhookConfigurations +results"},
 		{"healthy manifests", "../../fixtures/clusters/healthy",
-			"clusterRoleBindings clusterRoles configMaps cronJobs daemonSets deployments leases limitRanges namespaces nodes origins podDisruptionBudgets pods resourceQuotas server serviceAccounts services +results"},
+			"clusterRoleBindings clusterRoles configMaps cronJobs daemonSets deployments horizontalPodAutoscalers leases limitRanges namespaces nodes origins podDisruptionBudgets pods resourceQuotas server serviceAccounts services +results"},
 		{"live API server snapshot", "../../fixtures/rbac/apiserver-v1.37.2-defaults.snapshot.json",
 			"clusterRoleBindings clusterRoles leases namespaces roleBindings roles server services +results"},
 		{"live serving certificate", "../../checks/testdata/CERT-001/fail-twenty-days.yaml", "nodes server +results"},

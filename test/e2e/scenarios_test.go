@@ -45,6 +45,12 @@ var scenarioHeadlines = map[string]scenarioHeadline{
 		"SEC-001 fail kube-system/kube-apiserver-cp-c",
 		"NODE-004 fail /worker-c-1",
 		"ADM-001 warn /ingress-nginx-admission",
+		"WL-001 warn monitoring/prometheus",
+		"WL-002 warn payments/ledger",
+		"WL-002 warn search/search-indexer",
+		"WL-003 warn payments/payments-api",
+		"WL-005 warn search/search-indexer",
+		"WL-008 warn payments/payments-api",
 	}},
 	"lab": {
 		want: []string{
@@ -95,6 +101,19 @@ var scenarioHeadlines = map[string]scenarioHeadline{
 			"ETCD-003 pass kube-system/etcd-backup",
 			"SEC-001 pass kube-system/kube-apiserver-cp-a",
 			"SEC-002 pass kube-system/kube-apiserver-cp-a",
+			"WL-001 pass /",
+			"WL-002 pass /",
+			"WL-003 pass /",
+			"WL-004 pass /",
+			"WL-005 pass /",
+			"WL-006 pass /",
+			"WL-007 pass /",
+			"WL-008 pass /",
+			"WL-009 pass /",
+			"WL-010 pass /",
+			"WL-011 pass /",
+			"WL-012 pass /",
+			"WL-013 pass /",
 			// Info and skip appear only where they must: CP-004 always
 			// reports the platform as info, and CERT-001 needs a live TLS
 			// handshake.
