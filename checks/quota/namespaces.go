@@ -27,21 +27,11 @@ type nsScope struct {
 }
 
 func newNSScope(ix *index.Index, o *Options) nsScope {
-	skip := make(map[string]bool, len(o.SystemNamespaces)+len(o.ExcludeNamespaces))
-	for _, n := range o.SystemNamespaces {
-		skip[n] = true
-	}
-	for _, n := range o.ExcludeNamespaces {
-		skip[n] = true
-	}
+	skip := ix.OutsideUserNamespaces(o.SystemNamespaces, o.ExcludeNamespaces)
 	s := ix.Snapshot()
 	defined := make(map[string]bool, len(s.Namespaces))
 	for i := range s.Namespaces {
-		ns := &s.Namespaces[i]
-		defined[ns.Name] = true
-		if index.NamespaceTerminating(ns) {
-			skip[ns.Name] = true
-		}
+		defined[s.Namespaces[i].Name] = true
 	}
 	infra := map[string]index.Infrastructure{}
 	if o.ExemptInfrastructure {

@@ -13,19 +13,7 @@ type scope struct {
 }
 
 func newScope(ix *index.Index, o *Options) scope {
-	skip := make(map[string]bool, len(o.SystemNamespaces)+len(o.ExcludeNamespaces))
-	for _, n := range o.SystemNamespaces {
-		skip[n] = true
-	}
-	for _, n := range o.ExcludeNamespaces {
-		skip[n] = true
-	}
-	s := ix.Snapshot()
-	for i := range s.Namespaces {
-		if index.NamespaceTerminating(&s.Namespaces[i]) {
-			skip[s.Namespaces[i].Name] = true
-		}
-	}
+	skip := ix.OutsideUserNamespaces(o.SystemNamespaces, o.ExcludeNamespaces)
 	if o.ExemptInfrastructure {
 		for _, in := range ix.InfrastructureNamespaces() {
 			skip[in.Namespace] = true

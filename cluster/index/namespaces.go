@@ -58,3 +58,23 @@ func addObjectNamespaces(set map[string]struct{}, s *cluster.Snapshot) {
 		})
 	}
 }
+
+// OutsideUserNamespaces returns the namespaces that checks of user
+// workloads leave out: the system and excluded ones given, and those
+// being deleted.
+func (ix *Index) OutsideUserNamespaces(system, exclude []string) map[string]bool {
+	skip := make(map[string]bool, len(system)+len(exclude))
+	for _, n := range system {
+		skip[n] = true
+	}
+	for _, n := range exclude {
+		skip[n] = true
+	}
+	s := ix.Snapshot()
+	for i := range s.Namespaces {
+		if NamespaceTerminating(&s.Namespaces[i]) {
+			skip[s.Namespaces[i].Name] = true
+		}
+	}
+	return skip
+}
