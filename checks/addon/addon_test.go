@@ -31,6 +31,9 @@ var messageCases = []struct{ id, file, want string }{
 	{"ADDON-001", "fail-bundle-without-pdbs.yaml", `
   ADDON-001 warn Deployment/kube-system/metrics-server: Deployment metrics-server runs a single replica: each drain, eviction or rollout of its pod is an outage in which the HorizontalPodAutoscalers stop scaling and kubectl top fails; run 2 replicas with a PodDisruptionBudget of maxUnavailable: 1. The input holds no PodDisruptionBudget at all, so whether the cluster has one for it is not known; with one replica a PDB can only allow that outage or block the drain.
 `},
+	{"ADDON-001", "fail-hpa-floor.yaml", `
+  ADDON-001 warn Deployment/kube-system/ingress-nginx-controller: Deployment ingress-nginx-controller (ingress-nginx) can run a single replica (HorizontalPodAutoscaler ingress-nginx-controller has minReplicas 1), which PodDisruptionBudget ingress-nginx (maxUnavailable 1) lets a drain evict: each drain, eviction or rollout of its pod is an outage in which traffic through its Ingresses stops; set its minReplicas: 2.
+`},
 	{"ADDON-001", "fail-single-replica.yaml", `
   ADDON-001 warn Deployment/kube-system/ingress-nginx-controller: PodDisruptionBudget ingress-nginx (minAvailable 2) allows no disruption of the 2 pods of Deployment ingress-nginx-controller (ingress-nginx) even when all are healthy, so every drain of their nodes blocks; set maxUnavailable: 1, with 2 or more replicas.
   ADDON-001 warn Deployment/kube-system/metrics-server: Deployment metrics-server runs a single replica with no PodDisruptionBudget: each drain, eviction or rollout of its pod is an outage in which the HorizontalPodAutoscalers stop scaling and kubectl top fails; run 2 replicas with a PodDisruptionBudget of maxUnavailable: 1.

@@ -42,24 +42,25 @@ func evalADDON001(in *check.Input, o *Options) []result.Result {
 		if floor != 1 {
 			continue
 		}
-		runs := "runs a single replica"
+		runs, fix := "runs a single replica", "run 2 replicas"
 		if hpa != "" {
 			runs = "can run a single replica (HorizontalPodAutoscaler " + hpa + " has minReplicas 1)"
+			fix = "set its minReplicas: 2"
 		}
 		var msg string
 		switch {
 		case len(budgets) > 0:
 			ev["pdb"], ev["setting"] = budgets[0].PDB.Name, budgets[0].Setting
-			msg = fmt.Sprintf("%s %s, which PodDisruptionBudget %s (%s) lets a drain evict: each drain, eviction or rollout of its pod is an outage in which %s; run 2 replicas.",
-				is(j), runs, budgets[0].PDB.Name, budgets[0].Setting, j.a.outage)
+			msg = fmt.Sprintf("%s %s, which PodDisruptionBudget %s (%s) lets a drain evict: each drain, eviction or rollout of its pod is an outage in which %s; %s.",
+				is(j), runs, budgets[0].PDB.Name, budgets[0].Setting, j.a.outage, fix)
 		case pdbKnown:
-			msg = fmt.Sprintf("%s %s with no PodDisruptionBudget: each drain, eviction or rollout of its pod is an outage in which %s; run 2 replicas with a PodDisruptionBudget of maxUnavailable: 1.",
-				is(j), runs, j.a.outage)
+			msg = fmt.Sprintf("%s %s with no PodDisruptionBudget: each drain, eviction or rollout of its pod is an outage in which %s; %s with a PodDisruptionBudget of maxUnavailable: 1.",
+				is(j), runs, j.a.outage, fix)
 		default:
 			ev["pdbKnown"] = false
-			msg = fmt.Sprintf("%s %s: each drain, eviction or rollout of its pod is an outage in which %s; run 2 replicas with a PodDisruptionBudget of maxUnavailable: 1. "+
+			msg = fmt.Sprintf("%s %s: each drain, eviction or rollout of its pod is an outage in which %s; %s with a PodDisruptionBudget of maxUnavailable: 1. "+
 				"The input holds no PodDisruptionBudget at all, so whether the cluster has one for it is not known; with one replica a PDB can only allow that outage or block the drain.",
-				is(j), runs, j.a.outage)
+				is(j), runs, j.a.outage, fix)
 		}
 		out = append(out, result.New(result.StatusWarn, w.Ref(), msg, ev))
 	}
