@@ -92,6 +92,10 @@ var settings = map[string]setting{
 	"workload.systemNamespaces":     {ruleNone, "namespaces never treated as user namespaces by the WL checks (--system-namespaces)"},
 	"workload.excludeNamespaces":    {ruleNone, "further namespaces the WL checks ignore"},
 	"workload.exemptInfrastructure": {ruleNone, "leave namespaces running node-level infrastructure out of the WL checks"},
+	"addon.namespaces":              {ruleNone, "add-on namespaces the ADDON checks judge"},
+	"addon.includeInfrastructure":   {ruleNone, "also judge namespaces running node-level infrastructure in the ADDON checks"},
+	"addon.restartStorm":            {ruleCount, "restart count from which ADDON-003 warns when the last termination is within restartWindow"},
+	"addon.restartWindow":           {ruleDuration, "how recent a last termination ADDON-003 counts"},
 }
 
 // ordered pairs: the first may not exceed the second.

@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"github.com/seaworthy-k8s/seaworthy/checks/addon"
 	"github.com/seaworthy-k8s/seaworthy/checks/adm"
 	"github.com/seaworthy-k8s/seaworthy/checks/apiaccess"
 	"github.com/seaworthy-k8s/seaworthy/checks/check"
@@ -29,6 +30,7 @@ type Options struct {
 	Node         node.Options         `json:"node"`
 	Workload     workload.Options     `json:"workload"`
 	Adm          adm.Options          `json:"adm"`
+	Addon        addon.Options        `json:"addon"`
 }
 
 // DefaultOptions returns every area's documented defaults.
@@ -44,6 +46,7 @@ func DefaultOptions() Options {
 		Node:         node.DefaultOptions(),
 		Workload:     workload.DefaultOptions(),
 		Adm:          adm.DefaultOptions(),
+		Addon:        addon.DefaultOptions(),
 	}
 }
 
@@ -59,6 +62,7 @@ func All(o Options) []check.Check {
 		apiaccess.Checks(o.APIAccess),       // SEC-001, SEC-002, CERT-001
 		rbac.Checks(o.RBAC),                 // RBAC-001..010
 		res.Checks(o.Res),                   // RES-001..004
+		addon.Checks(o.Addon),               // ADDON-001..003
 		node.Checks(o.Node),                 // NODE-001..
 		workload.Checks(o.Workload),         // WL-001..013
 		adm.Checks(o.Adm),                   // ADM-001..004

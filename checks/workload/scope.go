@@ -1,8 +1,6 @@
 package workload
 
 import (
-	"strings"
-
 	"github.com/seaworthy-k8s/seaworthy/checks/check"
 	"github.com/seaworthy-k8s/seaworthy/cluster/index"
 )
@@ -37,39 +35,9 @@ func (sc scope) workloads(in *check.Input) []*index.Workload {
 	return out
 }
 
-// floor is the fewest replicas a workload runs: the minReplicas (default
-// 1) of the first HPA naming it, else spec.replicas. hpa is that HPA's
-// name, "" without one.
-func floor(ix *index.Index, w *index.Workload) (n int, hpa string) {
-	hs := ix.HPAsFor(w)
-	if len(hs) == 0 {
-		return w.Replicas, ""
-	}
-	n = 1
-	if m := hs[0].Spec.MinReplicas; m != nil {
-		n = int(*m)
-	}
-	return n, hs[0].Name
-}
+// floor is the fewest replicas a workload runs (index.ReplicaFloor).
+func floor(ix *index.Index, w *index.Workload) (n int, hpa string) { return ix.ReplicaFloor(w) }
 
-// leaderElected reports whether a container of the workload's template
-// turns leader election on through its command or args: a flag named
-// leader-elect* or enable-leader-elect* (--leader-elect,
-// --leader-election-namespace=kube-system, --enable-leader-election) whose
-// value is not false.
-func leaderElected(w *index.Workload) bool {
-	for i := range w.Template.Spec.Containers {
-		for _, tok := range index.CommandTokens(&w.Template.Spec.Containers[i]) {
-			name, value, hasValue := strings.Cut(strings.TrimLeft(tok, "-"), "=")
-			if !strings.HasPrefix(tok, "-") {
-				continue
-			}
-			if strings.HasPrefix(name, "leader-elect") || strings.HasPrefix(name, "enable-leader-elect") {
-				if !hasValue || value != "false" {
-					return true
-				}
-			}
-		}
-	}
-	return false
-}
+// leaderElected reports whether the workload turns leader election on
+// (index.LeaderElected).
+func leaderElected(w *index.Workload) bool { return index.LeaderElected(w) }

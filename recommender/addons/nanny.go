@@ -41,20 +41,9 @@ func IsNanny(c *corev1.Container) bool {
 }
 
 // imageName is an image reference's last path element without tag or
-// digest: "registry.k8s.io/autoscaling/addon-resizer:1.8.14" is
-// "addon-resizer".
-func imageName(image string) string {
-	if i := strings.Index(image, "@"); i >= 0 {
-		image = image[:i]
-	}
-	if i := strings.LastIndex(image, "/"); i >= 0 {
-		image = image[i+1:]
-	}
-	if i := strings.Index(image, ":"); i >= 0 {
-		image = image[:i]
-	}
-	return image
-}
+// digest (index.ImageName): "registry.k8s.io/autoscaling/addon-resizer:1.8.14"
+// is "addon-resizer".
+func imageName(image string) string { return index.ImageName(image) }
 
 // ReadNanny reads a nanny container's flags (as index.ContainerFlags reads
 // them) in a pod of namespace podNamespace.

@@ -45,6 +45,7 @@ var scenarioHeadlines = map[string]scenarioHeadline{
 		"SEC-001 fail kube-system/kube-apiserver-cp-c",
 		"NODE-004 fail /worker-c-1",
 		"ADM-001 warn /ingress-nginx-admission",
+		"ADDON-002 warn kube-system/coredns",
 		"WL-001 warn monitoring/prometheus",
 		"WL-002 warn payments/ledger",
 		"WL-002 warn search/search-indexer",
@@ -114,6 +115,8 @@ var scenarioHeadlines = map[string]scenarioHeadline{
 			"WL-011 pass /",
 			"WL-012 pass /",
 			"WL-013 pass /",
+			"ADDON-002 pass /",
+			"ADDON-003 pass /",
 			// Info and skip appear only where they must: CP-004 always
 			// reports the platform as info, and CERT-001 needs a live TLS
 			// handshake.
@@ -208,7 +211,10 @@ var managedHeadlines = scenarioHeadline{
 // even where a scenario otherwise forbids na. APIServices cannot be part of
 // a scenario: the live server's availability controller writes their
 // status (see controlplane.LoadWithOptions).
-var naWithoutObjects = map[string]bool{"ADM-001": true, "ADM-002": true, "ADM-003": true, "ADM-004": true}
+//
+// ADDON-001 judges optional add-ons too (metrics-server, ingress
+// controllers), and is na in a cluster that runs none in kube-system.
+var naWithoutObjects = map[string]bool{"ADM-001": true, "ADM-002": true, "ADM-003": true, "ADM-004": true, "ADDON-001": true}
 
 // Each scenario cluster, audited offline, shows what it was built to show.
 func TestScenarioHeadlines(t *testing.T) {

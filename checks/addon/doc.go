@@ -1,0 +1,31 @@
+// Package addon holds the add-on checks (ADDON-001..003): will the
+// cluster's own add-ons (metrics-server, the ingress controllers, CoreDNS,
+// kube-proxy, the CNI, CSI controllers, cluster-autoscaler) survive a node
+// drain, node pressure and their own load.
+//
+// They judge the add-on namespaces: Options.Namespaces (kube-system by
+// default) and, with Options.IncludeInfrastructure, the namespaces that
+// run node-level infrastructure (index.InfrastructureNamespaces), which the
+// WL checks leave out; the WL checks judge the rest, so no workload is
+// judged twice.
+//
+// An add-on is recognised by what it is, never by namespace alone: its
+// containers' images (recognise.go holds the list), else its app labels.
+// What an add-on's outage breaks decides whether a single replica is
+// flagged: metrics-server and the ingress controllers are (ADDON-001);
+// singletons by design that elect a leader (cluster-autoscaler, the DNS
+// autoscaler, operators) and kube-state-metrics are not. CoreDNS's
+// replicas and PDB are the DNS checks', admission webhook backends the ADM
+// checks', and requests, memory limits and the addon-resizer rule the RES
+// checks'.
+//
+// Manifests are often one add-on's bundle: a finding is about the add-on's
+// object, never a verdict on the cluster, and a PDB the input does not
+// hold may still exist, which ADDON-001 says rather than guess. Restart
+// history (ADDON-003) comes from the pods' container statuses, which the
+// sources keep when trimming (restartCount, lastState.terminated reason
+// and finishedAt), measured from the snapshot time, never the clock.
+//
+// Every lookup goes through the index (workloads, PDBsFor, HPAsFor,
+// PodsOwnedBy), one pass over each kind.
+package addon

@@ -1,0 +1,23 @@
+package index
+
+import "testing"
+
+func TestImageRepository(t *testing.T) {
+	for _, tt := range []struct{ image, repo, name string }{
+		{"registry.k8s.io/ingress-nginx/controller:v1.12.1@sha256:d2fb", "ingress-nginx/controller", "controller"},
+		{"registry.k8s.io/metrics-server/metrics-server:v0.7.2", "metrics-server/metrics-server", "metrics-server"},
+		{"quay.io/calico/node:v3.29.2", "calico/node", "node"},
+		{"calico/node:v3.29.2", "calico/node", "node"},
+		{"localhost:5000/traefik", "traefik", "traefik"},
+		{"localhost/coredns:1.12", "coredns", "coredns"},
+		{"traefik", "traefik", "traefik"},
+		{"nginx:1.27", "nginx", "nginx"},
+	} {
+		if got := ImageRepository(tt.image); got != tt.repo {
+			t.Errorf("ImageRepository(%q) = %q, want %q", tt.image, got, tt.repo)
+		}
+		if got := ImageName(tt.image); got != tt.name {
+			t.Errorf("ImageName(%q) = %q, want %q", tt.image, got, tt.name)
+		}
+	}
+}
