@@ -92,6 +92,7 @@ var settings = map[string]setting{
 	"workload.systemNamespaces":     {ruleNone, "namespaces never treated as user namespaces by the WL checks (--system-namespaces)"},
 	"workload.excludeNamespaces":    {ruleNone, "further namespaces the WL checks ignore"},
 	"workload.exemptInfrastructure": {ruleNone, "leave namespaces running node-level infrastructure out of the WL checks"},
+	"net.minClassesForDefault":      {ruleCount, "IngressClasses from which NET-003 warns that none is marked default"},
 }
 
 // ordered pairs: the first may not exceed the second.

@@ -7,6 +7,7 @@ import (
 	"github.com/seaworthy-k8s/seaworthy/checks/controlplane"
 	"github.com/seaworthy-k8s/seaworthy/checks/dns"
 	"github.com/seaworthy-k8s/seaworthy/checks/etcd"
+	"github.com/seaworthy-k8s/seaworthy/checks/net"
 	"github.com/seaworthy-k8s/seaworthy/checks/node"
 	"github.com/seaworthy-k8s/seaworthy/checks/quota"
 	"github.com/seaworthy-k8s/seaworthy/checks/rbac"
@@ -29,6 +30,7 @@ type Options struct {
 	Node         node.Options         `json:"node"`
 	Workload     workload.Options     `json:"workload"`
 	Adm          adm.Options          `json:"adm"`
+	Net          net.Options          `json:"net"`
 }
 
 // DefaultOptions returns every area's documented defaults.
@@ -44,6 +46,7 @@ func DefaultOptions() Options {
 		Node:         node.DefaultOptions(),
 		Workload:     workload.DefaultOptions(),
 		Adm:          adm.DefaultOptions(),
+		Net:          net.DefaultOptions(),
 	}
 }
 
@@ -62,6 +65,7 @@ func All(o Options) []check.Check {
 		node.Checks(o.Node),                 // NODE-001..
 		workload.Checks(o.Workload),         // WL-001..013
 		adm.Checks(o.Adm),                   // ADM-001..004
+		net.Checks(o.Net),                   // NET-001..004
 	} {
 		all = append(all, area...)
 	}
