@@ -61,8 +61,8 @@ func evalNET004(in *check.Input, _ *Options) []result.Result {
 			continue
 		}
 		out = append(out, result.New(result.StatusWarn, ingressRef(ing), fmt.Sprintf(
-			"%s lists TLS host %s that no rule of the Ingress matches, so requests for %s reach no backend; make the TLS and rule hosts the same names.",
-			ingressName(ing), andList(uncovered), plural(len(uncovered), "it", "them")), result.Evidence{"uncoveredHosts": uncovered}))
+			"%s lists TLS %s %s that no rule of the Ingress matches, so requests for %s reach no backend; make the TLS and rule hosts the same names.",
+			ingressName(ing), plural(len(uncovered), "host", "hosts"), andList(uncovered), plural(len(uncovered), "it", "them")), result.Evidence{"uncoveredHosts": uncovered}))
 	}
 	if len(out) == 0 {
 		return []result.Result{result.New(result.StatusNA, result.Cluster, "No Ingress in the input lists TLS hosts.", nil)}
