@@ -112,7 +112,7 @@ func evalNET002(in *check.Input, _ *Options) []result.Result {
 			out = append(out, result.New(result.StatusPass, ingressRef(ing), ingressName(ing)+" has no Service backend.", ev))
 		default:
 			out = append(out, result.New(result.StatusPass, ingressRef(ing), fmt.Sprintf(
-				"%s routes to %s, which exist with those ports.", ingressName(ing), strings.Join(found, ", ")), ev))
+				"%s routes to %s, which %s.", ingressName(ing), strings.Join(found, ", "), plural(len(found), "exists with that port", "exist with those ports")), ev))
 		}
 	}
 	return out

@@ -94,6 +94,9 @@ func evalNET003(in *check.Input, o *Options) []result.Result {
 		out = append(out, result.New(result.StatusFail, result.Cluster, fmt.Sprintf(
 			"IngressClasses %s are all marked default, so the API server refuses to create an Ingress that names no class; keep the annotation %s: \"true\" on one of them.",
 			andList(defaults), networkingv1.AnnotationIsDefaultIngressClass), ev))
+	case len(defaults) == 1 && len(names) == 1:
+		out = append(out, result.New(result.StatusPass, result.Cluster, fmt.Sprintf(
+			"IngressClass %s is the only class and the default.", defaults[0]), ev))
 	case len(defaults) == 1:
 		out = append(out, result.New(result.StatusPass, result.Cluster, fmt.Sprintf(
 			"IngressClass %s is the default of the %d IngressClass%s.", defaults[0], len(names), plural(len(names), "", "es")), ev))
