@@ -93,7 +93,7 @@ var net004 = check.Def[Options]{
 		Rule: "For each Ingress with spec.tls, every host of every TLS entry must be matched by a rule host of the same Ingress, as the Ingress API matches hosts: " +
 			"equal (case-insensitively), or a rule host *.example.com matching exactly one more leading label (a.example.com, not a.b.example.com nor example.com); " +
 			"a rule without a host matches every host. An unmatched TLS host is warn; TLS entries without hosts are not judged. " +
-			"The TLS Secret is not checked: seaworthy never reads Secrets. Ingresses with TLS hosts that all match pass; no Ingress with TLS hosts: na.",
+			"The TLS Secret is not checked: seaworthy never reads Secrets (an --allow-secret-metadata flag to check that it exists by its metadata is future work). Ingresses with TLS hosts that all match pass; no Ingress with TLS hosts: na.",
 		Rationale: "A TLS host without a rule is usually a typo or a leftover of a renamed host: the certificate is configured but requests for that host reach no backend " +
 			"(the controller's default backend answers 404), while the rule's own host may be served with the controller's default certificate instead.",
 		Remediation: "Make the TLS hosts and the rule hosts of the Ingress the same names, or remove the TLS host that is no longer served.",

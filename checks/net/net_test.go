@@ -132,6 +132,23 @@ func TestNET003Messages(t *testing.T) {
 				"NET-003 warn IngressClass/nginx: IngressClass nginx names controller k8s.io/ingress-nginx but no Deployment or DaemonSet runs it, " +
 				"so no Ingress of the class is served; install the controller or delete the class.\n" +
 				"NET-003 pass IngressClass/traefik: IngressClass traefik: controller traefik.io/ingress-controller runs in DaemonSet traefik/traefik.\n"},
+		{"the only class is the default", "pass-one-default-controllers-running.yaml", func(s *cluster.Snapshot) {
+			s.IngressClasses = s.IngressClasses[1:2]
+			s.Deployments = nil
+			s.DaemonSets = nil
+		},
+			"NET-003 pass (cluster): IngressClass nginx is the only class and the default.\n" +
+				"NET-003 skip IngressClass/nginx: IngressClass nginx names controller k8s.io/ingress-nginx and no Deployment or DaemonSet in the input runs it; " +
+				"whether it runs elsewhere is not known (the input is manifests, not a live cluster).\n"},
+		{"the only class, not the default: classless Ingresses warn live", "pass-one-default-controllers-running.yaml", func(s *cluster.Snapshot) {
+			asLive(s)
+			s.IngressClasses = s.IngressClasses[0:1]
+		},
+			"NET-003 pass (cluster): IngressClass alb is the only class; it is not marked default, so Ingresses must name it.\n" +
+				"NET-003 pass IngressClass/alb: IngressClass alb names controller ingress.k8s.aws/alb, which is not one whose Deployment seaworthy recognises " +
+				"(k8s.io/ingress-nginx, traefik.io/ingress-controller); whether it runs is not judged.\n" +
+				"NET-003 warn Ingress/shop/storefront: Ingress shop/storefront names no class (no spec.ingressClassName, no kubernetes.io/ingress.class annotation) " +
+				"and no IngressClass is the default, so no controller is bound to serve it; set spec.ingressClassName.\n"},
 		{"live: no class at all and a classless Ingress", "skip-manifests-classless.yaml", asLive,
 			"NET-003 warn Ingress/shop/storefront: Ingress shop/storefront names no class (no spec.ingressClassName, no kubernetes.io/ingress.class annotation) " +
 				"and no IngressClass is the default, so no controller is bound to serve it; set spec.ingressClassName.\n"},
