@@ -89,6 +89,11 @@ func evalNET001(in *check.Input, _ *Options) []result.Result {
 			}
 		}
 		ev := result.Evidence{"ingressClass": class}
+		if len(perIngress[i]) == 0 {
+			out = append(out, result.New(result.StatusPass, ingressRef(ing), fmt.Sprintf(
+				"%s %s has no host and path rules to collide.", ingressName(ing), classWords(class)), ev))
+			continue
+		}
 		if len(parts) == 0 {
 			out = append(out, result.New(result.StatusPass, ingressRef(ing), fmt.Sprintf(
 				"%s %s: no other Ingress claims any of its %d host and path pairs.", ingressName(ing), classWords(class), len(perIngress[i])), ev))

@@ -1,11 +1,14 @@
 package net
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/seaworthy-k8s/seaworthy/checks/check"
 	"github.com/seaworthy-k8s/seaworthy/checks/checktest"
@@ -190,6 +193,51 @@ func TestHostMatches(t *testing.T) {
 	} {
 		if got := hostMatches(tc.rule, tc.host); got != tc.want {
 			t.Errorf("hostMatches(%q, %q) = %v, want %v", tc.rule, tc.host, got, tc.want)
+		}
+	}
+}
+
+func TestNET001DefaultBackendOnly(t *testing.T) {
+	got := run(t, "NET-001", "pass-distinct-routes.yaml", func(s *cluster.Snapshot) {
+		s.Ingresses[0].Spec.Rules = nil
+		s.Ingresses[0].Spec.DefaultBackend = &networkingv1.IngressBackend{Service: &networkingv1.IngressServiceBackend{Name: "api", Port: networkingv1.ServiceBackendPort{Number: 8080}}}
+	})
+	const want = "NET-001 pass Ingress/shop/api: Ingress shop/api (class nginx) has no host and path rules to collide.\n" +
+		"NET-001 pass Ingress/shop/storefront: Ingress shop/storefront (class nginx): no other Ingress claims any of its 1 host and path pairs.\n"
+	if got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// BenchmarkNET runs every NET check over 20,000 Ingresses, half of them
+// colliding in pairs, each with its Service: the checks are linear in the
+// objects they read.
+func BenchmarkNET(b *testing.B) {
+	s := checktest.Snapshot()
+	s.Source = cluster.SourceLive
+	prefix := networkingv1.PathTypePrefix
+	class := "nginx"
+	for i := range 20000 {
+		ns := fmt.Sprintf("team-%d", i%200)
+		host := fmt.Sprintf("app-%d.example.com", i/2)
+		if i%4 >= 2 {
+			host = fmt.Sprintf("solo-%d.example.com", i)
+		}
+		name := fmt.Sprintf("app-%d", i)
+		s.Services = append(s.Services, corev1.Service{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
+			Spec: corev1.ServiceSpec{Ports: []corev1.ServicePort{{Name: "http", Port: 80}}}})
+		s.Ingresses = append(s.Ingresses, networkingv1.Ingress{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
+			Spec: networkingv1.IngressSpec{IngressClassName: &class,
+				TLS: []networkingv1.IngressTLS{{Hosts: []string{host}}},
+				Rules: []networkingv1.IngressRule{{Host: host, IngressRuleValue: networkingv1.IngressRuleValue{HTTP: &networkingv1.HTTPIngressRuleValue{
+					Paths: []networkingv1.HTTPIngressPath{{Path: "/", PathType: &prefix, Backend: networkingv1.IngressBackend{
+						Service: &networkingv1.IngressServiceBackend{Name: name, Port: networkingv1.ServiceBackendPort{Name: "http"}}}}}}}}}}})
+	}
+	cs := Checks(DefaultOptions())
+	b.ResetTimer()
+	for b.Loop() {
+		if rs := check.Run(s, cs); len(rs) != 60001 {
+			b.Fatalf("%d results", len(rs))
 		}
 	}
 }
