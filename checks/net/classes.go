@@ -100,6 +100,10 @@ func evalNET003(in *check.Input, o *Options) []result.Result {
 	case len(defaults) == 1:
 		out = append(out, result.New(result.StatusPass, result.Cluster, fmt.Sprintf(
 			"IngressClass %s is the default of the %d IngressClass%s.", defaults[0], len(names), plural(len(names), "", "es")), ev))
+	case len(names) >= o.MinClassesForDefault && partial:
+		out = append(out, result.New(result.StatusSkip, result.Cluster, fmt.Sprintf(
+			"None of the %d IngressClasses %s in the input is marked default; whether the cluster has a default class elsewhere is not known (%s).",
+			len(names), andList(names), check.SourceWords(s)), ev))
 	case len(names) >= o.MinClassesForDefault:
 		out = append(out, result.New(result.StatusWarn, result.Cluster, fmt.Sprintf(
 			"None of the %d IngressClasses %s is marked default, so an Ingress that names no class is served by none of them; "+

@@ -74,7 +74,7 @@ var net003 = check.Def[Options]{
 			"A class whose spec.controller is k8s.io/ingress-nginx or traefik.io/ingress-controller passes when a Deployment or DaemonSet runs that controller " +
 			"(ingress-nginx: a container running /nginx-ingress-controller, its --controller-class flag or k8s.io/ingress-nginx; Traefik: a container with --providers.kubernetesingress), " +
 			"and is warn on a live read when none does; other controllers are not judged. " +
-			"On manifests, IngressClasses and controllers absent from the input are unknown: the classless and controller parts skip there. No IngressClass and no Ingress: na.",
+			"On manifests, IngressClasses and controllers absent from the input are unknown: no default among the classes shown, the classless Ingresses and the controllers skip there. No IngressClass and no Ingress: na.",
 		Rationale: "Ingresses that name no class are served by the default class; the DefaultIngressClass admission plugin refuses to create them while several classes are marked default, " +
 			"and with several classes and no default they are served by none (ingress-nginx ignores them unless --watch-ingress-without-class is set), so they route nothing without any error. " +
 			"A class whose controller is not running leaves every Ingress of that class unserved.",

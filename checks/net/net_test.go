@@ -96,21 +96,27 @@ func TestNET002Messages(t *testing.T) {
 }
 
 func TestNET003Messages(t *testing.T) {
-	const noDefault = "NET-003 warn (cluster): None of the 2 IngressClasses internal and nginx is marked default, so an Ingress that names no class is served by none of them; " +
-		"mark one with the annotation ingressclass.kubernetes.io/is-default-class: \"true\".\n"
-	const alien = "NET-003 pass IngressClass/internal: IngressClass internal names controller example.com/internal, which is not one whose Deployment seaworthy recognises " +
-		"(k8s.io/ingress-nginx, traefik.io/ingress-controller); whether it runs is not judged.\n"
+	const manifests = " (the input is manifests, not a live cluster)"
+	notRunning := func(class, ctl string) string {
+		return "NET-003 warn IngressClass/" + class + ": IngressClass " + class + " names controller " + ctl + " but no Deployment or DaemonSet runs it, " +
+			"so no Ingress of the class is served; install the controller or delete the class.\n"
+	}
 	testMessages(t, "NET-003", []messageCase{
-		{"manifests: no default, controller not in the input", "fail-no-default.yaml", nil, noDefault + alien +
-			"NET-003 skip IngressClass/nginx: IngressClass nginx names controller k8s.io/ingress-nginx and no Deployment or DaemonSet in the input runs it; " +
-			"whether it runs elsewhere is not known (the input is manifests, not a live cluster).\n" +
-			"NET-003 skip Ingress/shop/storefront: Ingress shop/storefront names no class and the input marks no IngressClass default; " +
-			"whether the cluster has a default class is not known (the input is manifests, not a live cluster).\n"},
-		{"live: no default, controller not running", "fail-no-default.yaml", asLive, noDefault + alien +
-			"NET-003 warn IngressClass/nginx: IngressClass nginx names controller k8s.io/ingress-nginx but no Deployment or DaemonSet runs it, " +
-			"so no Ingress of the class is served; install the controller or delete the class.\n" +
-			"NET-003 warn Ingress/shop/storefront: Ingress shop/storefront names no class (no spec.ingressClassName, no kubernetes.io/ingress.class annotation) " +
-			"and no IngressClass is the default, so no controller is bound to serve it; set spec.ingressClassName.\n"},
+		{"manifests: no default, controllers not in the input", "skip-manifests-no-default.yaml", nil,
+			"NET-003 skip (cluster): None of the 2 IngressClasses nginx and traefik in the input is marked default; " +
+				"whether the cluster has a default class elsewhere is not known" + manifests + ".\n" +
+				"NET-003 skip IngressClass/nginx: IngressClass nginx names controller k8s.io/ingress-nginx and no Deployment or DaemonSet in the input runs it; " +
+				"whether it runs elsewhere is not known" + manifests + ".\n" +
+				"NET-003 skip IngressClass/traefik: IngressClass traefik names controller traefik.io/ingress-controller and no Deployment or DaemonSet in the input runs it; " +
+				"whether it runs elsewhere is not known" + manifests + ".\n" +
+				"NET-003 skip Ingress/shop/storefront: Ingress shop/storefront names no class and the input marks no IngressClass default; " +
+				"whether the cluster has a default class is not known" + manifests + ".\n"},
+		{"live: no default, controllers not running", "skip-manifests-no-default.yaml", asLive,
+			"NET-003 warn (cluster): None of the 2 IngressClasses nginx and traefik is marked default, so an Ingress that names no class is served by none of them; " +
+				"mark one with the annotation ingressclass.kubernetes.io/is-default-class: \"true\".\n" +
+				notRunning("nginx", "k8s.io/ingress-nginx") + notRunning("traefik", "traefik.io/ingress-controller") +
+				"NET-003 warn Ingress/shop/storefront: Ingress shop/storefront names no class (no spec.ingressClassName, no kubernetes.io/ingress.class annotation) " +
+				"and no IngressClass is the default, so no controller is bound to serve it; set spec.ingressClassName.\n"},
 		{"two defaults", "fail-two-defaults.yaml", func(s *cluster.Snapshot) { s.IngressClasses[1].Spec.Controller = "example.com/private" },
 			"NET-003 fail (cluster): IngressClasses nginx and nginx-internal are all marked default, so the API server refuses to create an Ingress that names no class; " +
 				"keep the annotation ingressclass.kubernetes.io/is-default-class: \"true\" on one of them.\n" +
@@ -132,8 +138,7 @@ func TestNET003Messages(t *testing.T) {
 			"NET-003 pass (cluster): IngressClass nginx is the default of the 3 IngressClasses.\n" +
 				"NET-003 pass IngressClass/alb: IngressClass alb names controller ingress.k8s.aws/alb, which is not one whose Deployment seaworthy recognises " +
 				"(k8s.io/ingress-nginx, traefik.io/ingress-controller); whether it runs is not judged.\n" +
-				"NET-003 warn IngressClass/nginx: IngressClass nginx names controller k8s.io/ingress-nginx but no Deployment or DaemonSet runs it, " +
-				"so no Ingress of the class is served; install the controller or delete the class.\n" +
+				notRunning("nginx", "k8s.io/ingress-nginx") +
 				"NET-003 pass IngressClass/traefik: IngressClass traefik: controller traefik.io/ingress-controller runs in DaemonSet traefik/traefik.\n"},
 		{"the only class is the default", "pass-one-default-controllers-running.yaml", func(s *cluster.Snapshot) {
 			s.IngressClasses = s.IngressClasses[1:2]
