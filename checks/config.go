@@ -96,6 +96,7 @@ var settings = map[string]setting{
 	"addon.includeInfrastructure":   {ruleNone, "also judge namespaces running node-level infrastructure in the ADDON checks"},
 	"addon.restartStorm":            {ruleCount, "restart count from which ADDON-003 warns when the last termination is within restartWindow"},
 	"addon.restartWindow":           {ruleDuration, "how recent a last termination ADDON-003 counts"},
+	"net.minClassesForDefault":      {ruleCount, "IngressClasses from which NET-003 warns that none is marked default"},
 }
 
 // ordered pairs: the first may not exceed the second.

@@ -8,6 +8,7 @@ import (
 	"github.com/seaworthy-k8s/seaworthy/checks/controlplane"
 	"github.com/seaworthy-k8s/seaworthy/checks/dns"
 	"github.com/seaworthy-k8s/seaworthy/checks/etcd"
+	"github.com/seaworthy-k8s/seaworthy/checks/net"
 	"github.com/seaworthy-k8s/seaworthy/checks/node"
 	"github.com/seaworthy-k8s/seaworthy/checks/quota"
 	"github.com/seaworthy-k8s/seaworthy/checks/rbac"
@@ -31,6 +32,7 @@ type Options struct {
 	Workload     workload.Options     `json:"workload"`
 	Adm          adm.Options          `json:"adm"`
 	Addon        addon.Options        `json:"addon"`
+	Net          net.Options          `json:"net"`
 }
 
 // DefaultOptions returns every area's documented defaults.
@@ -47,6 +49,7 @@ func DefaultOptions() Options {
 		Workload:     workload.DefaultOptions(),
 		Adm:          adm.DefaultOptions(),
 		Addon:        addon.DefaultOptions(),
+		Net:          net.DefaultOptions(),
 	}
 }
 
@@ -65,6 +68,7 @@ func All(o Options) []check.Check {
 		addon.Checks(o.Addon),               // ADDON-001..003
 		node.Checks(o.Node),                 // NODE-001..
 		workload.Checks(o.Workload),         // WL-001..013
+		net.Checks(o.Net),                   // NET-001..004
 		adm.Checks(o.Adm),                   // ADM-001..004
 	} {
 		all = append(all, area...)

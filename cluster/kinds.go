@@ -50,6 +50,7 @@ const (
 	KindClusterRoleBindings Kind = "clusterrolebindings.rbac.authorization.k8s.io"
 	KindLeases              Kind = "leases.coordination.k8s.io"
 	KindIngresses           Kind = "ingresses.networking.k8s.io"
+	KindIngressClasses      Kind = "ingressclasses.networking.k8s.io"
 	KindEndpointSlices      Kind = "endpointslices.discovery.k8s.io"
 	KindValidatingWebhooks  Kind = "validatingwebhookconfigurations.admissionregistration.k8s.io"
 	KindMutatingWebhooks    Kind = "mutatingwebhookconfigurations.admissionregistration.k8s.io"
@@ -292,6 +293,8 @@ var Kinds = []KindInfo{
 		func(s *Snapshot) *[]coordinationv1.Lease { return &s.Leases }, nil),
 	describe(api(KindIngresses, "Ingress", gvr("networking.k8s.io", "v1", "ingresses"), true, "networking.k8s.io/v1"),
 		func(s *Snapshot) *[]networkingv1.Ingress { return &s.Ingresses }, nil),
+	describe(api(KindIngressClasses, "IngressClass", gvr("networking.k8s.io", "v1", "ingressclasses"), false, "networking.k8s.io/v1"),
+		func(s *Snapshot) *[]networkingv1.IngressClass { return &s.IngressClasses }, nil),
 	describe(api(KindEndpointSlices, "EndpointSlice", gvr("discovery.k8s.io", "v1", "endpointslices"), true, "discovery.k8s.io/v1"),
 		func(s *Snapshot) *[]discoveryv1.EndpointSlice { return &s.EndpointSlices }, nil),
 	// Only v1 of the webhook configurations is read: v1beta1 (removed in

@@ -71,6 +71,9 @@ type Snapshot struct {
 	ClusterRoleBindings []rbacv1.ClusterRoleBinding             `json:"clusterRoleBindings,omitempty"`
 	Leases              []coordinationv1.Lease                  `json:"leases,omitempty"`
 	Ingresses           []networkingv1.Ingress                  `json:"ingresses,omitempty"`
+	// IngressClasses name the controller behind each class and which class
+	// is the default for Ingresses that name none.
+	IngressClasses []networkingv1.IngressClass `json:"ingressClasses,omitempty"`
 	// EndpointSlices say which pods back each Service and whether they are
 	// ready; the admission checks read them for webhook and APIService
 	// backends. Manifests rarely carry them (controllers write them).

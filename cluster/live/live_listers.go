@@ -119,6 +119,11 @@ var liveListers = map[cluster.Kind]kindLister{
 			return c.NetworkingV1().Ingresses("").List
 		},
 		func(l *networkingv1.IngressList) []networkingv1.Ingress { return l.Items }),
+	cluster.KindIngressClasses: lister(cluster.KindIngressClasses,
+		func(c kubernetes.Interface) listFunc[*networkingv1.IngressClassList] {
+			return c.NetworkingV1().IngressClasses().List
+		},
+		func(l *networkingv1.IngressClassList) []networkingv1.IngressClass { return l.Items }),
 	cluster.KindEndpointSlices: lister(cluster.KindEndpointSlices,
 		func(c kubernetes.Interface) listFunc[*discoveryv1.EndpointSliceList] {
 			return c.DiscoveryV1().EndpointSlices("").List

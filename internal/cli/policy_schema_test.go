@@ -94,7 +94,7 @@ func TestPolicyInputMatchesSchema(t *testing.T) {
 		name, file, present string
 	}{
 		{"demo manifests", demoDir,
-			"clusterRoleBindings clusterRoles configMaps deployments endpointSlices leases limitRanges namespaces nodes origins podDisruptionBudgets pods resourceQuotas roleBindings roles server serviceAccounts services validatingWebhookConfigurations +results"},
+			"clusterRoleBindings clusterRoles configMaps deployments endpointSlices ingressClasses ingresses leases limitRanges namespaces nodes origins podDisruptionBudgets pods resourceQuotas roleBindings roles server serviceAccounts services validatingWebhookConfigurations +results"},
 		{"healthy manifests", "../../fixtures/clusters/healthy",
 			"clusterRoleBindings clusterRoles configMaps cronJobs daemonSets deployments horizontalPodAutoscalers leases limitRanges namespaces nodes origins podDisruptionBudgets pods resourceQuotas server serviceAccounts services +results"},
 		{"live API server snapshot", "../../fixtures/rbac/apiserver-v1.37.2-defaults.snapshot.json",

@@ -188,6 +188,7 @@ func LoadWithOptions(ctx context.Context, client kubernetes.Interface, snap *clu
 	others = plain(others, snap.Ingresses, func(ctx context.Context, o *networkingv1.Ingress, co metav1.CreateOptions) (*networkingv1.Ingress, error) {
 		return c.NetworkingV1().Ingresses(o.Namespace).Create(ctx, o, co)
 	})
+	others = plain(others, snap.IngressClasses, c.NetworkingV1().IngressClasses().Create)
 	others = plain(others, snap.EndpointSlices, func(ctx context.Context, o *discoveryv1.EndpointSlice, co metav1.CreateOptions) (*discoveryv1.EndpointSlice, error) {
 		return c.DiscoveryV1().EndpointSlices(o.Namespace).Create(ctx, o, co)
 	})

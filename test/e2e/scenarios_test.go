@@ -46,6 +46,12 @@ var scenarioHeadlines = map[string]scenarioHeadline{
 		"NODE-004 fail /worker-c-1",
 		"ADM-001 warn /ingress-nginx-admission",
 		"ADDON-002 warn kube-system/coredns",
+		"NET-001 fail checkout/storefront",
+		"NET-001 fail payments/payments",
+		"NET-002 fail payments/payments",
+		"NET-002 pass checkout/storefront",
+		"NET-003 pass /nginx",
+		"NET-004 warn checkout/storefront",
 		"WL-001 warn monitoring/prometheus",
 		"WL-002 warn payments/ledger",
 		"WL-002 warn search/search-indexer",
@@ -207,14 +213,15 @@ var managedHeadlines = scenarioHeadline{
 }
 
 // naWithoutObjects are the checks that judge optional objects (admission
-// webhooks, aggregated APIServices) and are na in a cluster that has none,
+// webhooks, aggregated APIServices, Ingresses) and are na in a cluster that has none,
 // even where a scenario otherwise forbids na. APIServices cannot be part of
 // a scenario: the live server's availability controller writes their
 // status (see controlplane.LoadWithOptions).
 //
 // ADDON-001 judges optional add-ons too (metrics-server, ingress
 // controllers), and is na in a cluster that runs none in kube-system.
-var naWithoutObjects = map[string]bool{"ADM-001": true, "ADM-002": true, "ADM-003": true, "ADM-004": true, "ADDON-001": true}
+var naWithoutObjects = map[string]bool{"ADM-001": true, "ADM-002": true, "ADM-003": true, "ADM-004": true, "ADDON-001": true,
+	"NET-001": true, "NET-002": true, "NET-003": true, "NET-004": true}
 
 // Each scenario cluster, audited offline, shows what it was built to show.
 func TestScenarioHeadlines(t *testing.T) {
