@@ -1,11 +1,9 @@
 package addon
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/seaworthy-k8s/seaworthy/checks/check"
 	"github.com/seaworthy-k8s/seaworthy/checks/checktest"
 )
 
@@ -14,10 +12,7 @@ import (
 func TestMessages(t *testing.T) {
 	for _, tt := range messageCases {
 		t.Run(tt.id+"/"+tt.file, func(t *testing.T) {
-			c := checktest.ByID(t, Checks(DefaultOptions()), tt.id)
-			path := filepath.Join("..", "testdata", tt.id, tt.file)
-			snap := checktest.LoadFixture(t, path, checktest.FixtureNow(t, path))
-			got := checktest.Format(check.Run(snap, []check.Check{c}))
+			got := checktest.Format(checktest.RunFixture(t, Checks(DefaultOptions()), tt.id, tt.file, nil))
 			if want := strings.Trim(tt.want, "\n"); got != want {
 				t.Errorf("got:\n%s\nwant:\n%s", got, want)
 			}

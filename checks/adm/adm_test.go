@@ -1,14 +1,12 @@
 package adm
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/seaworthy-k8s/seaworthy/checks/check"
 	"github.com/seaworthy-k8s/seaworthy/checks/checktest"
 	"github.com/seaworthy-k8s/seaworthy/cluster"
 )
@@ -17,13 +15,7 @@ import (
 // returns the check's results, one "status object: message" per line.
 func run(t *testing.T, id, fixture string, edit func(s *cluster.Snapshot)) string {
 	t.Helper()
-	path := filepath.Join("..", "testdata", id, fixture)
-	s := checktest.LoadFixture(t, path, checktest.FixtureNow(t, path))
-	if edit != nil {
-		edit(s)
-	}
-	c := checktest.ByID(t, Checks(DefaultOptions()), id)
-	return checktest.Format(check.Run(s, []check.Check{c}))
+	return checktest.Format(checktest.RunFixture(t, Checks(DefaultOptions()), id, fixture, edit))
 }
 
 // asLive makes a manifest snapshot look like a live read: every kind was

@@ -99,6 +99,20 @@ func LoadFixture(t *testing.T, path string, now time.Time) *cluster.Snapshot {
 	return snap
 }
 
+// RunFixture runs the check of cs with id on the fixture file of
+// testdata/<id>/ (seen from a check package), taken at its header's time;
+// edit, when not nil, changes the snapshot first (to make it look live,
+// say).
+func RunFixture(t *testing.T, cs []check.Check, id, file string, edit func(*cluster.Snapshot)) []result.Result {
+	t.Helper()
+	path := filepath.Join("..", "testdata", id, file)
+	snap := LoadFixture(t, path, FixtureNow(t, path))
+	if edit != nil {
+		edit(snap)
+	}
+	return check.Run(snap, []check.Check{ByID(t, cs, id)})
+}
+
 // Fixtures runs every check of cs on its fixtures in dir/<ID>/*.yaml (see
 // above), and fails for a check without a pass and a fail (or info)
 // fixture.

@@ -2,7 +2,6 @@ package net
 
 import (
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -19,14 +18,8 @@ import (
 // returns the check's results, one "ID status object: message" per line.
 func run(t *testing.T, id, fixture string, edit func(s *cluster.Snapshot)) string {
 	t.Helper()
-	path := filepath.Join("..", "testdata", id, fixture)
-	s := checktest.LoadFixture(t, path, checktest.FixtureNow(t, path))
-	if edit != nil {
-		edit(s)
-	}
-	c := checktest.ByID(t, Checks(DefaultOptions()), id)
 	var b strings.Builder
-	for _, r := range check.Run(s, []check.Check{c}) {
+	for _, r := range checktest.RunFixture(t, Checks(DefaultOptions()), id, fixture, edit) {
 		b.WriteString(checktest.FormatResult(r) + "\n")
 	}
 	return b.String()

@@ -15,9 +15,7 @@ import (
 // result as "status Object: message".
 func fixtureLines(t *testing.T, id, file string) []string {
 	t.Helper()
-	path := filepath.Join("..", "testdata", id, file)
-	snap := checktest.LoadFixture(t, path, checktest.FixtureNow(t, path))
-	rs := check.Run(snap, []check.Check{checktest.ByID(t, Checks(DefaultOptions()), id)})
+	rs := checktest.RunFixture(t, Checks(DefaultOptions()), id, file, nil)
 	lines := make([]string, len(rs))
 	for i, r := range rs {
 		lines[i] = string(r.Status) + " " + r.Object.String() + ": " + r.Message
