@@ -16,14 +16,18 @@ func evalDNS004(in *check.Input, _ *Options) []result.Result {
 	if len(active) == 0 {
 		return []result.Result{noDNSResult(in)}
 	}
+	// Manifests holding no PDB at all say nothing of the cluster's PDBs:
+	// the finding stands (the manifests as applied guard nothing) but does
+	// not claim that none exists.
+	pdbKnown := !in.Snapshot.FromManifests() || len(in.Snapshot.PDBs) > 0
 	var out []result.Result
 	for _, w := range active {
-		out = append(out, dns004For(w, in.Index.PDBsFor(w)))
+		out = append(out, dns004For(w, in.Index.PDBsFor(w), pdbKnown))
 	}
 	return out
 }
 
-func dns004For(w *index.Workload, budgets []index.Budget) result.Result {
+func dns004For(w *index.Workload, budgets []index.Budget, pdbKnown bool) result.Result {
 	ref, replicas := w.Ref(), w.Replicas
 	ev := result.Evidence{"deployment": w.Name, "desired": replicas}
 	switch len(budgets) {
@@ -31,6 +35,12 @@ func dns004For(w *index.Workload, budgets []index.Budget) result.Result {
 		evicted := fmt.Sprintf("all %d at once", replicas)
 		if replicas == 1 {
 			evicted = "its only pod"
+		}
+		if !pdbKnown {
+			ev["pdbKnown"] = false
+			return result.New(result.StatusWarn, ref, fmt.Sprintf(
+				"The input holds no PodDisruptionBudget at all, so whether one in the cluster selects the %s pods is not known; without one a node drain or upgrade can evict %s; create one with maxUnavailable: 1.",
+				w.Name, evicted), ev)
 		}
 		return result.New(result.StatusWarn, ref, fmt.Sprintf(
 			"No PodDisruptionBudget in %s selects the %s pods, so a node drain or upgrade can evict %s; create one with maxUnavailable: 1.",

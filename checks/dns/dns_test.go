@@ -780,3 +780,23 @@ func TestDNSMessagesSingular(t *testing.T) {
 		}
 	}
 }
+
+// On manifests holding no PodDisruptionBudget at all, DNS-004 still warns
+// (the manifests as applied guard nothing) but does not claim the cluster
+// has none; with a PDB elsewhere in the input the absence is known.
+func TestDNS004ManifestsWithoutPDBs(t *testing.T) {
+	cs := Checks(DefaultOptions())
+	got := checktest.Format(checktest.RunFixture(t, cs, "DNS-004", "fail-manifests-coredns-no-pdb.yaml", nil))
+	want := "  DNS-004 warn Deployment/kube-system/coredns: The input holds no PodDisruptionBudget at all, so whether one in the cluster selects the coredns pods is not known; without one a node drain or upgrade can evict its only pod; create one with maxUnavailable: 1."
+	if got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+	other := checktest.PDB("metrics-server", "kube-system", &metav1.LabelSelector{MatchLabels: map[string]string{"k8s-app": "metrics-server"}}, nil, nil)
+	got = checktest.Format(checktest.RunFixture(t, cs, "DNS-004", "fail-manifests-coredns-no-pdb.yaml", func(s *cluster.Snapshot) {
+		s.PDBs = append(s.PDBs, other)
+	}))
+	want = "  DNS-004 warn Deployment/kube-system/coredns: No PodDisruptionBudget in kube-system selects the coredns pods, so a node drain or upgrade can evict its only pod; create one with maxUnavailable: 1."
+	if got != want {
+		t.Errorf("with another PDB in the input, got:\n%s\nwant:\n%s", got, want)
+	}
+}
