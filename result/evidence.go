@@ -187,7 +187,7 @@ var EvidenceKeys = []EvidenceKey{
 	{"paused", "bool", "ETCD", "True when the Velero Schedule is paused (spec.paused)."},
 	{"pdb", "string", "DNS, ADDON, WL", "The name of the one PodDisruptionBudget selecting the DNS pods (ADDON, WL: the workload's pods; ADDON-001: the first that blocks drains, else the first by name)."},
 	{"pdbCovered", "bool", "ADM", "True when a PodDisruptionBudget selects the pods of at least one workload backing the webhook's Service."},
-	{"pdbKnown", "bool", "DNS, ADDON", "False when the input is manifests holding no PodDisruptionBudget at all, so whether one guards the DNS pods (ADDON: the add-on) is not known; absent otherwise."},
+	{"pdbKnown", "bool", "DNS, ADDON", "False when the input is manifests holding no PodDisruptionBudget at all (DNS: and no Node objects), so whether one guards the DNS pods (ADDON: the add-on) is not known; absent otherwise."},
 	{"pdbSelector", "string", "WL", "The PodDisruptionBudget's spec.selector as kubectl -l takes it (\"{}\" for an empty selector, \"null\" for none)."},
 	{"pdbs", "list", "DNS, WL", "The sorted names of the PodDisruptionBudgets selecting the DNS pods (WL: the workload's pods), when more than one does."},
 	{"percent", "number", "NODE", "value as a percentage of limit, to one decimal."},

@@ -16,10 +16,11 @@ func evalDNS004(in *check.Input, _ *Options) []result.Result {
 	if len(active) == 0 {
 		return []result.Result{noDNSResult(in)}
 	}
-	// Manifests holding no PDB at all say nothing of the cluster's PDBs:
-	// the finding stands (the manifests as applied guard nothing) but does
-	// not claim that none exists.
-	pdbKnown := !in.Snapshot.FromManifests() || len(in.Snapshot.PDBs) > 0
+	// Manifests without Node objects (a part of a cluster) holding no PDB
+	// at all say nothing of the cluster's PDBs: the finding stands (the
+	// manifests as applied guard nothing) but does not claim none exists.
+	_, partial := partialWithoutDNS(in)
+	pdbKnown := !partial || len(in.Snapshot.PDBs) > 0
 	var out []result.Result
 	for _, w := range active {
 		out = append(out, dns004For(w, in.Index.PDBsFor(w), pdbKnown))

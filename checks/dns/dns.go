@@ -133,7 +133,7 @@ var dns004 = check.Def[Options]{
 			"Warn when no PDB selects the pods; when more than one does (the eviction API refuses such pods); " +
 			"when the PDB allows no disruption (allowed <= 0, e.g. maxUnavailable 0 or minAvailable >= replicas or 100%, or an invalid value); " +
 			"or when it protects no pod (desiredHealthy 0, e.g. minAvailable 0 or neither field set). Pass otherwise. " +
-			"No node data is read, so manifests without Node objects are judged too; on manifests holding no PDB at all the warning says the cluster's PDBs are not known. " +
+			"No node data is read, so manifests without Node objects are judged too; on manifests without Node objects holding no PDB at all the warning says the cluster's PDBs are not known. " +
 			"No DNS Deployment: na (DNS-001 fails), or skip on manifests without Node objects.",
 		Rationale: "Without a PDB a node drain or cluster upgrade may evict every DNS pod at once. " +
 			"A PDB that allows no disruption blocks node drains and upgrades instead, which teams then work around by force.",

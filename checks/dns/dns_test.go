@@ -781,9 +781,10 @@ func TestDNSMessagesSingular(t *testing.T) {
 	}
 }
 
-// On manifests holding no PodDisruptionBudget at all, DNS-004 still warns
-// (the manifests as applied guard nothing) but does not claim the cluster
-// has none; with a PDB elsewhere in the input the absence is known.
+// On manifests without Node objects holding no PodDisruptionBudget at all,
+// DNS-004 still warns (the manifests as applied guard nothing) but does not
+// claim the cluster has none; with a PDB elsewhere in the input, or Node
+// objects (a whole cluster's manifests), the absence is known.
 func TestDNS004ManifestsWithoutPDBs(t *testing.T) {
 	cs := Checks(DefaultOptions())
 	got := checktest.Format(checktest.RunFixture(t, cs, "DNS-004", "fail-manifests-coredns-no-pdb.yaml", nil))
@@ -798,5 +799,12 @@ func TestDNS004ManifestsWithoutPDBs(t *testing.T) {
 	want = "  DNS-004 warn Deployment/kube-system/coredns: No PodDisruptionBudget in kube-system selects the coredns pods, so a node drain or upgrade can evict its only pod; create one with maxUnavailable: 1."
 	if got != want {
 		t.Errorf("with another PDB in the input, got:\n%s\nwant:\n%s", got, want)
+	}
+	got = checktest.Format(checktest.RunFixture(t, cs, "DNS-004", "fail-manifests-coredns-no-pdb.yaml", func(s *cluster.Snapshot) {
+		s.Nodes = checktest.Nodes(1, "4", "a")
+		s.Gaps = nil
+	}))
+	if got != want {
+		t.Errorf("with Node objects, got:\n%s\nwant:\n%s", got, want)
 	}
 }
