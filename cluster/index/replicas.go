@@ -21,9 +21,11 @@ func (ix *Index) ReplicaFloor(w *Workload) (n int, hpa string) {
 
 // LeaderElected reports whether a container of the workload's template
 // turns leader election on through its command or args: a flag named
-// leader-elect* or enable-leader-elect* (--leader-elect,
-// --leader-election-namespace=kube-system, --enable-leader-election) whose
-// value is not false.
+// leader-elect* or enable-leader-elect* in kebab, snake or camel case
+// (--leader-elect, --leader-election-namespace=kube-system,
+// --enable-leader-election, --leaderElectionRetryPeriod=2s) whose value is
+// not false. A flag that tunes the election is taken as a sign of one:
+// programs that always elect a leader expose only such flags.
 func LeaderElected(w *Workload) bool {
 	for i := range w.Template.Spec.Containers {
 		for _, tok := range CommandTokens(&w.Template.Spec.Containers[i]) {
@@ -31,7 +33,8 @@ func LeaderElected(w *Workload) bool {
 			if !strings.HasPrefix(tok, "-") {
 				continue
 			}
-			if strings.HasPrefix(name, "leader-elect") || strings.HasPrefix(name, "enable-leader-elect") {
+			name = strings.ToLower(strings.NewReplacer("-", "", "_", "").Replace(name))
+			if strings.HasPrefix(name, "leaderelect") || strings.HasPrefix(name, "enableleaderelect") {
 				if !hasValue || value != "false" {
 					return true
 				}

@@ -1,6 +1,10 @@
 package index
 
-import "testing"
+import (
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+)
 
 func TestImageRepository(t *testing.T) {
 	for _, tt := range []struct{ image, repo, name string }{
@@ -18,6 +22,31 @@ func TestImageRepository(t *testing.T) {
 		}
 		if got := ImageName(tt.image); got != tt.name {
 			t.Errorf("ImageName(%q) = %q, want %q", tt.image, got, tt.name)
+		}
+	}
+}
+
+func TestLeaderElected(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want bool
+	}{
+		{[]string{"--leader-elect"}, true},
+		{[]string{"--leader-elect=true"}, true},
+		{[]string{"--leader-elect=false"}, false},
+		{[]string{"--leader-election-namespace=kube-system"}, true},
+		{[]string{"--enable-leader-election"}, true},
+		{[]string{"--leaderElectionRetryPeriod=2s"}, true},
+		{[]string{"--leader_elect"}, true},
+		{[]string{"--enableLeaderElection=false"}, false},
+		{[]string{"leader-elect"}, false},
+		{[]string{"--election-id=x", "--v=2"}, false},
+	} {
+		w := &Workload{Template: &corev1.PodTemplateSpec{Spec: corev1.PodSpec{
+			Containers: []corev1.Container{{Name: "c", Args: tt.args}},
+		}}}
+		if got := LeaderElected(w); got != tt.want {
+			t.Errorf("LeaderElected(%q) = %v, want %v", tt.args, got, tt.want)
 		}
 	}
 }
