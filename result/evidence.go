@@ -237,6 +237,7 @@ var EvidenceKeys = []EvidenceKey{
 	{"sideEffects", "string", "ADM", "The webhook's sideEffects (None, NoneOnDryRun, Some, Unknown; \"\" when unset)."},
 	{"signal", "string", "CP, ETCD, SEC, CERT", "Which source decided the result, a check-specific name (e.g. identity-leases, static-pods, leader-lease, kubeadm-config, etcd-static-pods, etcdctl-cronjob, velero-schedule, kube-apiserver-pod, anonymous-probe, tls-handshake; in CP-004 the platformSignal), \"platform\" when the platform decided it, or \"none\" when nothing could."},
 	{"since", "string", "NODE", "When the node's Ready condition last changed (its lastTransitionTime), RFC 3339 in UTC."},
+	{"singletonByDesign", "bool", "WL", "True when the single-replica workload runs a program that is one replica by design without a leader election (external-dns, prometheus-operator, the descheduler, the cluster-proportional-autoscaler): WL-001 reports it as info."},
 	{"sizedNodes", "int", "RES", "The node count the rule sizes for: the node count itself (linear), or the exponential estimator's step minClusterSize × 1.5^k at or above it."},
 	{"snapshots", "int", "ETCD", "The number of k3s/rke2 etcd snapshots recorded (ETCDSnapshotFile objects and snapshot ConfigMap entries)."},
 	{"sources", "list", "ETCD", "Where k3s/rke2 snapshot records were read: \"ETCDSnapshotFile\" and/or \"ConfigMap kube-system/k3s-etcd-snapshots\" (or rke2-etcd-snapshots)."},

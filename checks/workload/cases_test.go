@@ -10,6 +10,11 @@ var messageCases = []struct{ id, file, want string }{
 	{"WL-001", "pass-all-replicated.yaml", `
   WL-001 pass (cluster): The one Deployment or StatefulSet in user namespaces runs at least 2 replicas.
 `},
+	{"WL-001", "pass-singletons-by-design.yaml", `
+  WL-001 info Deployment/default/external-dns: Deployment external-dns runs one replica, a singleton by design (two copies would race to write the same DNS records); it is down while its pod is rescheduled.
+  WL-001 info Deployment/kyverno/kyverno-background-controller: Deployment kyverno-background-controller runs one replica and elects a leader, a singleton by design; it is down while its pod is rescheduled.
+  WL-001 info Deployment/tools/descheduler: Deployment descheduler runs one replica, a singleton by design (it only evicts pods, and two copies would evict twice); it is down while its pod is rescheduled.
+`},
 	{"WL-001", "pass-replicated.yaml", `
   WL-001 info Deployment/shop/operator: Deployment operator runs one replica and elects a leader, a singleton by design; it is down while its pod is rescheduled.
 `},

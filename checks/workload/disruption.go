@@ -58,6 +58,11 @@ func evalWL001(in *check.Input, o *Options) []result.Result {
 			out = append(out, result.New(result.StatusInfo, w.Ref(), fmt.Sprintf(
 				"%s %s runs one replica and elects a leader, a singleton by design; it is down while its pod is rescheduled.",
 				w.Kind, w.Name), ev))
+		case singletonByDesign(w) != "":
+			ev["singletonByDesign"] = true
+			out = append(out, result.New(result.StatusInfo, w.Ref(), fmt.Sprintf(
+				"%s %s runs one replica, a singleton by design (%s); it is down while its pod is rescheduled.",
+				w.Kind, w.Name, singletonByDesign(w)), ev))
 		default:
 			out = append(out, result.New(result.StatusWarn, w.Ref(), fmt.Sprintf(
 				"%s %s runs a single replica and no HorizontalPodAutoscaler raises it, so every drain, eviction or rollout of its pod is an outage; run at least 2.",

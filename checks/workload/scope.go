@@ -41,3 +41,10 @@ func floor(ix *index.Index, w *index.Workload) (n int, hpa string) { return ix.R
 // leaderElected reports whether the workload turns leader election on
 // (index.LeaderElected).
 func leaderElected(w *index.Workload) bool { return index.LeaderElected(w) }
+
+// singletonByDesign is why the workload runs one replica by design without
+// a leader election (index.SingletonByDesign), or "".
+func singletonByDesign(w *index.Workload) string {
+	why, _ := index.SingletonByDesign(w)
+	return why
+}

@@ -47,7 +47,8 @@ var wl001 = check.Def[Options]{
 		Rule: scopeRule +
 			"The replica floor is the minReplicas (default 1) of the HorizontalPodAutoscaler naming the workload (the first by name), else spec.replicas (default 1). " +
 			"Warn when the floor is 1; info instead when no HPA names it and a container's command or args turn leader election on " +
-			"(a flag named leader-elect* or enable-leader-elect*, e.g. --leader-elect or --leader-election-namespace=NS, whose value is not false): a singleton by design. " +
+			"(a flag named leader-elect* or enable-leader-elect*, in kebab, snake or camel case, e.g. --leader-elect, --leader-election-namespace=NS or --leaderElectionRetryPeriod=2s, whose value is not false), " +
+			"or its image is a program that runs one replica by design without an election (external-dns, prometheus-operator, the descheduler, the cluster-proportional-autoscaler): a singleton by design. " +
 			"Workloads scaled to 0 are not judged. Pass once for the input when none is found; na when there is no workload to judge.",
 		Rationale: "A single replica goes down with its node: every drain, upgrade, eviction or rollout is an outage " +
 			"until a replacement is scheduled and ready.",

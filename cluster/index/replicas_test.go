@@ -50,3 +50,24 @@ func TestLeaderElected(t *testing.T) {
 		}
 	}
 }
+
+func TestSingletonByDesign(t *testing.T) {
+	for _, tt := range []struct {
+		image string
+		want  bool
+	}{
+		{"registry.k8s.io/external-dns/external-dns:v0.15.1", true},
+		{"quay.io/prometheus-operator/prometheus-operator:v0.80.0", true},
+		{"quay.io/prometheus-operator/prometheus-config-reloader:v0.80.0", false},
+		{"registry.k8s.io/descheduler/descheduler:v0.32.2", true},
+		{"registry.k8s.io/cpa/cluster-proportional-autoscaler:v1.9.0", true},
+		{"nginx:1.27", false},
+	} {
+		w := &Workload{Template: &corev1.PodTemplateSpec{Spec: corev1.PodSpec{
+			Containers: []corev1.Container{{Name: "c", Image: tt.image}},
+		}}}
+		if _, got := SingletonByDesign(w); got != tt.want {
+			t.Errorf("SingletonByDesign(%q) = %v, want %v", tt.image, got, tt.want)
+		}
+	}
+}
