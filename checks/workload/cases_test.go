@@ -85,6 +85,9 @@ var messageCases = []struct{ id, file, want string }{
 	{"WL-009", "fail-no-readiness.yaml", `
   WL-009 warn Deployment/shop/web: Service web sends traffic to Deployment web, but container app has no readiness probe, so pods receive requests as soon as they start and keep receiving them when they cannot serve; add a readinessProbe.
 `},
+	{"WL-009", "pass-scrape-only-service.yaml", `
+  WL-009 pass (cluster): The one workload behind a Service in user namespaces sets readiness probes on every container.
+`},
 	{"WL-009", "pass-readiness.yaml", `
   WL-009 pass (cluster): The one workload behind a Service in user namespaces sets readiness probes on every container.
 `},

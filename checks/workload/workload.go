@@ -195,7 +195,7 @@ var wl009 = check.Def[Options]{
 		Title:    "Service-backed containers have readiness probes",
 		Category: Category,
 		Rule: "A Deployment, StatefulSet or DaemonSet in a user namespace (as WL-001) is Service-backed when a Service of its namespace " +
-			"(not ExternalName, with a non-empty spec.selector) selects its pod template's labels. " +
+			"(not ExternalName, with a non-empty spec.selector, and not scrape-only: a Service whose every port is named for metrics, its name holding metrics, prometheus or monitor, serves a scraper, not clients) selects its pod template's labels. " +
 			"Warn for each such workload with a container (spec.containers) lacking a readinessProbe, naming the containers and the first Service by name order in the input. " +
 			"Pass once when none lacks one; na when no Service selects a workload.",
 		Rationale: "Without a readiness probe a pod is added to the Service's endpoints as soon as its containers start, " +

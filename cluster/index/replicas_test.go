@@ -71,3 +71,27 @@ func TestSingletonByDesign(t *testing.T) {
 		}
 	}
 }
+
+func TestScrapeOnly(t *testing.T) {
+	svc := func(names ...string) *corev1.Service {
+		s := &corev1.Service{}
+		for _, n := range names {
+			s.Spec.Ports = append(s.Spec.Ports, corev1.ServicePort{Name: n})
+		}
+		return s
+	}
+	for _, tt := range []struct {
+		s    *corev1.Service
+		want bool
+	}{
+		{svc("tcp-prometheus-servicemonitor"), true},
+		{svc("http-metrics", "Metrics-TLS"), true},
+		{svc("http-metrics", "https"), false},
+		{svc(""), false},
+		{svc(), false},
+	} {
+		if got := ScrapeOnly(tt.s); got != tt.want {
+			t.Errorf("ScrapeOnly(%v) = %v, want %v", tt.s.Spec.Ports, got, tt.want)
+		}
+	}
+}

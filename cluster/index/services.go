@@ -1,6 +1,8 @@
 package index
 
 import (
+	"strings"
+
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/labels"
 )
@@ -8,7 +10,9 @@ import (
 // ServiceFor returns the first Service (in snapshot order, which is by
 // namespace and name) of the workload's namespace whose spec.selector
 // matches its pod template labels, or nil. Services without a selector
-// and ExternalName Services send traffic to no pod. Every workload's
+// and ExternalName Services send traffic to no pod, and a Service whose
+// every port is named for metrics (ScrapeOnly) serves a scraper, which
+// reads not-ready pods too, not clients. Every workload's
 // Service is found in one pass, the first time one is asked for.
 func (ix *Index) ServiceFor(w *Workload) *corev1.Service {
 	ix.servicesOnce.Do(func() {
@@ -16,7 +20,7 @@ func (ix *Index) ServiceFor(w *Workload) *corev1.Service {
 		svcs := ix.snap.Services
 		for i := range svcs {
 			s := &svcs[i]
-			if len(s.Spec.Selector) == 0 || s.Spec.Type == corev1.ServiceTypeExternalName {
+			if len(s.Spec.Selector) == 0 || s.Spec.Type == corev1.ServiceTypeExternalName || ScrapeOnly(s) {
 				continue
 			}
 			sel := labels.SelectorFromSet(s.Spec.Selector)
@@ -29,4 +33,21 @@ func (ix *Index) ServiceFor(w *Workload) *corev1.Service {
 		ix.services = f
 	})
 	return ix.services[w]
+}
+
+// ScrapeOnly reports whether every port of the Service is named for
+// metrics: its name holds "metrics", "prometheus" or "monitor"
+// (cert-manager's tcp-prometheus-servicemonitor, http-metrics). Such a
+// Service exists for a metrics scraper, not for client traffic.
+func ScrapeOnly(s *corev1.Service) bool {
+	if len(s.Spec.Ports) == 0 {
+		return false
+	}
+	for _, p := range s.Spec.Ports {
+		name := strings.ToLower(p.Name)
+		if !strings.Contains(name, "metrics") && !strings.Contains(name, "prometheus") && !strings.Contains(name, "monitor") {
+			return false
+		}
+	}
+	return true
 }
