@@ -244,15 +244,29 @@ func evalNET005(in *check.Input, o *Options) []result.Result {
 			out = append(out, result.New(result.StatusInfo, w.Ref(), c.what()+" is scaled to 0 replicas, so it serves nothing; its shape is not judged.", ev))
 			continue
 		}
-		inAddon := addonNS[w.Namespace] && addonJudged[c.name]
-		var parts, fragile []string
+		// Who judges each fragile point: outside the add-on namespaces the
+		// WL checks do; inside, ADDON-001 judges a single replica and a
+		// blocking PDB of the controllers it recognises, and NET-005 the
+		// rest.
+		inAddon := addonNS[w.Namespace]
+		byAddon := inAddon && addonJudged[c.name]
+		var parts, fragile, elsewhere []string
+		point := func(own bool, by, words string) {
+			switch {
+			case own:
+				fragile = append(fragile, words)
+			default:
+				elsewhere = append(elsewhere, by)
+			}
+		}
 		if hpa != "" {
 			parts = append(parts, fmt.Sprintf("at least %d %s (HorizontalPodAutoscaler %s)", floor, plural(floor, "replica", "replicas"), hpa))
 		} else {
 			parts = append(parts, fmt.Sprintf("%d %s", floor, plural(floor, "replica", "replicas")))
 		}
-		if floor == 1 && !inAddon {
-			fragile = append(fragile, "a single replica, so every node drain, upgrade or eviction stops its traffic")
+		if floor == 1 {
+			point(inAddon && !byAddon, judge(byAddon, "ADDON-001", "WL-001")+" (single replica)",
+				"a single replica, so every node drain, upgrade or eviction stops its traffic")
 		}
 		budgets := ix.PDBsFor(w)
 		var pdbWords, pdbEv []string
@@ -272,16 +286,17 @@ func evalNET005(in *check.Input, o *Options) []result.Result {
 		case len(budgets) > 0:
 			parts = append(parts, strings.Join(pdbWords, ", "))
 			ev["pdbBudgets"] = pdbEv
-			if blocking && !inAddon {
-				fragile = append(fragile, "a PodDisruptionBudget that allows no disruption, so it blocks every node drain")
+			if blocking {
+				point(inAddon && !byAddon, judge(byAddon, "ADDON-001", "WL-003")+" (PDB allowing no disruption)",
+					"a PodDisruptionBudget that allows no disruption, so it blocks every node drain")
 			}
-		case pdbKnown:
-			parts = append(parts, "no PodDisruptionBudget")
-			if !(inAddon && floor == 1) {
-				fragile = append(fragile, "no PodDisruptionBudget, so a drain may evict all its replicas at once")
-			}
-		default:
+		case !pdbKnown:
 			parts = append(parts, "no PodDisruptionBudget in the input (whether the cluster has one is not known)")
+		default:
+			parts = append(parts, "no PodDisruptionBudget")
+			if floor >= 2 {
+				point(inAddon, "WL-002 (no PDB)", "no PodDisruptionBudget, so a drain may evict all its replicas at once")
+			}
 		}
 		if keys := index.SpreadKeys(spec); len(keys) > 0 {
 			parts = append(parts, "spread over "+andList(keys))
@@ -289,22 +304,31 @@ func evalNET005(in *check.Input, o *Options) []result.Result {
 		} else {
 			parts = append(parts, "no topology spread or pod anti-affinity")
 			if floor >= 2 {
-				fragile = append(fragile, fmt.Sprintf("%d replicas with no topology spread or pod anti-affinity, so they may all share one node", floor))
+				point(inAddon, "WL-008 (no spread)",
+					fmt.Sprintf("%d replicas with no topology spread or pod anti-affinity, so they may all share one node", floor))
 			}
 		}
 		shape := c.what() + ": " + strings.Join(parts, ", ")
+		if len(elsewhere) > 0 {
+			shape += "; its fragile points are judged by " + andList(elsewhere)
+		}
 		if len(fragile) == 0 {
-			if inAddon && floor == 1 {
-				shape += " (the single replica in add-on namespace " + w.Namespace + " is ADDON-001's finding)"
-			}
 			out = append(out, result.New(result.StatusInfo, w.Ref(), shape+".", ev))
 			continue
 		}
 		out = append(out, result.New(result.StatusWarn, w.Ref(), fmt.Sprintf(
-			"%s. Fragile: %s; run 2 or more replicas with a topology spread on kubernetes.io/hostname and a PodDisruptionBudget of maxUnavailable: 1.",
-			shape, strings.Join(fragile, "; ")), ev))
+			"%s. Fragile in add-on namespace %s, where the WL checks do not look: %s; run 2 or more replicas with a topology spread on kubernetes.io/hostname and a PodDisruptionBudget of maxUnavailable: 1.",
+			shape, w.Namespace, strings.Join(fragile, "; ")), ev))
 	}
 	return out
+}
+
+// judge picks the check that judges a point: a when cond, else b.
+func judge(cond bool, a, b string) string {
+	if cond {
+		return a
+	}
+	return b
 }
 
 // hostPortNumbers returns the node's ports for evidence.

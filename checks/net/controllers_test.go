@@ -6,6 +6,7 @@ import (
 
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/seaworthy-k8s/seaworthy/cluster"
 )
@@ -14,31 +15,49 @@ import (
 const fix = "; run 2 or more replicas with a topology spread on kubernetes.io/hostname and a PodDisruptionBudget of maxUnavailable: 1.\n"
 
 func TestNET005Messages(t *testing.T) {
-	haproxy := "NET-005 warn Deployment/haproxy/haproxy-ingress: Deployment haproxy/haproxy-ingress (HAProxy Ingress): 3 replicas, PDB haproxy-ingress allows 1 disruption, " +
-		"no topology spread or pod anti-affinity. Fragile: 3 replicas with no topology spread or pod anti-affinity, so they may all share one node" + fix
-	nginx := "NET-005 warn Deployment/ingress-nginx/ingress-nginx-controller: Deployment ingress-nginx/ingress-nginx-controller (ingress-nginx, class nginx): 1 replica, " +
-		"PDB ingress-nginx-controller allows 0 disruptions, no topology spread or pod anti-affinity. " +
-		"Fragile: a single replica, so every node drain, upgrade or eviction stops its traffic; a PodDisruptionBudget that allows no disruption, so it blocks every node drain" + fix
+	const manifestsPDB = "no PodDisruptionBudget in the input (whether the cluster has one is not known)"
+	const addonNS = ". Fragile in add-on namespace kube-system, where the WL checks do not look: "
+	haproxy := func(pdb, judged string) string {
+		return "NET-005 info Deployment/haproxy/haproxy-ingress: Deployment haproxy/haproxy-ingress (HAProxy Ingress): 3 replicas, " + pdb +
+			", no topology spread or pod anti-affinity; its fragile points are judged by " + judged + ".\n"
+	}
+	contour := func(pdb string) string {
+		return "NET-005 warn Deployment/kube-system/contour: Deployment kube-system/contour (Contour): 1 replica, " + pdb + ", no topology spread or pod anti-affinity" +
+			addonNS + "a single replica, so every node drain, upgrade or eviction stops its traffic" + fix
+	}
+	const nginx = "NET-005 warn Deployment/kube-system/ingress-nginx-controller: Deployment kube-system/ingress-nginx-controller (ingress-nginx, class nginx): 3 replicas, " +
+		"PDB ingress-nginx-controller allows 1 disruption, no topology spread or pod anti-affinity" +
+		addonNS + "3 replicas with no topology spread or pod anti-affinity, so they may all share one node" + fix
+	traefik := func(pdb string) string {
+		return "NET-005 info Deployment/kube-system/traefik: Deployment kube-system/traefik (Traefik): 1 replica, " + pdb +
+			", no topology spread or pod anti-affinity; its fragile points are judged by ADDON-001 (single replica).\n"
+	}
 	testMessages(t, "NET-005", []messageCase{
-		{"manifests: one replica and a blocking PDB, replicas without spread; kube-system is ADDON-001's", "fail-fragile-deployments.yaml", nil,
-			haproxy + nginx +
-				"NET-005 info Deployment/kube-system/traefik: Deployment kube-system/traefik (Traefik): 1 replica, no PodDisruptionBudget in the input (whether the cluster has one is not known), " +
-				"no topology spread or pod anti-affinity (the single replica in add-on namespace kube-system is ADDON-001's finding).\n"},
+		{"manifests: in kube-system no spread and a single replica ADDON-001 does not judge; elsewhere the WL checks' points", "fail-fragile-deployments.yaml", nil,
+			haproxy(manifestsPDB, "WL-008 (no spread)") + contour(manifestsPDB) + nginx + traefik(manifestsPDB)},
 		{"live: no PDB is known to be none", "fail-fragile-deployments.yaml", asLive,
-			haproxy + nginx +
-				"NET-005 info Deployment/kube-system/traefik: Deployment kube-system/traefik (Traefik): 1 replica, no PodDisruptionBudget, " +
-				"no topology spread or pod anti-affinity (the single replica in add-on namespace kube-system is ADDON-001's finding).\n"},
-		{"live: replicated without a PDB outside the add-on namespaces", "fail-fragile-deployments.yaml", func(s *cluster.Snapshot) {
+			haproxy("no PodDisruptionBudget", "WL-002 (no PDB) and WL-008 (no spread)") + contour("no PodDisruptionBudget") + nginx + traefik("no PodDisruptionBudget")},
+		{"live: replicated without a PDB in kube-system", "fail-fragile-deployments.yaml", func(s *cluster.Snapshot) {
 			asLive(s)
-			s.PDBs = s.PDBs[1:] // haproxy's
-			s.Deployments[0].Spec.Replicas = new(int32(2))
+			for i := range s.Deployments {
+				if s.Deployments[i].Name == "traefik" {
+					s.Deployments[i].Spec.Replicas = new(int32(2))
+				}
+			}
 		},
-			"NET-005 warn Deployment/haproxy/haproxy-ingress: Deployment haproxy/haproxy-ingress (HAProxy Ingress): 2 replicas, " +
-				"no PodDisruptionBudget, no topology spread or pod anti-affinity. Fragile: no PodDisruptionBudget, so a drain may evict all its replicas at once; " +
-				"2 replicas with no topology spread or pod anti-affinity, so they may all share one node" + fix +
-				nginx +
-				"NET-005 info Deployment/kube-system/traefik: Deployment kube-system/traefik (Traefik): 1 replica, no PodDisruptionBudget, " +
-				"no topology spread or pod anti-affinity (the single replica in add-on namespace kube-system is ADDON-001's finding).\n"},
+			haproxy("no PodDisruptionBudget", "WL-002 (no PDB) and WL-008 (no spread)") + contour("no PodDisruptionBudget") + nginx +
+				"NET-005 warn Deployment/kube-system/traefik: Deployment kube-system/traefik (Traefik): 2 replicas, no PodDisruptionBudget, no topology spread or pod anti-affinity" +
+				addonNS + "no PodDisruptionBudget, so a drain may evict all its replicas at once; " +
+				"2 replicas with no topology spread or pod anti-affinity, so they may all share one node" + fix},
+		{"a single replica behind a blocking PDB in a user namespace", "pass-shaped-controllers.yaml", func(s *cluster.Snapshot) {
+			s.DaemonSets = nil
+			s.Deployments[0].Spec.Replicas = new(int32(1))
+			s.PDBs[0].Spec.MaxUnavailable = nil
+			s.PDBs[0].Spec.MinAvailable = new(intstr.FromInt32(1))
+		},
+			"NET-005 info Deployment/ingress-nginx/ingress-nginx-controller: Deployment ingress-nginx/ingress-nginx-controller (ingress-nginx, class nginx): 1 replica, " +
+				"PDB ingress-nginx-controller allows 0 disruptions, spread over topology.kubernetes.io/zone and kubernetes.io/hostname; " +
+				"its fragile points are judged by WL-001 (single replica) and WL-003 (PDB allowing no disruption).\n"},
 		{"spread Deployment and a DaemonSet on edge nodes", "pass-shaped-controllers.yaml", nil,
 			"NET-005 info Deployment/ingress-nginx/ingress-nginx-controller: Deployment ingress-nginx/ingress-nginx-controller (ingress-nginx, class nginx): 3 replicas, " +
 				"PDB ingress-nginx-controller allows 1 disruption, spread over topology.kubernetes.io/zone and kubernetes.io/hostname.\n" +

@@ -124,11 +124,12 @@ var net005 = check.Def[Options]{
 			"nginx/nginx-ingress, traefik, haproxy-ingress, haproxytech/kubernetes-ingress, projectcontour/contour (Contour and its Envoy DaemonSet, whose shutdown-manager runs it), " +
 			"kong/kubernetes-ingress-controller, emissary-ingress/emissary, datawire/emissary and datawire/ambassador. Each gets one result saying what it is. " +
 			"A DaemonSet is info: one pod per selected node (its nodeSelector, required node affinity, or every node), its host ports or the host network; it grows with the nodes and needs no replica count. " +
-			"A Deployment or StatefulSet is info with its replica floor (an HPA's minReplicas, else spec.replicas), the PodDisruptionBudgets selecting it and what each allows, " +
-			"and the topology keys of its spread constraints and pod anti-affinity; it is warn when fragile: a replica floor of 1, a PDB allowing no disruption (or invalid), " +
-			"no PDB (a live read only: on manifests a PDB not in the input is not known), or 2 or more replicas with no spread or anti-affinity. " +
-			"ADDON-001 also judges ingress-nginx, Traefik, HAProxy Ingress and Kong in the add-on namespaces (AddonNamespaces, default kube-system, and with AddonInfrastructure the infrastructure namespaces) " +
-			"on a single replica and a blocking PDB: there NET-005 reports those as shape only, and warns on what ADDON-001 does not judge (no PDB with 2 or more replicas, no spread). " +
+			"A Deployment or StatefulSet reports its replica floor (an HPA's minReplicas, else spec.replicas), the PodDisruptionBudgets selecting it and what each allows, " +
+			"and the topology keys of its spread constraints and pod anti-affinity. Its fragile points are a replica floor of 1, a PDB allowing no disruption (or invalid), " +
+			"no PDB with 2 or more replicas (on manifests a PDB not in the input is not known, so not judged), and 2 or more replicas with no spread or anti-affinity. " +
+			"Each point is judged by one check only: outside the add-on namespaces (AddonNamespaces, default kube-system, and with AddonInfrastructure the infrastructure namespaces) " +
+			"the WL checks judge them (WL-001, WL-003, WL-002, WL-008), and NET-005 is info naming those checks; inside, ADDON-001 judges the single replica and the blocking PDB " +
+			"of ingress-nginx, Traefik, HAProxy Ingress and Kong, and NET-005 warns on every other point, as the WL checks do not look there. " +
 			"A Deployment scaled to 0 is info. No controller recognised: na.",
 		Rationale: "Every Ingress's traffic passes through the controller's pods. A single replica makes every node drain, upgrade or eviction an outage of every route; " +
 			"a PDB that allows no disruption blocks the drain instead; without a PDB a drain may evict every replica at once; replicas the scheduler may stack on one node go down with it. " +
