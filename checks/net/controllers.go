@@ -210,10 +210,10 @@ func evalNET005(in *check.Input, o *Options) []result.Result {
 	ix := in.Index
 	s := in.Snapshot
 	addonNS := addonNamespaces(ix, o)
-	// On manifests a PDB the input does not hold may exist elsewhere; with
-	// PDBs in the input, one selecting the controller would normally ship
-	// beside it, but the absence is still not known.
-	pdbKnown := !s.FromManifests()
+	// On manifests holding no PDB at all, a PDB may exist elsewhere, so
+	// its absence is not known (as ADDON-001 decides); manifests that hold
+	// PDBs ship them beside the workloads they guard.
+	pdbKnown := !s.FromManifests() || len(s.PDBs) > 0
 	out := make([]result.Result, 0, len(ctls))
 	for _, c := range ctls {
 		w := c.w

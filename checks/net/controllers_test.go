@@ -25,17 +25,22 @@ func TestNET005Messages(t *testing.T) {
 		return "NET-005 warn Deployment/kube-system/contour: Deployment kube-system/contour (Contour): 1 replica, " + pdb + ", no topology spread or pod anti-affinity" +
 			addonNS + "a single replica, so every node drain, upgrade or eviction stops its traffic" + fix
 	}
-	const nginx = "NET-005 warn Deployment/kube-system/ingress-nginx-controller: Deployment kube-system/ingress-nginx-controller (ingress-nginx, class nginx): 3 replicas, " +
-		"PDB ingress-nginx-controller allows 1 disruption, no topology spread or pod anti-affinity" +
-		addonNS + "3 replicas with no topology spread or pod anti-affinity, so they may all share one node" + fix
+	nginxPDB := func(pdb string) string {
+		return "NET-005 warn Deployment/kube-system/ingress-nginx-controller: Deployment kube-system/ingress-nginx-controller (ingress-nginx, class nginx): 3 replicas, " +
+			pdb + ", no topology spread or pod anti-affinity" +
+			addonNS + "3 replicas with no topology spread or pod anti-affinity, so they may all share one node" + fix
+	}
+	nginx := nginxPDB("PDB ingress-nginx-controller allows 1 disruption")
 	traefik := func(pdb string) string {
 		return "NET-005 info Deployment/kube-system/traefik: Deployment kube-system/traefik (Traefik): 1 replica, " + pdb +
 			", no topology spread or pod anti-affinity; its fragile points are judged by ADDON-001 (single replica).\n"
 	}
 	testMessages(t, "NET-005", []messageCase{
-		{"manifests: in kube-system no spread and a single replica ADDON-001 does not judge; elsewhere the WL checks' points", "fail-fragile-deployments.yaml", nil,
-			haproxy(manifestsPDB, "WL-008 (no spread)") + contour(manifestsPDB) + nginx + traefik(manifestsPDB)},
-		{"live: no PDB is known to be none", "fail-fragile-deployments.yaml", asLive,
+		{"in kube-system no spread and a single replica ADDON-001 does not judge; elsewhere the WL checks' points", "fail-fragile-deployments.yaml", nil,
+			haproxy("no PodDisruptionBudget", "WL-002 (no PDB) and WL-008 (no spread)") + contour("no PodDisruptionBudget") + nginx + traefik("no PodDisruptionBudget")},
+		{"manifests holding no PDB: a PDB elsewhere is not known", "fail-fragile-deployments.yaml", func(s *cluster.Snapshot) { s.PDBs = nil },
+			haproxy(manifestsPDB, "WL-008 (no spread)") + contour(manifestsPDB) + nginxPDB(manifestsPDB) + traefik(manifestsPDB)},
+		{"live: the same", "fail-fragile-deployments.yaml", asLive,
 			haproxy("no PodDisruptionBudget", "WL-002 (no PDB) and WL-008 (no spread)") + contour("no PodDisruptionBudget") + nginx + traefik("no PodDisruptionBudget")},
 		{"live: replicated without a PDB in kube-system", "fail-fragile-deployments.yaml", func(s *cluster.Snapshot) {
 			asLive(s)

@@ -126,7 +126,7 @@ var net005 = check.Def[Options]{
 			"A DaemonSet is info: one pod per selected node (its nodeSelector, required node affinity, or every node), its host ports or the host network; it grows with the nodes and needs no replica count. " +
 			"A Deployment or StatefulSet reports its replica floor (an HPA's minReplicas, else spec.replicas), the PodDisruptionBudgets selecting it and what each allows, " +
 			"and the topology keys of its spread constraints and pod anti-affinity. Its fragile points are a replica floor of 1, a PDB allowing no disruption (or invalid), " +
-			"no PDB with 2 or more replicas (on manifests a PDB not in the input is not known, so not judged), and 2 or more replicas with no spread or anti-affinity. " +
+			"no PDB with 2 or more replicas (on manifests holding no PDB at all, as ADDON-001 decides, a PDB elsewhere is not known, so not judged), and 2 or more replicas with no spread or anti-affinity. " +
 			"Each point is judged by one check only: outside the add-on namespaces (AddonNamespaces, default kube-system, and with AddonInfrastructure the infrastructure namespaces) " +
 			"the WL checks judge them (WL-001, WL-003, WL-002, WL-008), and NET-005 is info naming those checks; inside, ADDON-001 judges the single replica and the blocking PDB " +
 			"of ingress-nginx, Traefik, HAProxy Ingress and Kong, and NET-005 warns on every other point, as the WL checks do not look there. " +
