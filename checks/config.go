@@ -97,6 +97,8 @@ var settings = map[string]setting{
 	"addon.restartStorm":            {ruleCount, "restart count from which ADDON-003 warns when the last termination is within restartWindow"},
 	"addon.restartWindow":           {ruleDuration, "how recent a last termination ADDON-003 counts"},
 	"net.minClassesForDefault":      {ruleCount, "IngressClasses from which NET-003 warns that none is marked default"},
+	"net.addonNamespaces":           {ruleNone, "namespaces whose ingress controllers ADDON-001 judges; NET-005 leaves their single replica and blocking PDB to it (keep equal to addon.namespaces)"},
+	"net.addonInfrastructure":       {ruleNone, "count namespaces running node-level infrastructure among net.addonNamespaces (keep equal to addon.includeInfrastructure)"},
 }
 
 // ordered pairs: the first may not exceed the second.

@@ -68,7 +68,7 @@ func All(o Options) []check.Check {
 		addon.Checks(o.Addon),               // ADDON-001..003
 		node.Checks(o.Node),                 // NODE-001..
 		workload.Checks(o.Workload),         // WL-001..013
-		net.Checks(o.Net),                   // NET-001..004
+		net.Checks(o.Net),                   // NET-001..008
 		adm.Checks(o.Adm),                   // ADM-001..004
 	} {
 		all = append(all, area...)

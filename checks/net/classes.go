@@ -160,6 +160,7 @@ func evalNET003(in *check.Input, o *Options) []result.Result {
 				c.Name, ctl), cev))
 		}
 	}
+	out = append(out, missingClasses(s)...)
 	if len(out) == 0 {
 		out = append(out, result.New(result.StatusPass, result.Cluster, "Every Ingress names its class.", nil))
 	}

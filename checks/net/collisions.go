@@ -57,6 +57,9 @@ func evalNET001(in *check.Input, _ *Options) []result.Result {
 	claims := map[route][]int{}
 	perIngress := make([][]route, len(ings))
 	for i := range ings {
+		if isCanary(&ings[i]) {
+			continue // shares its main Ingress's routes by design: NET-008's
+		}
 		perIngress[i] = routes(&ings[i])
 		for _, r := range perIngress[i] {
 			claims[r] = append(claims[r], i)
@@ -89,6 +92,11 @@ func evalNET001(in *check.Input, _ *Options) []result.Result {
 			}
 		}
 		ev := result.Evidence{"ingressClass": class}
+		if isCanary(ing) {
+			out = append(out, result.New(result.StatusPass, ingressRef(ing), fmt.Sprintf(
+				"%s %s is an ingress-nginx canary, which shares its main Ingress's routes by design; NET-008 judges it.", ingressName(ing), classWords(class)), ev))
+			continue
+		}
 		if len(perIngress[i]) == 0 {
 			out = append(out, result.New(result.StatusPass, ingressRef(ing), fmt.Sprintf(
 				"%s %s has no host and path rules to collide.", ingressName(ing), classWords(class)), ev))

@@ -1,7 +1,9 @@
-// Package net holds the ingress checks (NET-001..NET-004): Ingresses that
+// Package net holds the ingress checks (NET-001..NET-008): Ingresses that
 // route the same host and path, backends that do not resolve, the
-// IngressClasses that decide which controller serves an Ingress, and TLS
-// hosts without a rule.
+// IngressClasses that decide which controller serves an Ingress (and the
+// classes Ingresses name that do not exist), TLS hosts without a rule, the
+// ingress controllers' shape and their privilege on host ports,
+// ExternalName backends, and ingress-nginx canary splits.
 //
 // The decisions the catalog leaves open are made here and stated in each
 // check's Rule:
@@ -22,6 +24,21 @@
 //     defaults to k8s.io/ingress-nginx) and Traefik
 //     (--providers.kubernetesingress, controller
 //     traefik.io/ingress-controller). Other controllers are not judged.
+//   - The ingress controllers (controllers.go) are found in every
+//     namespace: by NET-003's flag recognition, then by image. NET-005
+//     reports each one's shape; its fragile points (a single replica, a
+//     PDB that blocks drains, no PDB, no spread) are each judged by one
+//     check only: the WL checks outside the add-on namespaces, ADDON-001
+//     (single replica, blocking PDB) or NET-005 (the rest) inside them, so
+//     a controller never gets the same finding twice.
+//   - NET-006 judges the port a controller's process binds: with a
+//     hostPort that is its containerPort (the node forwards to it), on the
+//     host network the port itself. Without runAsUser the user is the
+//     image's default, which the input does not show, so it is not taken
+//     for root.
+//   - NET-008 reads ingress-nginx's canary annotations. Traefik's weighted
+//     splits live in TraefikService objects, which seaworthy does not
+//     collect, so they are not judged.
 //   - NET-004 matches TLS hosts against rule hosts as the Ingress API
 //     matches hosts (a wildcard covers exactly one label). The TLS Secret
 //     is not checked: seaworthy never reads Secrets. Checking that it

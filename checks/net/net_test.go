@@ -208,8 +208,8 @@ func TestNET001DefaultBackendOnly(t *testing.T) {
 }
 
 // BenchmarkNET runs every NET check over 20,000 Ingresses, half of them
-// colliding in pairs, each with its Service: the checks are linear in the
-// objects they read.
+// colliding in pairs, each with its Service, one in ten an ingress-nginx
+// canary: the checks are linear in the objects they read.
 func BenchmarkNET(b *testing.B) {
 	s := checktest.Snapshot()
 	s.Source = cluster.SourceLive
@@ -224,17 +224,22 @@ func BenchmarkNET(b *testing.B) {
 		name := fmt.Sprintf("app-%d", i)
 		s.Services = append(s.Services, corev1.Service{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
 			Spec: corev1.ServiceSpec{Ports: []corev1.ServicePort{{Name: "http", Port: 80}}}})
-		s.Ingresses = append(s.Ingresses, networkingv1.Ingress{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
+		var annotations map[string]string
+		if i%10 == 9 {
+			annotations = map[string]string{canaryAnnotation: "true", canaryWeight: "10"}
+		}
+		s.Ingresses = append(s.Ingresses, networkingv1.Ingress{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name, Annotations: annotations},
 			Spec: networkingv1.IngressSpec{IngressClassName: &class,
 				TLS: []networkingv1.IngressTLS{{Hosts: []string{host}}},
 				Rules: []networkingv1.IngressRule{{Host: host, IngressRuleValue: networkingv1.IngressRuleValue{HTTP: &networkingv1.HTTPIngressRuleValue{
 					Paths: []networkingv1.HTTPIngressPath{{Path: "/", PathType: &prefix, Backend: networkingv1.IngressBackend{
 						Service: &networkingv1.IngressServiceBackend{Name: name, Port: networkingv1.ServiceBackendPort{Name: "http"}}}}}}}}}}})
 	}
+	s.IngressClasses = []networkingv1.IngressClass{{ObjectMeta: metav1.ObjectMeta{Name: class}, Spec: networkingv1.IngressClassSpec{Controller: nginxController}}}
 	cs := Checks(DefaultOptions())
 	b.ResetTimer()
 	for b.Loop() {
-		if rs := check.Run(s, cs); len(rs) != 60001 {
+		if rs := check.Run(s, cs); len(rs) != 62005 {
 			b.Fatalf("%d results", len(rs))
 		}
 	}

@@ -130,15 +130,8 @@ func evalWL007(in *check.Input, o *Options) []result.Result {
 }
 
 // spreads reports whether a pod spec asks the scheduler to keep its pods
-// apart: a topology spread constraint or a pod anti-affinity term.
-func spreads(spec *corev1.PodSpec) bool {
-	if len(spec.TopologySpreadConstraints) > 0 {
-		return true
-	}
-	a := spec.Affinity
-	return a != nil && a.PodAntiAffinity != nil &&
-		len(a.PodAntiAffinity.RequiredDuringSchedulingIgnoredDuringExecution)+len(a.PodAntiAffinity.PreferredDuringSchedulingIgnoredDuringExecution) > 0
-}
+// apart (index.AsksSpread).
+func spreads(spec *corev1.PodSpec) bool { return index.AsksSpread(spec) }
 
 // evalWL008 flags replicated workloads that ask for no spread at all.
 func evalWL008(in *check.Input, o *Options) []result.Result {

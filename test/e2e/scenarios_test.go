@@ -82,6 +82,11 @@ var scenarioHeadlines = map[string]scenarioHeadline{
 			"ETCD-003 fail /",
 			"SEC-001 pass kube-system/kube-apiserver-lab-1",
 			"SEC-002 info kube-system/kube-apiserver-lab-1",
+			"NET-005 warn kube-system/ingress-nginx-controller",
+			"NET-006 fail kube-system/ingress-nginx-controller",
+			"NET-007 warn guestbook/guestbook",
+			"NET-008 fail guestbook/guestbook-canary",
+			"NET-008 fail guestbook/guestbook-beta",
 			// The only skip: the serving certificate needs a live TLS
 			// handshake.
 			"CERT-001 skip /",
@@ -221,7 +226,8 @@ var managedHeadlines = scenarioHeadline{
 // ADDON-001 judges optional add-ons too (metrics-server, ingress
 // controllers), and is na in a cluster that runs none in kube-system.
 var naWithoutObjects = map[string]bool{"ADM-001": true, "ADM-002": true, "ADM-003": true, "ADM-004": true, "ADDON-001": true,
-	"NET-001": true, "NET-002": true, "NET-003": true, "NET-004": true}
+	"NET-001": true, "NET-002": true, "NET-003": true, "NET-004": true,
+	"NET-005": true, "NET-006": true, "NET-007": true, "NET-008": true}
 
 // Each scenario cluster, audited offline, shows what it was built to show.
 func TestScenarioHeadlines(t *testing.T) {
