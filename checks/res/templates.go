@@ -70,22 +70,6 @@ func ownedBy(refs []metav1.OwnerReference, kind string) bool {
 	return false
 }
 
-// judged returns the containers RES-001 and RES-002 judge: spec.containers
-// and the sidecar init containers (restartPolicy Always).
-func judged(spec *corev1.PodSpec) []*corev1.Container {
-	var out []*corev1.Container
-	for i := range spec.InitContainers {
-		c := &spec.InitContainers[i]
-		if c.RestartPolicy != nil && *c.RestartPolicy == corev1.ContainerRestartPolicyAlways {
-			out = append(out, c)
-		}
-	}
-	for i := range spec.Containers {
-		out = append(out, &spec.Containers[i])
-	}
-	return out
-}
-
 // lacks is one template's verdict: the settings each container lacks.
 type lacks struct {
 	missing map[string][]string
@@ -108,7 +92,7 @@ func judge(in *check.Input, o *Options, what string, want func(*corev1.Container
 	for _, t := range templates {
 		l := lacks{missing: map[string][]string{}}
 		var parts []string
-		for _, c := range judged(t.spec) {
+		for _, c := range index.LongRunningContainers(t.spec) {
 			containers++
 			m, by := want(c, in.Index.ContainerDefaults(t.namespace))
 			for _, b := range by {

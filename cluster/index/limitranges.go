@@ -81,3 +81,20 @@ func quantitySet(l corev1.ResourceList, r corev1.ResourceName) bool {
 	q, ok := l[r]
 	return ok && !q.IsZero()
 }
+
+// LongRunningContainers returns the containers of spec that run for the
+// pod's life: sidecar init containers (restartPolicy Always), then
+// spec.containers. Plain init containers finish before the others start.
+func LongRunningContainers(spec *corev1.PodSpec) []*corev1.Container {
+	var out []*corev1.Container
+	for i := range spec.InitContainers {
+		c := &spec.InitContainers[i]
+		if c.RestartPolicy != nil && *c.RestartPolicy == corev1.ContainerRestartPolicyAlways {
+			out = append(out, c)
+		}
+	}
+	for i := range spec.Containers {
+		out = append(out, &spec.Containers[i])
+	}
+	return out
+}

@@ -94,7 +94,7 @@ func TestAuditBaselineAndDiff(t *testing.T) {
 	d := execute(t, "", "diff", basePath, afterPath)
 	want := ` CHANGE       CHECK      OBJECT            STATUS  MESSAGE
  disappeared  QUOTA-001  Namespace/search  warn    Namespace search has no ResourceQuota, so its workloads can consume the whole cluster; add one with hard limits.
-0 appeared, 1 disappeared, 0 changed, 103 unchanged
+0 appeared, 1 disappeared, 0 changed, 105 unchanged
 `
 	if d.code != 0 || d.stdout != want {
 		t.Errorf("diff: exit %d\n%s\nwant:\n%s", d.code, d.stdout, want)
