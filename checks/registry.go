@@ -67,7 +67,7 @@ func All(o Options) []check.Check {
 		res.Checks(o.Res),                   // RES-001..004
 		addon.Checks(o.Addon),               // ADDON-001..004
 		node.Checks(o.Node),                 // NODE-001..
-		workload.Checks(o.Workload),         // WL-001..013
+		workload.Checks(o.Workload),         // WL-001..014
 		net.Checks(o.Net),                   // NET-001..004
 		adm.Checks(o.Adm),                   // ADM-001..004
 	} {
