@@ -69,7 +69,7 @@ func All(o Options) []check.Check {
 		node.Checks(o.Node),                 // NODE-001..
 		workload.Checks(o.Workload),         // WL-001..014
 		net.Checks(o.Net),                   // NET-001..004
-		adm.Checks(o.Adm),                   // ADM-001..004
+		adm.Checks(o.Adm),                   // ADM-001..005
 	} {
 		all = append(all, area...)
 	}
