@@ -15,9 +15,10 @@ import (
 // alwaysPulled returns "container (image)" for each container of spec
 // (init containers included) whose image is :latest or untagged and whose
 // pull policy is Always, written or, when unset, defaulted so by the API
-// server (it defaults to Always for such images); unset is the second
-// result's count.
-func alwaysPulled(spec *corev1.PodSpec) (imgs []string, defaulted int) {
+// server (it defaults to Always for such images). A live read sees the
+// defaulted value and manifests the unset one, so both read the same.
+func alwaysPulled(spec *corev1.PodSpec) []string {
+	var imgs []string
 	for _, list := range [][]corev1.Container{spec.InitContainers, spec.Containers} {
 		for _, c := range list {
 			if c.Image == "" {
@@ -26,17 +27,12 @@ func alwaysPulled(spec *corev1.PodSpec) (imgs []string, defaulted int) {
 			if tag, digest := imageTag(c.Image); digest || (tag != "" && tag != "latest") {
 				continue
 			}
-			switch c.ImagePullPolicy {
-			case corev1.PullAlways:
-			case "":
-				defaulted++
-			default:
-				continue
+			if c.ImagePullPolicy == corev1.PullAlways || c.ImagePullPolicy == "" {
+				imgs = append(imgs, c.Name+" ("+c.Image+")")
 			}
-			imgs = append(imgs, c.Name+" ("+c.Image+")")
 		}
 	}
-	return imgs, defaulted
+	return imgs
 }
 
 // fleet is how many pods of w start at once in a rollout or when their
@@ -76,7 +72,7 @@ func evalWL014(in *check.Input, o *Options) []result.Result {
 			continue
 		}
 		judged++
-		imgs, defaulted := alwaysPulled(&w.Template.Spec)
+		imgs := alwaysPulled(&w.Template.Spec)
 		if len(imgs) == 0 {
 			continue
 		}
@@ -92,16 +88,10 @@ func evalWL014(in *check.Input, o *Options) []result.Result {
 			continue
 		}
 		ev["replicaFloor"] = n
-		policy := "imagePullPolicy Always"
-		if defaulted == len(imgs) {
-			policy = "imagePullPolicy Always (unset, which the API server defaults to Always for :latest and untagged images)"
-		} else if defaulted > 0 {
-			policy = "imagePullPolicy Always (written or, where unset, defaulted so by the API server)"
-		}
 		out = append(out, result.New(result.StatusWarn, w.Ref(), fmt.Sprintf(
-			"%s %s %s, each pod pulling %s with %s on every start: from %d pods on, a rollout or a node failure makes that many registry pulls at once, "+
+			"%s %s %s, each pod pulling %s with imagePullPolicy Always on every start: from %d pods on, a rollout or a node failure makes that many registry pulls at once, "+
 				"which can hit the registry's rate limit (Docker Hub limits anonymous pulls per source address) and leave the pods in ImagePullBackOff; pin a version tag or digest and use IfNotPresent.",
-			w.Kind, w.Name, how, strings.Join(imgs, ", "), policy, o.LatestPullFleet), ev))
+			w.Kind, w.Name, how, strings.Join(imgs, ", "), o.LatestPullFleet), ev))
 	}
 	switch {
 	case judged == 0:

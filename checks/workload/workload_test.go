@@ -45,7 +45,7 @@ func TestPullFleetOfDaemonSetOnManifests(t *testing.T) {
 		fleet int
 		want  string
 	}{
-		{2, "  WL-014 warn DaemonSet/shop/edge-proxy: DaemonSet edge-proxy runs on the 2 schedulable nodes its nodeSelector matches, each pod pulling proxy (example.com/shop/edge-proxy) with imagePullPolicy Always (unset, which the API server defaults to Always for :latest and untagged images) on every start: from 2 pods on, a rollout or a node failure makes that many registry pulls at once, which can hit the registry's rate limit (Docker Hub limits anonymous pulls per source address) and leave the pods in ImagePullBackOff; pin a version tag or digest and use IfNotPresent."},
+		{2, "  WL-014 warn DaemonSet/shop/edge-proxy: DaemonSet edge-proxy runs on the 2 schedulable nodes its nodeSelector matches, each pod pulling proxy (example.com/shop/edge-proxy) with imagePullPolicy Always on every start: from 2 pods on, a rollout or a node failure makes that many registry pulls at once, which can hit the registry's rate limit (Docker Hub limits anonymous pulls per source address) and leave the pods in ImagePullBackOff; pin a version tag or digest and use IfNotPresent."},
 		// 2 nodes < 3
 		{3, "  WL-014 pass (cluster): No workload in user namespaces of 3 or more pods pulls a :latest or untagged image with imagePullPolicy Always."},
 	} {
