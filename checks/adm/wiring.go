@@ -97,6 +97,9 @@ func adm005For(w *webhook, b *backends, in *check.Input) result.Result {
 			return broken("its selector " + labels.SelectorFromSet(svc.Spec.Selector).String() + " matches no pod")
 		}
 	}
+	if len(svc.Spec.Selector) == 0 && b.slicesComplete && !b.sliced[key] {
+		return broken("the Service has no selector and no EndpointSlice names an address for it")
+	}
 	if names := b.slicePorts[key]; len(names) > 0 {
 		known = true
 		if !names[sp.Name] {
