@@ -65,11 +65,11 @@ func All(o Options) []check.Check {
 		apiaccess.Checks(o.APIAccess),       // SEC-001, SEC-002, CERT-001
 		rbac.Checks(o.RBAC),                 // RBAC-001..010
 		res.Checks(o.Res),                   // RES-001..004
-		addon.Checks(o.Addon),               // ADDON-001..003
+		addon.Checks(o.Addon),               // ADDON-001..004
 		node.Checks(o.Node),                 // NODE-001..
-		workload.Checks(o.Workload),         // WL-001..013
+		workload.Checks(o.Workload),         // WL-001..014
 		net.Checks(o.Net),                   // NET-001..008
-		adm.Checks(o.Adm),                   // ADM-001..004
+		adm.Checks(o.Adm),                   // ADM-001..005
 	} {
 		all = append(all, area...)
 	}

@@ -43,7 +43,7 @@ func DefaultOptions() Options {
 
 // Checks returns the ADDON checks in ID order, evaluating with o.
 func Checks(o Options) []check.Check {
-	return check.Bind(o, addon001, addon002, addon003)
+	return check.Bind(o, addon001, addon002, addon003, addon004)
 }
 
 const scopeRule = "Workloads in the add-on namespaces (Namespaces, default kube-system, and with IncludeInfrastructure the namespaces running node-level infrastructure; " +
@@ -82,13 +82,13 @@ var addon002 = check.Def[Options]{
 		Category: Category,
 		Rule: scopeRule +
 			"The cluster-critical add-ons are CoreDNS (image coredns, label kube-dns), metrics-server, the ingress controllers of ADDON-001, " +
-			"kube-proxy and the CNI agents (DaemonSets only: images kube-proxy, calico/node, cilium/cilium, flannel, weave-kube, kindnetd, amazon-k8s-cni), " +
-			"CSI controllers (a Deployment or StatefulSet with a csi-provisioner or csi-attacher container) and cluster-autoscaler, " +
+			"kube-proxy and the CNI agents (DaemonSets only: images kube-proxy, calico/node, cilium/cilium, flannel, weave-kube, kindnetd, amazon-k8s-cni, azure-cns, azure-cni), " +
+			"CSI node plugins (a DaemonSet with a csi-node-driver-registrar or node-driver-registrar container), CSI controllers (a Deployment or StatefulSet with a csi-provisioner or csi-attacher container) and cluster-autoscaler, " +
 			"as Deployments, StatefulSets or DaemonSets. Warn for each whose pod template's priorityClassName is neither system-cluster-critical nor system-node-critical. " +
 			"Pass once when all are; na when the input has none.",
 		Rationale: "Under node pressure the kubelet evicts pods of lower priority first, and the scheduler preempts them to place pods of higher priority: " +
 			"an add-on at the default priority goes before the workloads that need it.",
-		Remediation: "Set priorityClassName: system-node-critical on node agents (kube-proxy, the CNI) and system-cluster-critical on the others.",
+		Remediation: "Set priorityClassName: system-node-critical on node agents (kube-proxy, the CNI, CSI node plugins) and system-cluster-critical on the others.",
 	},
 	Needs: []cluster.Kind{cluster.KindDeployments, cluster.KindStatefulSets, cluster.KindDaemonSets},
 	Eval:  evalADDON002,
@@ -112,4 +112,28 @@ var addon003 = check.Def[Options]{
 	},
 	Needs: []cluster.Kind{cluster.KindDeployments, cluster.KindStatefulSets, cluster.KindDaemonSets, cluster.KindPods},
 	Eval:  evalADDON003,
+}
+
+var addon004 = check.Def[Options]{
+	Meta: result.Meta{
+		ID:       "ADDON-004",
+		Title:    "Cluster-critical add-ons set requests and a memory limit",
+		Category: Category,
+		Rule: scopeRule +
+			"Over the cluster-critical add-ons of ADDON-002, each pod template after the namespace's Container LimitRange defaults, applied exactly as RES-001 and RES-002 apply them " +
+			"(a limit also defaults the request; default from max, defaultRequest from default, else min). " +
+			"Fail when no container, init containers included, has a cpu or memory request or limit: the pod is of QoS class BestEffort. " +
+			"Else warn when a container that runs for the pod's life (spec.containers and sidecar init containers) lacks a cpu or memory request or a memory limit, naming each. " +
+			"On manifests without Node objects that hold no LimitRange in the add-on's namespace, the message says a LimitRange in the cluster could fill these in. " +
+			"Pass once when every judged add-on has them all; na when the input has none. " +
+			"RES-001 and RES-002 warn about the same settings on every pod template in every namespace; ADDON-004 is the stronger add-on judgement on top of them: " +
+			"a BestEffort add-on fails, since its eviction breaks the cluster rather than one application.",
+		Rationale: "Under node pressure the kubelet evicts BestEffort pods first: a CNI agent, kube-proxy, CoreDNS or a CSI plugin evicted this way " +
+			"breaks networking, name resolution or volumes for every pod on the node or in the cluster. " +
+			"Without requests the scheduler may place the add-on on a full node; without a memory limit its leak takes the node's memory.",
+		Remediation: "Set cpu and memory requests and a memory limit on every container of the add-on (seaworthy recommend sizes them from usage, " +
+			"or RES-003's addon-resizer rule for the node count).",
+	},
+	Needs: []cluster.Kind{cluster.KindDeployments, cluster.KindStatefulSets, cluster.KindDaemonSets, cluster.KindLimitRanges},
+	Eval:  evalADDON004,
 }

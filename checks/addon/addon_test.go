@@ -55,4 +55,16 @@ var messageCases = []struct{ id, file, want string }{
 	{"ADDON-003", "skip-no-pods.yaml", `
   ADDON-003 skip (cluster): The input holds no pods, so the add-ons' container statuses (restarts, OOM kills) are not known; audit the cluster, or include its pods.
 `},
+	{"ADDON-004", "fail-besteffort.yaml", `
+  ADDON-004 fail DaemonSet/kube-system/ebs-csi-node: DaemonSet ebs-csi-node (a CSI node plugin) sets no cpu or memory request or limit on any container (the input holds no LimitRange in kube-system; one in the cluster with defaults would fill these in), so its pods are BestEffort, the first the kubelet evicts under node pressure, ahead of the workloads that depend on it; set cpu and memory requests and a memory limit on each container.
+  ADDON-004 fail Deployment/kube-system/metrics-server: Deployment metrics-server sets no cpu or memory request or limit on any container (the input holds no LimitRange in kube-system; one in the cluster with defaults would fill these in), so its pods are BestEffort, the first the kubelet evicts under node pressure, ahead of the workloads that depend on it; set cpu and memory requests and a memory limit on each container.
+`},
+	{"ADDON-004", "fail-burstable.yaml", `
+  ADDON-004 warn DaemonSet/calico-system/calico-node: In DaemonSet calico-node (Calico), container calico-node lacks requests.cpu: without a request the scheduler places it blind and the kubelet evicts it early under pressure, without a memory limit a leak takes its node's memory; set cpu and memory requests and a memory limit on each container.
+  ADDON-004 warn DaemonSet/kube-system/aws-node: In DaemonSet aws-node (the AWS VPC CNI), container aws-node lacks requests.cpu and requests.memory and limits.memory: without a request the scheduler places it blind and the kubelet evicts it early under pressure, without a memory limit a leak takes its node's memory; set cpu and memory requests and a memory limit on each container.
+  ADDON-004 warn Deployment/kube-system/coredns: In Deployment coredns (CoreDNS), container coredns lacks limits.memory: without a request the scheduler places it blind and the kubelet evicts it early under pressure, without a memory limit a leak takes its node's memory; set cpu and memory requests and a memory limit on each container.
+`},
+	{"ADDON-004", "pass-limitrange-defaults.yaml", `
+  ADDON-004 pass (cluster): All 2 cluster-critical add-ons have cpu and memory requests and a memory limit on every container.
+`},
 }

@@ -1,6 +1,6 @@
-// Package addon holds the add-on checks (ADDON-001..003): will the
+// Package addon holds the add-on checks (ADDON-001..004): will the
 // cluster's own add-ons (metrics-server, the ingress controllers, CoreDNS,
-// kube-proxy, the CNI, CSI controllers, cluster-autoscaler) survive a node
+// kube-proxy, the CNI, CSI drivers, cluster-autoscaler) survive a node
 // drain, node pressure and their own load.
 //
 // They judge the add-on namespaces: Options.Namespaces (kube-system by
@@ -16,8 +16,12 @@
 // singletons by design that elect a leader (cluster-autoscaler, the DNS
 // autoscaler, operators) and kube-state-metrics are not. CoreDNS's
 // replicas and PDB are the DNS checks', admission webhook backends the ADM
-// checks', and requests, memory limits and the addon-resizer rule the RES
-// checks'.
+// checks', and the addon-resizer rule the RES checks'. RES-001 and RES-002
+// warn about missing requests and memory limits on every pod template;
+// ADDON-004 judges the same settings, through the same LimitRange defaults
+// (index.ContainerDefaults), on the cluster-critical add-ons only, and
+// fails where their pods are BestEffort, the first evicted under node
+// pressure.
 //
 // Manifests are often one add-on's bundle: a finding is about the add-on's
 // object, never a verdict on the cluster, and a PDB the input does not

@@ -52,6 +52,8 @@ var addons = []addon{
 	{name: "Weave Net", images: []string{"weave-kube"}, labels: []string{"weave-net"}, critical: true, daemon: true},
 	{name: "kindnet", images: []string{"kindnetd"}, labels: []string{"kindnet"}, critical: true, daemon: true},
 	{name: "the AWS VPC CNI", images: []string{"amazon-k8s-cni"}, labels: []string{"aws-node"}, critical: true, daemon: true},
+	{name: "Azure CNI", images: []string{"azure-cns", "azure-cni"}, labels: []string{"azure-cns", "azure-cni"}, critical: true, daemon: true},
+	{name: "a CSI node plugin", images: []string{"csi-node-driver-registrar", "node-driver-registrar"}, critical: true, daemon: true},
 	{name: "a CSI controller", images: []string{"csi-provisioner", "csi-attacher"}, critical: true},
 	{name: "cluster-autoscaler", images: []string{"cluster-autoscaler"}, labels: []string{"cluster-autoscaler"}, critical: true},
 	{name: "the DNS autoscaler", images: []string{"cluster-proportional-autoscaler"}, labels: []string{"dns-autoscaler", "kube-dns-autoscaler"}},

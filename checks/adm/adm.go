@@ -26,7 +26,7 @@ func DefaultOptions() Options {
 
 // Checks returns the admission checks in ID order, evaluating with o.
 func Checks(o Options) []check.Check {
-	return check.Bind(o, adm001, adm002, adm003, adm004)
+	return check.Bind(o, adm001, adm002, adm003, adm004, adm005)
 }
 
 // webhookKinds are the kinds every webhook check reads.
@@ -110,4 +110,29 @@ var adm004 = check.Def[Options]{
 	},
 	Needs: []cluster.Kind{cluster.KindAPIServices},
 	Eval:  evalADM004,
+}
+
+var adm005 = check.Def[Options]{
+	Meta: result.Meta{
+		ID:       "ADM-005",
+		Title:    "Webhooks call a Service port that serves them, and do not gate their own backend",
+		Category: Category,
+		Rule: "For each webhook of every ValidatingWebhookConfiguration and MutatingWebhookConfiguration called through clientConfig.service " +
+			"(clientConfig.url is not judged), its wiring, in order: the Service exists (on manifests that do not hold it: skip); " +
+			"it exposes the webhook's port (clientConfig.service.port, default 443) among spec.ports; on a live read its selector matches a pod " +
+			"(a Service without a selector needs an EndpointSlice); " +
+			"where its EndpointSlices carry ports, one is the Service port's name; a named targetPort is a container port name of a backing workload " +
+			"(the workloads ADM-001 finds behind the Service). A broken link is fail with failurePolicy Fail (every call fails, so every matching write is rejected) " +
+			"and warn with Ignore (the webhook never takes effect). " +
+			"Then, for a fail-closed webhook whose rules match pods: warn when its namespaceSelector selects a backing workload's namespace " +
+			"and its objectSelector that workload's pod template labels (a webhook whose selectors match nothing of its own is harmless). " +
+			"Pass when the wiring is whole and its pods or EndpointSlices were seen; skip when they were not (manifests without them). No webhooks: na.",
+		Rationale: "A webhook whose Service, port or backing pods do not line up fails every call, however many replicas its backend runs. " +
+			"A fail-closed webhook that matches its own backend's pods deadlocks once they are all gone (a node failure, a bad rollout, a cluster restart): " +
+			"the replacement pods need the webhook to be admitted, and the webhook needs them to answer.",
+		Remediation: "Point clientConfig.service at the Service's name, namespace and port; make the Service's selector and targetPort match the backend's pods; " +
+			"exclude the backend's own namespace (namespaceSelector on kubernetes.io/metadata.name) or pods (objectSelector) from the webhook.",
+	},
+	Needs: append([]cluster.Kind{cluster.KindServices, cluster.KindDeployments, cluster.KindStatefulSets, cluster.KindDaemonSets, cluster.KindPods}, webhookKinds...),
+	Eval:  evalADM005,
 }

@@ -140,3 +140,40 @@ func mustSelector(t *testing.T, s string) *metav1.LabelSelector {
 	}
 	return sel
 }
+
+func TestADM005Messages(t *testing.T) {
+	tests := []struct {
+		name, fixture string
+		edit          func(*cluster.Snapshot)
+		want          string
+	}{
+		{"wired", "pass-wired.yaml", nil, "ADM-005 pass ValidatingWebhookConfiguration/policy: webhook validate.policy.example.com calls Service policy/policy-webhook port 443, which the Service exposes and its pods serve."},
+		{"live: wired", "pass-wired.yaml", asLive, "ADM-005 pass ValidatingWebhookConfiguration/policy: webhook validate.policy.example.com calls Service policy/policy-webhook port 443, which the Service exposes and its pods serve."},
+		{"live: the selector matches no pod", "pass-wired.yaml", func(s *cluster.Snapshot) { asLive(s); s.Pods = nil }, "ADM-005 fail ValidatingWebhookConfiguration/policy: webhook validate.policy.example.com calls Service policy/policy-webhook port 443, but its selector app=policy-webhook matches no pod: every call fails, and with failurePolicy Fail every request it matches is rejected; make clientConfig.service, the Service's ports and selector, and the backend pods' ports line up."},
+		{"live: the Service is gone", "pass-wired.yaml", func(s *cluster.Snapshot) { asLive(s); s.Services = nil }, "ADM-005 fail ValidatingWebhookConfiguration/policy: webhook validate.policy.example.com calls Service policy/policy-webhook port 443, but that Service does not exist: every call fails, and with failurePolicy Fail every request it matches is rejected; make clientConfig.service, the Service's ports and selector, and the backend pods' ports line up."},
+		{"live: a Service without selector and without EndpointSlices", "pass-wired.yaml", func(s *cluster.Snapshot) {
+			asLive(s)
+			s.Services[0].Spec.Selector = nil
+			s.EndpointSlices = nil
+		}, "ADM-005 fail ValidatingWebhookConfiguration/policy: webhook validate.policy.example.com calls Service policy/policy-webhook port 443, " +
+			"but the Service has no selector and no EndpointSlice names an address for it: every call fails, and with failurePolicy Fail every request it matches is rejected; " +
+			"make clientConfig.service, the Service's ports and selector, and the backend pods' ports line up."},
+		{"manifests: the Service is in another bundle", "pass-wired.yaml", func(s *cluster.Snapshot) { s.Services = nil }, "ADM-005 skip ValidatingWebhookConfiguration/policy: webhook validate.policy.example.com calls Service policy/policy-webhook, which the input does not hold; whether it exists with port 443 cannot be judged from these manifests."},
+		{"manifests without pods or EndpointSlices", "pass-wired.yaml", func(s *cluster.Snapshot) { s.Pods, s.EndpointSlices = nil, nil }, "ADM-005 skip ValidatingWebhookConfiguration/policy: webhook validate.policy.example.com calls Service policy/policy-webhook port 443, which the Service exposes; whether pods back that port is not known (the input is manifests, not a live cluster, without its pods or EndpointSlices)."},
+		{"port, targetPort and EndpointSlice port mismatches", "fail-port-mismatch.yaml", nil, "ADM-005 warn MutatingWebhookConfiguration/audit: webhook mutate.audit.example.com calls Service audit/audit-webhook port 8443, but its targetPort https names no container port of Deployment/audit-webhook: every call fails, and with failurePolicy Ignore the webhook never takes effect; make clientConfig.service, the Service's ports and selector, and the backend pods' ports line up." +
+			"\n  " + "ADM-005 fail ValidatingWebhookConfiguration/labels: webhook validate.labels.example.com calls Service labels/labels-webhook port 443, but its EndpointSlices carry no port https (targetPort webhook resolves on none of its pods): every call fails, and with failurePolicy Fail every request it matches is rejected; make clientConfig.service, the Service's ports and selector, and the backend pods' ports line up." +
+			"\n  " + "ADM-005 fail ValidatingWebhookConfiguration/policy: webhook validate.policy.example.com calls Service policy/policy-webhook port 443, but the Service exposes only port 8443: every call fails, and with failurePolicy Fail every request it matches is rejected; make clientConfig.service, the Service's ports and selector, and the backend pods' ports line up."},
+		{"gates its own backend", "fail-gates-own-backend.yaml", nil, "ADM-005 warn MutatingWebhookConfiguration/guard: webhook inject.guard.example.com fails closed and its rules, namespaceSelector and objectSelector match the pods of its own backend Deployment/guard-webhook: once all of them are down, the pods that would replace them are rejected by the webhook itself, and it cannot come back; exclude the backend's namespace or pods with the namespaceSelector or objectSelector."},
+		{"objectSelector leaves its own pods out", "fail-gates-own-backend.yaml", func(s *cluster.Snapshot) {
+			s.MutatingWebhooks[0].Webhooks[0].ObjectSelector = &metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{
+				{Key: "app", Operator: metav1.LabelSelectorOpNotIn, Values: []string{"guard-webhook"}}}}
+		}, "ADM-005 pass MutatingWebhookConfiguration/guard: webhook inject.guard.example.com calls Service guard/guard-webhook port 443, which the Service exposes and its pods serve."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := run(t, "ADM-005", tt.fixture, tt.edit); got != "  "+tt.want {
+				t.Errorf("got:\n%s\nwant:\n  %s", got, tt.want)
+			}
+		})
+	}
+}

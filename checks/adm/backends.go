@@ -24,6 +24,9 @@ type backends struct {
 	// Services that have at least one EndpointSlice.
 	ready  map[string]int
 	sliced map[string]bool
+	// slicePorts holds the port names (spec.ports[].name of the Service,
+	// "" when unnamed) each Service's EndpointSlices carry.
+	slicePorts map[string]map[string]bool
 	// slicesComplete is set when the input holds every EndpointSlice of
 	// the cluster (a live read without a gap for them).
 	slicesComplete bool
@@ -34,7 +37,7 @@ type backends struct {
 func newBackends(in *check.Input) *backends {
 	s := in.Snapshot
 	b := &backends{ix: in.Index, services: map[string]*corev1.Service{}, ready: map[string]int{}, sliced: map[string]bool{},
-		workloads: map[string][]*index.Workload{}}
+		slicePorts: map[string]map[string]bool{}, workloads: map[string][]*index.Workload{}}
 	for i := range s.Services {
 		svc := &s.Services[i]
 		b.services[svc.Namespace+"/"+svc.Name] = svc
@@ -50,6 +53,16 @@ func newBackends(in *check.Input) *backends {
 		}
 		key := es.Namespace + "/" + name
 		b.sliced[key] = true
+		if b.slicePorts[key] == nil {
+			b.slicePorts[key] = map[string]bool{}
+		}
+		for _, p := range es.Ports {
+			name := ""
+			if p.Name != nil {
+				name = *p.Name
+			}
+			b.slicePorts[key][name] = true
+		}
 		for j := range es.Endpoints {
 			e := &es.Endpoints[j]
 			if e.Conditions.Ready != nil && !*e.Conditions.Ready {

@@ -1,4 +1,4 @@
-// Package adm holds the admission checks (ADM-001..ADM-004): the admission
+// Package adm holds the admission checks (ADM-001..ADM-005): the admission
 // webhooks and aggregated APIs that every write, or every discovery
 // request, goes through, and whose outage is therefore a cluster-wide one.
 //
@@ -34,4 +34,10 @@
 //     is between 1 and 30 and defaults to 10.
 //   - ADM-004 judges only aggregated APIServices (spec.service set); the
 //     API server's own group versions ("Local") are always available.
+//   - ADM-005 reuses ADM-001's backend resolution (backends.go) to follow a
+//     webhook's clientConfig.service to the Service's ports, its pods (a
+//     live read), its EndpointSlices' ports and its workloads' named
+//     container ports; manifests that lack a link skip rather than pass.
+//     A fail-closed webhook on pods whose selectors match its own
+//     backend's pods warns: it can deadlock its own restart.
 package adm

@@ -24,6 +24,7 @@ type webhook struct {
 	clientConfig      *admissionregistrationv1.WebhookClientConfig
 	rules             []admissionregistrationv1.RuleWithOperations
 	namespaceSelector *metav1.LabelSelector
+	objectSelector    *metav1.LabelSelector
 }
 
 // webhooks returns every webhook of s, validating configurations first,
@@ -35,7 +36,7 @@ func webhooks(s *cluster.Snapshot) []webhook {
 		for j := range c.Webhooks {
 			w := &c.Webhooks[j]
 			out = append(out, webhook{cluster.KindValidatingWebhooks, c.Name, w.Name, w.FailurePolicy, w.SideEffects,
-				w.TimeoutSeconds, &w.ClientConfig, w.Rules, w.NamespaceSelector})
+				w.TimeoutSeconds, &w.ClientConfig, w.Rules, w.NamespaceSelector, w.ObjectSelector})
 		}
 	}
 	for i := range s.MutatingWebhooks {
@@ -43,7 +44,7 @@ func webhooks(s *cluster.Snapshot) []webhook {
 		for j := range c.Webhooks {
 			w := &c.Webhooks[j]
 			out = append(out, webhook{cluster.KindMutatingWebhooks, c.Name, w.Name, w.FailurePolicy, w.SideEffects,
-				w.TimeoutSeconds, &w.ClientConfig, w.Rules, w.NamespaceSelector})
+				w.TimeoutSeconds, &w.ClientConfig, w.Rules, w.NamespaceSelector, w.ObjectSelector})
 		}
 	}
 	return out
@@ -125,29 +126,44 @@ func (w *webhook) matchesPods() bool {
 // every namespace. An invalid selector is taken to select it: the API
 // server would not have admitted the object, so nothing is known.
 func (w *webhook) matchesKubeSystem(kubeSystem labels.Set) bool {
-	if w.namespaceSelector == nil {
+	return selects(w.namespaceSelector, kubeSystem)
+}
+
+// selects reports whether a webhook's namespaceSelector or objectSelector
+// sel selects an object labelled set: a nil or empty selector selects
+// everything, and an invalid one is taken to (the API server would not
+// have admitted it, so nothing is known).
+func selects(sel *metav1.LabelSelector, set labels.Set) bool {
+	if sel == nil {
 		return true
 	}
-	sel, err := metav1.LabelSelectorAsSelector(w.namespaceSelector)
+	s, err := metav1.LabelSelectorAsSelector(sel)
 	if err != nil {
 		return true
 	}
-	return sel.Matches(kubeSystem)
+	return s.Matches(set)
 }
 
-// kubeSystemLabels returns kube-system's labels as a namespaceSelector
-// sees them.
-func kubeSystemLabels(s *cluster.Snapshot) labels.Set {
-	set := labels.Set{"kubernetes.io/metadata.name": "kube-system"}
+// namespaceLabels returns namespace ns's labels as a namespaceSelector
+// sees them: its Namespace object's labels in s (if any) and
+// kubernetes.io/metadata.name, which the API server sets on every
+// namespace.
+func namespaceLabels(s *cluster.Snapshot, ns string) labels.Set {
+	set := labels.Set{}
 	for i := range s.Namespaces {
-		if ns := &s.Namespaces[i]; ns.Name == "kube-system" {
-			for k, v := range ns.Labels {
+		if n := &s.Namespaces[i]; n.Name == ns {
+			for k, v := range n.Labels {
 				set[k] = v
 			}
 		}
 	}
+	set["kubernetes.io/metadata.name"] = ns
 	return set
 }
+
+// kubeSystemLabels returns kube-system's labels as a namespaceSelector
+// sees them.
+func kubeSystemLabels(s *cluster.Snapshot) labels.Set { return namespaceLabels(s, "kube-system") }
 
 // noWebhooks is the na result of a check when s holds no webhooks. It
 // reads the same for a live read and for manifests, so that the two audit

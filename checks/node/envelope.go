@@ -17,6 +17,7 @@ const (
 	dimPods        = "pods"
 	dimContainers  = "containers"
 	dimPodsPerNode = "podsPerNode"
+	dimMaxPods     = "maxPods"
 )
 
 var node007 = check.Def[Options]{
@@ -30,6 +31,9 @@ var node007 = check.Def[Options]{
 			"Pods are those not finished (phase neither Succeeded nor Failed). " +
 			"Each dimension is one cluster-wide result: warn at EnvelopeWarnRatio (default 0.8) of its limit or more, fail above the limit, pass below; " +
 			"pods per node names the nodes at or above the ratio, fullest first. " +
+			"A fifth result judges the nodes' pods capacity (the kubelet's maxPods; allocatable when capacity is unset) against the same 110 (EnvelopePodsPerNode): " +
+			"nodes above it are info on a managed platform (EKS, GKE, AKS raise it deliberately and test their own limits, e.g. EKS with prefix delegation, GKE up to 256) " +
+			"and warn elsewhere (beyond what upstream tests per node), naming how many nodes and their maxPods; pass when none is above it. " +
 			"On manifests without any Pod the pod dimensions skip (pods are not in the input); the node count is judged.",
 		Rationale: "Kubernetes is tested and tuned up to these sizes. Near them, the API server, etcd and controllers slow down " +
 			"(LIST latency, watch fan-out, scheduling throughput), and a node at its pod limit takes no more pods, " +
@@ -38,7 +42,9 @@ var node007 = check.Def[Options]{
 			"or larger nodes, or raise the kubelet's maxPods only where the CNI's address space and the node's resources allow it.",
 	},
 	Needs: []cluster.Kind{cluster.KindNodes, cluster.KindPods},
-	Eval:  evalNODE007,
+	Eval: func(in *check.Input, o *Options) []result.Result {
+		return append(evalNODE007(in, o), maxPodsResult(in, o))
+	},
 }
 
 // podLimit is how many pods a node accepts: allocatable pods, else
@@ -51,6 +57,59 @@ func podLimit(n *corev1.Node, def int) int {
 		return int(q.Value())
 	}
 	return def
+}
+
+// podCapacity is the node's pods capacity, the kubelet's maxPods:
+// capacity pods, else allocatable pods; 0 when neither is set.
+func podCapacity(n *corev1.Node) int {
+	if q, ok := n.Status.Capacity[corev1.ResourcePods]; ok && q.Value() > 0 {
+		return int(q.Value())
+	}
+	if q, ok := n.Status.Allocatable[corev1.ResourcePods]; ok && q.Value() > 0 {
+		return int(q.Value())
+	}
+	return 0
+}
+
+// maxPodsResult is NODE-007's fifth result: the nodes whose pods capacity
+// is above the per-node pods Kubernetes is tested for. It needs no pods,
+// so it is judged on node-only manifests too.
+func maxPodsResult(in *check.Input, o *Options) result.Result {
+	limit := o.EnvelopePodsPerNode
+	type above struct {
+		name string
+		pods int
+	}
+	var over []above
+	for i := range in.Snapshot.Nodes {
+		n := &in.Snapshot.Nodes[i]
+		if c := podCapacity(n); c > limit {
+			over = append(over, above{n.Name, c})
+		}
+	}
+	ev := result.Evidence{"dimension": dimMaxPods, "limit": limit, "value": len(over)}
+	if len(over) == 0 {
+		return result.New(result.StatusPass, result.Cluster, fmt.Sprintf(
+			"Pods capacity: no node allows more than the %d pods per node Kubernetes is tested for.", limit), ev)
+	}
+	slices.SortStableFunc(over, func(a, b above) int { return b.pods - a.pods })
+	names := make([]string, len(over))
+	words := make([]string, len(over))
+	for i, a := range over {
+		names[i] = a.name
+		words[i] = fmt.Sprintf("%s %d", a.name, a.pods)
+	}
+	ev["nodeNames"] = firstNames(names)
+	ev["maxPods"] = over[0].pods
+	lead := fmt.Sprintf("Pods capacity: %d %s more than the %d pods per node Kubernetes is tested for (maxPods: %s)",
+		len(over), check.Plural(len(over), "node allows", "nodes allow"), limit, nameList(words))
+	if p := in.Index.Platform(); p.Managed {
+		ev["platform"] = p.Name
+		return result.New(result.StatusInfo, result.Cluster, lead+fmt.Sprintf(
+			"; on %s that is a provider setting it tests, but each pod adds kubelet and runtime work and takes an address from the node's range, so watch the nodes' pod-start latency.", p.Name), ev)
+	}
+	return result.New(result.StatusWarn, result.Cluster, lead+
+		": beyond that the kubelet's pod lifecycle events, the container runtime and the CNI's per-node address range are untested; keep maxPods at 110 unless the nodes' resources and address range were sized and tested for more.", ev)
 }
 
 // podActive reports whether a pod still holds its place: not Succeeded

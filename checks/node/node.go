@@ -33,7 +33,8 @@ type Options struct {
 	MaxCordonedRatio float64 `json:"maxCordonedRatio"`
 	// EnvelopeNodes, EnvelopePods and EnvelopeContainers are the cluster
 	// sizes Kubernetes is tested for (NODE-007), and EnvelopePodsPerNode
-	// the pods per node assumed when a node reports no pods capacity.
+	// the pods per node assumed when a node reports no pods capacity, and
+	// the pods capacity (maxPods) above which NODE-007 names a node.
 	EnvelopeNodes       int `json:"envelopeNodes"`
 	EnvelopePods        int `json:"envelopePods"`
 	EnvelopeContainers  int `json:"envelopeContainers"`

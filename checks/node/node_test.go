@@ -109,6 +109,7 @@ func TestFixtureMessages(t *testing.T) {
 			"pass (cluster): The cluster has 6 containers, 0% of the 300000 Kubernetes is tested for.",
 			// w-a: 2/110 = 1.8%
 			"pass (cluster): Pods per node: the fullest node, w-a, holds 2 of 110 pods (1.8%), below 80%.",
+			"pass (cluster): Pods capacity: no node allows more than the 110 pods per node Kubernetes is tested for.",
 		}},
 		{"NODE-007", "fail-node-full.yaml", []string{
 			"pass (cluster): The cluster has 2 nodes, 0% of the 5000 Kubernetes is tested for.",
@@ -116,6 +117,22 @@ func TestFixtureMessages(t *testing.T) {
 			"pass (cluster): The cluster has 20 containers, 0% of the 300000 Kubernetes is tested for.",
 			// 9/10 = 90% >= 80%; the Succeeded and Failed pods are not counted
 			"warn (cluster): Pods per node: 1 node is at 80% of its pod limit or more (w-small 9/10): it has no room for a rollout's surge or a failed node's pods.",
+			"pass (cluster): Pods capacity: no node allows more than the 110 pods per node Kubernetes is tested for.",
+		}},
+		{"NODE-007", "fail-maxpods-self-managed.yaml", []string{
+			"pass (cluster): The cluster has 3 nodes, 0.1% of the 5000 Kubernetes is tested for.",
+			"pass (cluster): The cluster has 1 pods, 0% of the 150000 Kubernetes is tested for.",
+			"pass (cluster): The cluster has 1 containers, 0% of the 300000 Kubernetes is tested for.",
+			"pass (cluster): Pods per node: the fullest node, w-b, holds 1 of 200 pods (0.5%), below 80%.",
+			// w-a at 110 is not above 110; the largest first
+			"warn (cluster): Pods capacity: 2 nodes allow more than the 110 pods per node Kubernetes is tested for (maxPods: w-c 250, w-b 200): beyond that the kubelet's pod lifecycle events, the container runtime and the CNI's per-node address range are untested; keep maxPods at 110 unless the nodes' resources and address range were sized and tested for more.",
+		}},
+		{"NODE-007", "pass-maxpods-eks.yaml", []string{
+			"pass (cluster): The cluster has 1 nodes, 0% of the 5000 Kubernetes is tested for.",
+			"pass (cluster): The cluster has 1 pods, 0% of the 150000 Kubernetes is tested for.",
+			"pass (cluster): The cluster has 1 containers, 0% of the 300000 Kubernetes is tested for.",
+			"pass (cluster): Pods per node: the fullest node, ip-10-0-1-10.eu-west-1.compute.internal, holds 1 of 250 pods (0.4%), below 80%.",
+			"info (cluster): Pods capacity: 1 node allows more than the 110 pods per node Kubernetes is tested for (maxPods: ip-10-0-1-10.eu-west-1.compute.internal 250); on eks that is a provider setting it tests, but each pod adds kubelet and runtime work and takes an address from the node's range, so watch the nodes' pod-start latency.",
 		}},
 		{"NODE-008", "pass-three-zones.yaml", []string{
 			"pass (cluster): Workers span 3 zones (eu-west-1a, eu-west-1b, eu-west-1c).",
@@ -191,6 +208,8 @@ func TestEnvelopeLimits(t *testing.T) {
 	want = []string{
 		"pass: The cluster has 2 nodes, 0% of the 5000 Kubernetes is tested for.",
 		"skip: The manifests hold no Pod objects, so pods, containers and pods per node are not known; audit the live cluster.",
+		// the nodes' pods capacity needs no pods
+		"pass: Pods capacity: no node allows more than the 110 pods per node Kubernetes is tested for.",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -10,6 +10,7 @@ import (
 
 	"github.com/seaworthy-k8s/seaworthy/checks/check"
 	"github.com/seaworthy-k8s/seaworthy/cluster"
+	"github.com/seaworthy-k8s/seaworthy/cluster/index"
 	"github.com/seaworthy-k8s/seaworthy/result"
 )
 
@@ -69,65 +70,6 @@ func ownedBy(refs []metav1.OwnerReference, kind string) bool {
 	return false
 }
 
-// judged returns the containers RES-001 and RES-002 judge: spec.containers
-// and the sidecar init containers (restartPolicy Always).
-func judged(spec *corev1.PodSpec) []*corev1.Container {
-	var out []*corev1.Container
-	for i := range spec.InitContainers {
-		c := &spec.InitContainers[i]
-		if c.RestartPolicy != nil && *c.RestartPolicy == corev1.ContainerRestartPolicyAlways {
-			out = append(out, c)
-		}
-	}
-	for i := range spec.Containers {
-		out = append(out, &spec.Containers[i])
-	}
-	return out
-}
-
-// defaults is what a namespace's Container LimitRanges fill in at
-// admission, after the API server's LimitRange defaulting (default from
-// max; defaultRequest from default, else min).
-type defaults struct {
-	request, limit map[corev1.ResourceName][]string // resource → LimitRanges supplying it
-}
-
-// namespaceDefaults reads the Container LimitRanges of every namespace.
-func namespaceDefaults(s *cluster.Snapshot) map[string]*defaults {
-	out := map[string]*defaults{}
-	for i := range s.LimitRanges {
-		lr := &s.LimitRanges[i]
-		for _, item := range lr.Spec.Limits {
-			if item.Type != corev1.LimitTypeContainer {
-				continue
-			}
-			d := out[lr.Namespace]
-			if d == nil {
-				d = &defaults{request: map[corev1.ResourceName][]string{}, limit: map[corev1.ResourceName][]string{}}
-				out[lr.Namespace] = d
-			}
-			note := func(m map[corev1.ResourceName][]string, lists ...corev1.ResourceList) {
-				for _, l := range lists {
-					for r, q := range l {
-						if !q.IsZero() && !slices.Contains(m[r], lr.Name) {
-							m[r] = append(m[r], lr.Name)
-						}
-					}
-				}
-			}
-			note(d.limit, item.Default, item.Max)
-			note(d.request, item.DefaultRequest, item.Default, item.Max, item.Min)
-		}
-	}
-	return out
-}
-
-// set reports whether l sets r above zero.
-func set(l corev1.ResourceList, r corev1.ResourceName) bool {
-	q, ok := l[r]
-	return ok && !q.IsZero()
-}
-
 // lacks is one template's verdict: the settings each container lacks.
 type lacks struct {
 	missing map[string][]string
@@ -137,23 +79,22 @@ type lacks struct {
 // the LimitRanges that default the ones it has only through them) to every
 // judged container of every template, and reports as RES-001 and RES-002
 // do: a warn per template with a lacking container, else one pass.
-func judge(in *check.Input, o *Options, what string, want func(*corev1.Container, *defaults) ([]string, []string)) []result.Result {
+func judge(in *check.Input, o *Options, what string, want func(*corev1.Container, *index.ContainerDefaults) ([]string, []string)) []result.Result {
 	templates := podTemplates(in, o.ExcludeNamespaces)
 	if len(templates) == 0 {
 		return []result.Result{result.New(result.StatusSkip, result.Cluster,
 			"The input holds no pod templates (no Deployment, StatefulSet, DaemonSet, Job, CronJob or unowned pod), so there are no containers to judge.",
 			result.Evidence{"podTemplates": 0})}
 	}
-	lrs := namespaceDefaults(in.Snapshot)
 	var out []result.Result
 	containers := 0
 	usedDefaults := map[string]bool{}
 	for _, t := range templates {
 		l := lacks{missing: map[string][]string{}}
 		var parts []string
-		for _, c := range judged(t.spec) {
+		for _, c := range index.LongRunningContainers(t.spec) {
 			containers++
-			m, by := want(c, lrs[t.namespace])
+			m, by := want(c, in.Index.ContainerDefaults(t.namespace))
 			for _, b := range by {
 				usedDefaults[t.namespace+"/"+b] = true
 			}
@@ -167,7 +108,7 @@ func judge(in *check.Input, o *Options, what string, want func(*corev1.Container
 		}
 		ev := result.Evidence{"missing": l.missing}
 		msg := fmt.Sprintf("In %s %s, container %s", t.ref.Kind, t.ref.Name, strings.Join(parts, "; container "))
-		if lrs[t.namespace] == nil && partial(in) {
+		if in.Index.ContainerDefaults(t.namespace) == nil && partial(in) {
 			msg += " (the input holds no LimitRange in " + t.namespace + "; one in the cluster with defaults would fill these in)"
 		}
 		msg += "; " + what
@@ -188,29 +129,24 @@ func judge(in *check.Input, o *Options, what string, want func(*corev1.Container
 }
 
 // requestsLacking is RES-001's rule for one container.
-func requestsLacking(c *corev1.Container, d *defaults) (missing, defaultedBy []string) {
+func requestsLacking(c *corev1.Container, d *index.ContainerDefaults) (missing, defaultedBy []string) {
 	for _, r := range []corev1.ResourceName{corev1.ResourceCPU, corev1.ResourceMemory} {
-		switch {
-		case set(c.Resources.Requests, r) || set(c.Resources.Limits, r):
-		case d != nil && len(d.request[r]) > 0:
-			defaultedBy = append(defaultedBy, d.request[r]...)
-		default:
+		set, by := d.Request(c, r)
+		if !set {
 			missing = append(missing, "requests."+string(r))
 		}
+		defaultedBy = append(defaultedBy, by...)
 	}
 	return missing, defaultedBy
 }
 
 // memoryLimitLacking is RES-002's rule for one container.
-func memoryLimitLacking(c *corev1.Container, d *defaults) (missing, defaultedBy []string) {
-	switch {
-	case set(c.Resources.Limits, corev1.ResourceMemory):
-	case d != nil && len(d.limit[corev1.ResourceMemory]) > 0:
-		defaultedBy = d.limit[corev1.ResourceMemory]
-	default:
+func memoryLimitLacking(c *corev1.Container, d *index.ContainerDefaults) (missing, defaultedBy []string) {
+	set, by := d.Limit(c, corev1.ResourceMemory)
+	if !set {
 		missing = []string{"limits.memory"}
 	}
-	return missing, defaultedBy
+	return missing, by
 }
 
 func evalRES001(in *check.Input, o *Options) []result.Result {

@@ -117,4 +117,15 @@ var messageCases = []struct{ id, file, want string }{
 	{"WL-013", "pass-rolling.yaml", `
   WL-013 pass (cluster): All 3 workloads in user namespaces keep at least one pod up during a rollout.
 `},
+	{"WL-014", "fail-fleet.yaml", `
+  WL-014 warn DaemonSet/shop/edge-proxy: DaemonSet edge-proxy runs on 40 nodes, each pod pulling agent (example.com/shop/edge-proxy:latest) with imagePullPolicy Always on every start: from 20 pods on, a rollout or a node failure makes that many registry pulls at once, which can hit the registry's rate limit (Docker Hub limits anonymous pulls per source address) and leave the pods in ImagePullBackOff; pin a version tag or digest and use IfNotPresent.
+  WL-014 warn Deployment/shop/api: Deployment api runs at least 25 replicas (HorizontalPodAutoscaler api's minReplicas), each pod pulling api (example.com/shop/api:latest) with imagePullPolicy Always on every start: from 20 pods on, a rollout or a node failure makes that many registry pulls at once, which can hit the registry's rate limit (Docker Hub limits anonymous pulls per source address) and leave the pods in ImagePullBackOff; pin a version tag or digest and use IfNotPresent.
+  WL-014 warn Deployment/shop/web: Deployment web runs 30 replicas, each pod pulling web (nginx) with imagePullPolicy Always on every start: from 20 pods on, a rollout or a node failure makes that many registry pulls at once, which can hit the registry's rate limit (Docker Hub limits anonymous pulls per source address) and leave the pods in ImagePullBackOff; pin a version tag or digest and use IfNotPresent.
+`},
+	{"WL-014", "pass-pinned.yaml", `
+  WL-014 pass (cluster): No workload in user namespaces of 20 or more pods pulls a :latest or untagged image with imagePullPolicy Always.
+`},
+	{"WL-014", "skip-daemonset-manifests.yaml", `
+  WL-014 skip DaemonSet/shop/edge-proxy: DaemonSet edge-proxy pulls proxy (example.com/shop/edge-proxy) with imagePullPolicy Always, but the input holds no Node objects and no DaemonSet status, so how many pods start at once is not known; audit the live cluster.
+`},
 }

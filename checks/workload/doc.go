@@ -18,10 +18,11 @@
 //   - placement (WL-006..008): hard topology spreads against the label
 //     values the schedulable nodes carry, where the pods really run, and
 //     whether a spread is asked for at all;
-//   - serving and hygiene (WL-009..013): the Service in front of a
+//   - serving and hygiene (WL-009..014): the Service in front of a
 //     workload (index.ServiceFor) against its readiness probes and its
 //     rollout strategy; liveness against readiness; pods without a
-//     controller; floating image tags.
+//     controller; floating image tags, and (WL-014) a floating image pulled
+//     Always by a fleet of LatestPullFleet pods or more.
 //
 // Template fields are read from the workload's own pod template, never from
 // its pods, which the sources trim; from pods only their node and phase.

@@ -19,21 +19,30 @@ type Options struct {
 	// namespaces that run node-level infrastructure
 	// (index.InfrastructureNamespaces).
 	ExemptInfrastructure bool `json:"exemptInfrastructure"`
+	// LatestPullFleet is the replica floor (for a DaemonSet, the nodes it
+	// runs on) from which WL-014 warns about a :latest or untagged image
+	// pulled with imagePullPolicy Always. Default 20: each pod start pulls
+	// from the registry, so a rollout or a node failure of 20 pods is 20
+	// pulls within minutes, often from one NAT address, where registries
+	// rate-limit anonymous pulls per address (Docker Hub's anonymous limit
+	// is counted per source IP over hours); below that a burst stays small.
+	LatestPullFleet int `json:"latestPullFleet"`
 }
 
 // DefaultOptions returns the defaults: kube-system, kube-public and
 // kube-node-lease are system namespaces, and infrastructure namespaces are
-// left out.
+// left out; WL-014 warns from fleets of 20 pods.
 func DefaultOptions() Options {
 	return Options{
 		SystemNamespaces:     []string{"kube-system", "kube-public", "kube-node-lease"},
 		ExemptInfrastructure: true,
+		LatestPullFleet:      20,
 	}
 }
 
 // Checks returns the WL checks in ID order, evaluating with o.
 func Checks(o Options) []check.Check {
-	return check.Bind(o, wl001, wl002, wl003, wl004, wl005, wl006, wl007, wl008, wl009, wl010, wl011, wl012, wl013)
+	return check.Bind(o, wl001, wl002, wl003, wl004, wl005, wl006, wl007, wl008, wl009, wl010, wl011, wl012, wl013, wl014)
 }
 
 const scopeRule = "Deployments and StatefulSets in user namespaces (not SystemNamespaces, ExcludeNamespaces, namespaces being deleted, " +
@@ -269,4 +278,28 @@ var wl013 = check.Def[Options]{
 	},
 	Needs: []cluster.Kind{cluster.KindDeployments, cluster.KindStatefulSets, cluster.KindDaemonSets, cluster.KindServices},
 	Eval:  evalWL013,
+}
+
+var wl014 = check.Def[Options]{
+	Meta: result.Meta{
+		ID:       "WL-014",
+		Title:    "Large fleets do not pull a floating image on every start",
+		Category: Category,
+		Rule: "Deployments, StatefulSets and DaemonSets in user namespaces (as WL-001), containers and init containers: " +
+			"an image whose tag is latest or missing (as WL-012; not pinned by digest) with imagePullPolicy Always, " +
+			"or with none, which the API server defaults to Always for such images. " +
+			"Warn when the workload's fleet is LatestPullFleet (default 20) or more: the replica floor of a Deployment or StatefulSet " +
+			"(its HorizontalPodAutoscaler's minReplicas, else spec.replicas), the status.desiredNumberScheduled of a DaemonSet, " +
+			"else on manifests the schedulable nodes its nodeSelector matches. " +
+			"A DaemonSet on input without Node objects and without status skips (its fleet is not known). " +
+			"WL-012 warns about the floating tag on any workload; WL-014 adds the fleet-wide registry load. " +
+			"Pass once when none does; na when there is no workload in a user namespace.",
+		Rationale: "With Always the kubelet asks the registry on every pod start. A rollout, or the reschedule of a failed node's pods, " +
+			"then makes one pull per pod within minutes, often from a few NAT addresses; registries rate-limit pulls per address " +
+			"(Docker Hub counts anonymous pulls per source IP), and the pods past the limit wait in ImagePullBackOff.",
+		Remediation: "Pin the image to a version tag or digest and let imagePullPolicy default to IfNotPresent; " +
+			"pull through an authenticated mirror or registry cache for large fleets.",
+	},
+	Needs: []cluster.Kind{cluster.KindDeployments, cluster.KindStatefulSets, cluster.KindDaemonSets, cluster.KindHPAs},
+	Eval:  evalWL014,
 }

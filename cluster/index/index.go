@@ -79,6 +79,10 @@ type Index struct {
 	// workload: the Service in front of each workload (services.go).
 	servicesOnce sync.Once
 	services     map[*Workload]*corev1.Service
+
+	// res, addon: Container LimitRange defaults by namespace (limitranges.go).
+	limitRangesOnce sync.Once
+	limitRanges     map[string]*ContainerDefaults
 }
 
 // New returns the index of s. It does no work until asked.

@@ -294,10 +294,12 @@ func TestAuditRealWorldManifests(t *testing.T) {
 	// no requests (RES-001) and so no memory limit (RES-002). It runs one
 	// replica (ADDON-001: HPAs stop while it is rescheduled; the bundle
 	// holds no PDB, so the message says that part is not known) at the
-	// default priority (ADDON-002).
+	// default priority (ADDON-002), and with no resources at all its pods
+	// are BestEffort, the first evicted under node pressure (ADDON-004).
 	want := map[string]bool{
 		"ADDON-001 warn Deployment/metrics-server":                 true,
 		"ADDON-002 warn Deployment/metrics-server":                 true,
+		"ADDON-004 fail Deployment/metrics-server":                 true,
 		"RBAC-004 warn ClusterRoleBinding/kube-state-metrics":      true,
 		"RBAC-004 warn ClusterRoleBinding/ingress-nginx":           true,
 		"RBAC-010 warn ClusterRoleBinding/ingress-nginx-admission": true,
