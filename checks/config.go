@@ -97,6 +97,11 @@ var settings = map[string]setting{
 	"addon.restartStorm":            {ruleCount, "restart count from which ADDON-003 warns when the last termination is within restartWindow"},
 	"addon.restartWindow":           {ruleDuration, "how recent a last termination ADDON-003 counts"},
 	"net.minClassesForDefault":      {ruleCount, "IngressClasses from which NET-003 warns that none is marked default"},
+
+	"obs.extraMetricsServers":  {ruleNone, "more image or app label names of workloads serving metrics.k8s.io (OBS-001 on manifests without APIServices)"},
+	"obs.extraMetricsAdapters": {ruleNone, "more image or app label names of workloads serving custom.metrics.k8s.io or external.metrics.k8s.io (OBS-001)"},
+	"obs.extraLogAgents":       {ruleNone, "more image or app label names of DaemonSets recognised as log agents (OBS-002)"},
+	"obs.extraScrapers":        {ruleNone, "more image or app label names of workloads recognised as metrics scrapers (OBS-003)"},
 }
 
 // ordered pairs: the first may not exceed the second.
