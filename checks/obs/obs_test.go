@@ -63,6 +63,13 @@ func TestMessages(t *testing.T) {
 		{"an extra name from the options", "OBS-002", "skip-manifests-bundle.yaml", withLoggingAgent, nil,
 			"OBS-002 info DaemonSet/monitoring/node-exporter: Log collection: DaemonSet monitoring/node-exporter (image quay.io/prometheus/node-exporter:v1.9.1) is recognised as a log agent.\n"},
 
+		{"recognised by label, image unknown", "OBS-002", "skip-manifests-bundle.yaml", nil, func(s *cluster.Snapshot) {
+			ds := &s.DaemonSets[0]
+			ds.Spec.Template.Spec.Containers[0].Image = "registry.example.com/platform/shipper:2.1"
+			ds.Spec.Template.Labels = map[string]string{"app.kubernetes.io/name": "vector"}
+		},
+			"OBS-002 info DaemonSet/monitoring/node-exporter: Log collection: DaemonSet monitoring/node-exporter (label app.kubernetes.io/name=vector) is recognised as a log agent.\n"},
+
 		{"prometheus and its operator", "OBS-003", "pass-prometheus.yaml", nil, nil,
 			"OBS-003 info StatefulSet/monitoring/prometheus-k8s: Metrics scraping: StatefulSet monitoring/prometheus-k8s, Deployment monitoring/prometheus-operator " +
 				"(image quay.io/prometheus/prometheus:v3.5.0) are recognised as metrics scrapers; whether they scrape the API server and the control plane is in the configuration, which is not read.\n"},
