@@ -16,7 +16,10 @@
 //     the Service behind it.
 //   - A live read (or a snapshot saved from one) lists every APIService,
 //     so a group without one is not served. Manifests rarely carry
-//     APIServices: without any, a metrics-server (or, for the custom and
+//     APIServices, and those of one add-on's bundle are not all of the
+//     cluster's (unless they include the API server's own, spec.service
+//     unset, which only a dump of the whole list has): without one of the
+//     group, a metrics-server (or, for the custom and
 //     external groups, a metrics adapter) workload in the input is taken
 //     as evidence the group will be served, and otherwise the check skips,
 //     since one application's manifests are not a whole cluster.

@@ -119,12 +119,13 @@ func judgeGroup(in *check.Input, o *Options, mg metricsGroup, hpas []string) res
 		return result.New(result.StatusSkip, ref, fmt.Sprintf(
 			"%s; APIService %s has no Available condition, so whether %s is served is not known (the API server writes the condition).",
 			who, registered[0].Name, mg.group), ev)
-	case len(s.APIServices) > 0 || !s.FromManifests():
+	case !s.FromManifests() || dumpedAPIServices(s):
 		return result.New(result.StatusFail, ref, fmt.Sprintf(
 			"%s, but no APIService registers %s, so they cannot read their metrics and do not scale; install %s.",
 			who, mg.group, mg.server), ev)
 	}
-	// Manifests without APIServices: a workload that serves the group is
+	// Manifests without an APIService of the group (a bundle's APIServices
+	// are not all of the cluster's): a workload that serves the group is
 	// the evidence it will be.
 	names := append(slices.Clone(mg.builtin), extra(o, mg)...)
 	for _, w := range in.Index.Workloads() {
@@ -134,12 +135,25 @@ func judgeGroup(in *check.Input, o *Options, mg metricsGroup, hpas []string) res
 		if by := recognised(w, names); by != "" {
 			ev["servedBy"] = w.Kind + "/" + w.Namespace + "/" + w.Name
 			return result.New(result.StatusPass, ref, fmt.Sprintf(
-				"%s; the input holds no APIServices, and %s %s/%s (%s) in it serves %s.", who, w.Kind, w.Namespace, w.Name, by, mg.group), ev)
+				"%s; the input holds no APIService of %s, and %s %s/%s (%s) in it serves it.", who, mg.group, w.Kind, w.Namespace, w.Name, by), ev)
 		}
 	}
 	return result.New(result.StatusSkip, ref, fmt.Sprintf(
-		"%s; the input is manifests without APIServices or %s, so whether %s is served in the cluster is not known.",
-		who, mg.server, mg.group), ev)
+		"%s; the input is manifests without an APIService of %s or %s, so whether it is served in the cluster is not known.",
+		who, mg.group, mg.server), ev)
+}
+
+// dumpedAPIServices says whether manifests hold the API server's own
+// APIServices (spec.service unset, v1.apps say): only a dump of the
+// cluster's APIService list has them, never an add-on's bundle, so the
+// list is then taken as the whole.
+func dumpedAPIServices(s *cluster.Snapshot) bool {
+	for i := range s.APIServices {
+		if s.APIServices[i].Spec.Service == nil {
+			return true
+		}
+	}
+	return false
 }
 
 func extra(o *Options, mg metricsGroup) []string {

@@ -64,8 +64,9 @@ var obs001 = check.Def[Options]{
 			"(and for an HPA with no metrics, which autoscaling/v2 defaults to 80% cpu), custom.metrics.k8s.io for Pods and Object metrics, " +
 			"external.metrics.k8s.io for External metrics. One result per group some HPA needs: " +
 			"pass when an APIService of the group has the condition Available True; fail when its APIServices are all Available False, " +
-			"or when the input lists APIServices (a live read always does) and none is of the group; skip when the only ones have no Available condition yet. " +
-			"On manifests without any APIService a workload recognised as serving the group (metrics-server for metrics.k8s.io; " +
+			"or when the APIServices are known to be all of the cluster's and none is of the group: on a live read, or on manifests that hold the API server's own APIServices " +
+			"(spec.service unset, such as v1.apps: a dump of kubectl get apiservices has them, an add-on's bundle never does); skip when the only ones have no Available condition yet. " +
+			"On manifests without an APIService of the group (a bundle's APIServices are not all of the cluster's) a workload recognised as serving the group (metrics-server for metrics.k8s.io; " +
 			"prometheus-adapter, KEDA's metrics API server or the Datadog cluster agent for the other two; plus the Extra lists of the options) " +
 			"is pass, and its absence skip. No HPAs: na.",
 		Rationale: "The HPA controller reads current usage from these aggregated APIs every 15 s. When the API is not registered or its server is down, " +

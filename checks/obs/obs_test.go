@@ -32,20 +32,26 @@ func TestMessages(t *testing.T) {
 			"OBS-001 fail APIService/v1beta1.metrics.k8s.io: 2 HorizontalPodAutoscalers scale on cpu or memory (Resource metrics) (shop/api, shop/web), " +
 				"but APIService v1beta1.metrics.k8s.io is unavailable (MissingEndpoints: endpoints for service/metrics-server in \"kube-system\" have no addresses with port name \"https\"), " +
 				"so they cannot read their metrics and do not scale; fix metrics-server behind it (kubectl get apiservice v1beta1.metrics.k8s.io says why).\n"},
-		{"external group not registered", "OBS-001", "fail-external-not-registered.yaml", nil, nil,
+		{"live: external group not registered", "OBS-001", "fail-live-external-not-registered.yaml", nil, nil,
 			"OBS-001 fail APIService/v1beta1.external.metrics.k8s.io: 1 HorizontalPodAutoscaler scales on External metrics (jobs/worker), " +
 				"but no APIService registers external.metrics.k8s.io, so they cannot read their metrics and do not scale; install an external metrics adapter.\n" +
 				"OBS-001 pass APIService/v1beta1.metrics.k8s.io: 1 HorizontalPodAutoscaler scales on cpu or memory (Resource metrics) (jobs/worker); " +
 				"APIService v1beta1.metrics.k8s.io serves metrics.k8s.io and is available.\n"},
 		{"manifests: metrics-server in the input", "OBS-001", "pass-manifests-metrics-server.yaml", nil, nil,
 			"OBS-001 pass APIService/v1beta1.metrics.k8s.io: 1 HorizontalPodAutoscaler scales on cpu or memory (Resource metrics) (shop/web); " +
-				"the input holds no APIServices, and Deployment kube-system/metrics-server (image registry.k8s.io/metrics-server/metrics-server:v0.8.0) in it serves metrics.k8s.io.\n"},
+				"the input holds no APIService of metrics.k8s.io, and Deployment kube-system/metrics-server (image registry.k8s.io/metrics-server/metrics-server:v0.8.0) in it serves it.\n"},
 		{"live: metrics-server Deployment but no APIService", "OBS-001", "pass-manifests-metrics-server.yaml", nil, asLive,
 			"OBS-001 fail APIService/v1beta1.metrics.k8s.io: 1 HorizontalPodAutoscaler scales on cpu or memory (Resource metrics) (shop/web), " +
 				"but no APIService registers metrics.k8s.io, so they cannot read their metrics and do not scale; install metrics-server.\n"},
 		{"manifests: one app's bundle", "OBS-001", "skip-manifests-app-bundle.yaml", nil, nil,
 			"OBS-001 skip APIService/v1beta1.metrics.k8s.io: 1 HorizontalPodAutoscaler scales on cpu or memory (Resource metrics) (default/web); " +
-				"the input is manifests without APIServices or metrics-server, so whether metrics.k8s.io is served in the cluster is not known.\n"},
+				"the input is manifests without an APIService of metrics.k8s.io or metrics-server, so whether it is served in the cluster is not known.\n"},
+		{"manifests: a dump of the APIServices without metrics.k8s.io", "OBS-001", "fail-apiservice-dump-without-metrics.yaml", nil, nil,
+			"OBS-001 fail APIService/v1beta1.metrics.k8s.io: 1 HorizontalPodAutoscaler scales on cpu or memory (Resource metrics) (shop/web), " +
+				"but no APIService registers metrics.k8s.io, so they cannot read their metrics and do not scale; install metrics-server.\n"},
+		{"manifests: an add-on's bundle with its own APIService", "OBS-001", "skip-manifests-other-apiservice.yaml", nil, nil,
+			"OBS-001 skip APIService/v1beta1.metrics.k8s.io: 1 HorizontalPodAutoscaler scales on cpu or memory (Resource metrics) (shop/web); " +
+				"the input is manifests without an APIService of metrics.k8s.io or metrics-server, so whether it is served in the cluster is not known.\n"},
 		{"no HPAs", "OBS-001", "pass-no-hpas.yaml", nil, nil,
 			"OBS-001 na (cluster): No HorizontalPodAutoscaler in the input, so no metrics API is needed for autoscaling.\n"},
 		{"APIServices forbidden", "OBS-001", "pass-manifests-metrics-server.yaml", nil, func(s *cluster.Snapshot) {
