@@ -100,6 +100,11 @@ var settings = map[string]setting{
 	"net.minClassesForDefault":      {ruleCount, "IngressClasses from which NET-003 warns that none is marked default"},
 	"net.addonNamespaces":           {ruleNone, "namespaces whose ingress controllers ADDON-001 judges; NET-005 leaves their single replica and blocking PDB to it (keep equal to addon.namespaces)"},
 	"net.addonInfrastructure":       {ruleNone, "count namespaces running node-level infrastructure among net.addonNamespaces (keep equal to addon.includeInfrastructure)"},
+
+	"obs.extraMetricsServers":  {ruleNone, "more image or app label names of workloads serving metrics.k8s.io (OBS-001 on manifests without APIServices)"},
+	"obs.extraMetricsAdapters": {ruleNone, "more image or app label names of workloads serving custom.metrics.k8s.io or external.metrics.k8s.io (OBS-001)"},
+	"obs.extraLogAgents":       {ruleNone, "more image or app label names of DaemonSets recognised as log agents (OBS-002)"},
+	"obs.extraScrapers":        {ruleNone, "more image or app label names of workloads recognised as metrics scrapers (OBS-003)"},
 }
 
 // ordered pairs: the first may not exceed the second.

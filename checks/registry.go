@@ -10,6 +10,7 @@ import (
 	"github.com/seaworthy-k8s/seaworthy/checks/etcd"
 	"github.com/seaworthy-k8s/seaworthy/checks/net"
 	"github.com/seaworthy-k8s/seaworthy/checks/node"
+	"github.com/seaworthy-k8s/seaworthy/checks/obs"
 	"github.com/seaworthy-k8s/seaworthy/checks/quota"
 	"github.com/seaworthy-k8s/seaworthy/checks/rbac"
 	"github.com/seaworthy-k8s/seaworthy/checks/res"
@@ -33,6 +34,7 @@ type Options struct {
 	Adm          adm.Options          `json:"adm"`
 	Addon        addon.Options        `json:"addon"`
 	Net          net.Options          `json:"net"`
+	Obs          obs.Options          `json:"obs"`
 }
 
 // DefaultOptions returns every area's documented defaults.
@@ -50,6 +52,7 @@ func DefaultOptions() Options {
 		Adm:          adm.DefaultOptions(),
 		Addon:        addon.DefaultOptions(),
 		Net:          net.DefaultOptions(),
+		Obs:          obs.DefaultOptions(),
 	}
 }
 
@@ -68,8 +71,9 @@ func All(o Options) []check.Check {
 		addon.Checks(o.Addon),               // ADDON-001..004
 		node.Checks(o.Node),                 // NODE-001..
 		workload.Checks(o.Workload),         // WL-001..014
-		net.Checks(o.Net),                   // NET-001..008
+		net.Checks(o.Net),                   // NET-001..009
 		adm.Checks(o.Adm),                   // ADM-001..005
+		obs.Checks(o.Obs),                   // OBS-001..003
 	} {
 		all = append(all, area...)
 	}

@@ -68,6 +68,7 @@ func Finish(s *Snapshot, o FinishOptions) {
 			s.dedupe(o.Duplicates)
 		}
 	}
+	s.SecretNames.finish(ns)
 	s.SetPlatform()
 }
 

@@ -102,6 +102,10 @@ type Snapshot struct {
 	// sorted by kind, namespace and name; see OriginOf.
 	Origins []Origin `json:"origins,omitempty"`
 
+	// SecretNames are the Secrets' names when they were read (see
+	// SecretNames); nil when they were not.
+	SecretNames *SecretNames `json:"secretNames,omitempty"`
+
 	// Gaps lists what could not be read, and why. A check that needs a kind
 	// listed here reports skip, never pass.
 	Gaps []Gap `json:"gaps,omitempty"`

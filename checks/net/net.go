@@ -33,7 +33,7 @@ func DefaultOptions() Options {
 
 // Checks returns the ingress checks in ID order, evaluating with o.
 func Checks(o Options) []check.Check {
-	return check.Bind(o, net001, net002, net003, net004, net005, net006, net007, net008)
+	return check.Bind(o, net001, net002, net003, net004, net005, net006, net007, net008, net009)
 }
 
 var net001 = check.Def[Options]{

@@ -22,6 +22,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/metadata"
 	"k8s.io/client-go/rest"
 
 	"github.com/seaworthy-k8s/seaworthy/cluster"
@@ -43,6 +44,13 @@ type Options struct {
 	// Dynamic reads the custom resource kinds (KindInfo.Optional) and
 	// APIServices. Without it they are recorded as gaps. Collect sets it.
 	Dynamic dynamic.Interface
+	// SecretMetadata lists the Secrets metadata-only and keeps their
+	// namespaces and names in Snapshot.SecretNames (the
+	// --allow-secret-metadata flag); off, Secrets are not read at all.
+	SecretMetadata bool
+	// Metadata is the metadata-only client SecretMetadata lists with.
+	// Collect sets it when SecretMetadata is on.
+	Metadata metadata.Interface
 }
 
 // Progress reports how far a live collection has come.
@@ -101,6 +109,11 @@ func Collect(ctx context.Context, cfg *rest.Config, opts Options) (*cluster.Snap
 			return nil, fmt.Errorf("build a client for %s: %w", cfg.Host, err)
 		}
 	}
+	if opts.SecretMetadata && opts.Metadata == nil {
+		if opts.Metadata, err = newMetadataClient(cfg); err != nil {
+			return nil, fmt.Errorf("build a client for %s: %w", cfg.Host, err)
+		}
+	}
 	return collect(ctx, client, cfg, opts)
 }
 
@@ -114,7 +127,7 @@ func Collect(ctx context.Context, cfg *rest.Config, opts Options) (*cluster.Snap
 // that cannot be read for another reason (forbidden, not served, timed out,
 // failed) becomes a Gap. Before
 // listing a kind it asks a SelfSubjectAccessReview whether the list is
-// allowed cluster-wide. Secrets are never read; ConfigMaps only by name from
+// allowed cluster-wide. Secrets are never read (with Options.SecretMetadata only their names are listed, metadata-only); ConfigMaps only by name from
 // cluster.ConfigMapAllowList. Like every source it ends with
 // cluster.Finish: objects sorted by namespace and name, gaps by SortGaps,
 // so the result does not depend on timing.
@@ -160,6 +173,9 @@ func collect(ctx context.Context, client kubernetes.Interface, cfg *rest.Config,
 		c.probeServer(runCtx, cfg)
 	}()
 	c.run(runCtx)
+	if opts.SecretMetadata {
+		c.collectSecretNames(runCtx)
+	}
 	<-probed
 	cancel()
 	if c.fatal != nil {

@@ -335,6 +335,13 @@ func addObject(s *cluster.Snapshot, path string, n *yaml.Node, delta int, opts *
 			return nil
 		}
 	}
+	if isSecret(apiVersion, kind) {
+		meta, _ := obj["metadata"].(map[string]any)
+		ns, _ := meta["namespace"].(string)
+		name, _ := meta["name"].(string)
+		addSecretName(s, ns, name)
+		return nil
+	}
 	info, ok := cluster.LookupKind(apiVersion, kind)
 	if !ok {
 		opts.notes.skip(apiVersion, kind)

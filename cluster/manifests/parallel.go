@@ -621,6 +621,11 @@ func (w *worker) blockDocument(res *batchResult, i int32, encoded bool) bool {
 	}
 	md := p.value(i, "metadata")
 	name := p.str(p.value(md, "name"))
+	if isSecret(apiVersion, kind) {
+		// Views of the input: copy the name; nothing else is kept.
+		addSecretName(res.snap, strings.Clone(p.str(p.value(md, "namespace"))), strings.Clone(name))
+		return true
+	}
 	info, ok := cluster.LookupKind(apiVersion, kind)
 	if !ok {
 		res.notes.skip(apiVersion, kind)
@@ -670,6 +675,10 @@ func (w *worker) document(res *batchResult, n *yaml.Node, delta int, encoded boo
 	line := n.Line + delta
 	md := mappingValue(n, "metadata")
 	name := stringValue(mappingValue(md, "name"))
+	if isSecret(apiVersion, kind) {
+		addSecretName(res.snap, stringValue(mappingValue(md, "namespace")), name)
+		return true
+	}
 	info, ok := cluster.LookupKind(apiVersion, kind)
 	if !ok {
 		res.notes.skip(apiVersion, kind)
@@ -764,5 +773,10 @@ func appendSnapshot(dst, src *cluster.Snapshot) {
 			continue
 		}
 		df.Set(reflect.AppendSlice(df, sf))
+	}
+	if src.SecretNames != nil {
+		for _, n := range src.SecretNames.Items {
+			dst.AddSecretName(n.Namespace, n.Name)
+		}
 	}
 }

@@ -103,6 +103,7 @@ letting it read) and off otherwise; --fail-on-gaps=false turns it off.`,
 		RunE: runE(o),
 	}
 	o.source.addFlags(cmd.Flags())
+	o.source.addSecretMetadataFlag(cmd.Flags())
 	o.source.scopesNamespace = true
 	o.scope.addFlags(cmd.Flags())
 	if f := cmd.Flags().Lookup("namespace"); f != nil {

@@ -44,6 +44,7 @@ is an error (exit 2): a snapshot of nothing is never written.`,
 		RunE: runE(o),
 	}
 	o.source.addFlags(cmd.Flags())
+	o.source.addSecretMetadataFlag(cmd.Flags())
 	cmd.Flags().StringVarP(&o.output, "output", "o", "", "File to write the snapshot to, or - for stdout.")
 	return cmd
 }

@@ -33,6 +33,9 @@ type sourceOptions struct {
 	// scopesNamespace: the command also scopes its output by -n (audit),
 	// so -n means something on a live read too.
 	scopesNamespace bool
+	// allowSecretMetadata lists the Secrets' names, metadata-only, on a
+	// live read (audit and snapshot --allow-secret-metadata).
+	allowSecretMetadata bool
 
 	nowTime time.Time
 	streams genericiooptions.IOStreams
@@ -61,6 +64,14 @@ func (o *sourceOptions) addFlags(fs *pflag.FlagSet) {
 	fs.BoolVarP(&o.quiet, "quiet", "q", false, "Print no progress on stderr.")
 }
 
+// addSecretMetadataFlag adds --allow-secret-metadata, for the commands
+// whose checks can use the Secrets' names (audit, snapshot).
+func (o *sourceOptions) addSecretMetadataFlag(fs *pflag.FlagSet) {
+	fs.BoolVar(&o.allowSecretMetadata, "allow-secret-metadata", false,
+		"On a live read, also list the Secrets metadata-only and keep only their namespaces and names (no data is ever fetched), so NET-009 can check that Ingress TLS secrets exist. "+
+			"Needs list on secrets, which the shipped RBAC does not grant (see deploy/overlays/secret-metadata).")
+}
+
 func (o *sourceOptions) complete() error {
 	o.nowTime = time.Now().UTC().Truncate(time.Second)
 	if o.now != "" {
@@ -76,6 +87,9 @@ func (o *sourceOptions) complete() error {
 func (o *sourceOptions) validate() error {
 	if len(o.filenames) > 0 && o.inCluster {
 		return errors.New("--in-cluster and -f cannot be used together")
+	}
+	if o.allowSecretMetadata && len(o.filenames) > 0 {
+		return errors.New("--allow-secret-metadata applies only to a live read; with -f the names of the Secret documents in the input are read without it")
 	}
 	if o.now != "" && len(o.filenames) == 0 {
 		return errors.New("--now applies only to -f input; a live audit uses the time it reads the cluster")
@@ -129,7 +143,7 @@ func (o *sourceOptions) load(ctx context.Context) (*cluster.Snapshot, error) {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(liveMemoryLimit))
 	}
-	snap, err := live.Collect(ctx, cfg, live.Options{Progress: prog.update})
+	snap, err := live.Collect(ctx, cfg, live.Options{Progress: prog.update, SecretMetadata: o.allowSecretMetadata})
 	if err == nil && ctx.Err() != nil {
 		// Cancelled as the read ended: write nothing of it.
 		return nil, ctx.Err()

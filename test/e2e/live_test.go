@@ -38,6 +38,7 @@ var serverProbeChecks = map[string]string{
 	"SEC-001":  "the live result carries the unauthenticated GET /api answer in its evidence, and decides from it where no flags are visible",
 	"SEC-002":  "the unauthenticated GET /api answer decides over the flags the scenario's pods claim (the harness's server has anonymous auth on); offline managed scenarios are na",
 	"NODE-006": "kubelet skew is judged against the API server's gitVersion, which only a live read has (the harness's, not the scenario's); offline it is a skip",
+	"OBS-001":  "whether the metrics APIs are served is read from the APIServices, which a scenario cannot carry (the server writes their status, so the loader refuses them): live the harness serves no metrics.k8s.io, offline the scenario's metrics-server Deployment stands for it; the in-process comparison gives the offline snapshot the live APIServices",
 }
 
 // A live audit and an offline audit of the same objects give the same
@@ -56,7 +57,7 @@ var serverProbeChecks = map[string]string{
 //     RBAC, the default/kubernetes Service, the default namespaces, which
 //     every scenario declares too) may not change a result;
 //   - in-process, the offline snapshot is given the live server's version,
-//     probes and discovery, and then every check's results must be equal,
+//     probes, discovery and APIServices, and then every check's results must be equal,
 //     the server-probe checks included.
 func TestLiveAuditMatchesOffline(t *testing.T) {
 	now, err := time.Parse(time.RFC3339, scenarioNow)
@@ -97,6 +98,9 @@ func TestLiveAuditMatchesOffline(t *testing.T) {
 				t.Fatal(err)
 			}
 			off.Server, off.APIResources = snap.Server, snap.APIResources
+			// The server's own APIServices, as the live read has them: a
+			// scenario cannot carry APIServices (see serverProbeChecks).
+			off.APIServices = snap.APIServices
 			all := checks.Catalog()
 			got := resultsJSON(t, checks.Run(snap, all))
 			want := resultsJSON(t, checks.Run(off, all))

@@ -58,6 +58,7 @@ var scenarioHeadlines = map[string]scenarioHeadline{
 		"WL-003 warn payments/payments-api",
 		"WL-005 warn search/search-indexer",
 		"WL-008 warn payments/payments-api",
+		"OBS-003 info monitoring/prometheus",
 	}},
 	"lab": {
 		want: []string{
@@ -132,6 +133,9 @@ var scenarioHeadlines = map[string]scenarioHeadline{
 			"WL-013 pass /",
 			"ADDON-002 pass /",
 			"ADDON-003 pass /",
+			"OBS-001 pass /v1beta1.metrics.k8s.io",
+			"OBS-002 info /",
+			"OBS-003 info monitoring/prometheus",
 			// Info and skip appear only where they must: CP-004 always
 			// reports the platform as info, and CERT-001 needs a live TLS
 			// handshake.
@@ -152,6 +156,7 @@ var scenarioHeadlines = map[string]scenarioHeadline{
 			"ETCD-003 warn kube-system/etcd-backup",
 			"SEC-001 pass kube-system/kube-apiserver-cp-1",
 			"SEC-002 info kube-system/kube-apiserver-cp-1",
+			"OBS-001 pass /v1beta1.metrics.k8s.io",
 		},
 		forbid: []result.Status{result.StatusFail, result.StatusNA},
 	},
@@ -165,6 +170,7 @@ var scenarioHeadlines = map[string]scenarioHeadline{
 			"ETCD-003 fail etcd-backup/etcd-snapshot",
 			"SEC-001 warn kube-system/kube-apiserver-k8s-cp-01",
 			"SEC-002 info kube-system/kube-apiserver-k8s-cp-01",
+			"OBS-001 pass /v1beta1.metrics.k8s.io",
 		},
 		forbid: []result.Status{result.StatusNA},
 	},
@@ -180,6 +186,7 @@ var scenarioHeadlines = map[string]scenarioHeadline{
 			"ETCD-003 info kube-system/etcd-manager-events-i-0a3d9e1f7a2b6c4aa",
 			"SEC-001 pass kube-system/kube-apiserver-i-0a3d9e1f7a2b6c4aa",
 			"SEC-002 pass kube-system/kube-apiserver-i-0a3d9e1f7a2b6c4aa",
+			"OBS-001 pass /v1beta1.metrics.k8s.io",
 		},
 		forbid: []result.Status{result.StatusFail, result.StatusNA},
 	},
@@ -231,7 +238,7 @@ var managedHeadlines = scenarioHeadline{
 // controllers), and is na in a cluster that runs none in kube-system.
 var naWithoutObjects = map[string]bool{"ADM-001": true, "ADM-002": true, "ADM-003": true, "ADM-004": true, "ADM-005": true, "ADDON-001": true,
 	"NET-001": true, "NET-002": true, "NET-003": true, "NET-004": true,
-	"NET-005": true, "NET-006": true, "NET-007": true, "NET-008": true}
+	"NET-005": true, "NET-006": true, "NET-007": true, "NET-008": true, "NET-009": true}
 
 // Each scenario cluster, audited offline, shows what it was built to show.
 func TestScenarioHeadlines(t *testing.T) {
