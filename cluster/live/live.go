@@ -313,6 +313,11 @@ func (c *collector) collectKind(ctx context.Context, k *cluster.KindInfo) {
 	list, ok := liveListers[k.Kind]
 	why := "no live lister for this kind"
 	switch {
+	case k.Kind == cluster.KindVPAs:
+		ok, why = c.opts.Dynamic != nil, "no dynamic client to read custom resources with"
+		list = func(ctx context.Context, _ kubernetes.Interface, pageSize int64, s *cluster.Snapshot, page func(int)) error {
+			return listConverted[cluster.VerticalPodAutoscaler](ctx, c.opts.Dynamic, k, pageSize, s, page)
+		}
 	case k.Optional:
 		ok, why = c.opts.Dynamic != nil, "no dynamic client to read custom resources with"
 		list = func(ctx context.Context, _ kubernetes.Interface, pageSize int64, s *cluster.Snapshot, page func(int)) error {
