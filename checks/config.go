@@ -97,6 +97,9 @@ var settings = map[string]setting{
 	"addon.restartStorm":            {ruleCount, "restart count from which ADDON-003 warns when the last termination is within restartWindow"},
 	"addon.restartWindow":           {ruleDuration, "how recent a last termination ADDON-003 counts"},
 	"net.minClassesForDefault":      {ruleCount, "IngressClasses from which NET-003 warns that none is marked default"},
+	"scale.nodeGroupLabels":         {ruleNone, "node labels naming a node's group, the first a node carries wins (SCALE-002)"},
+	"scale.maxZoneSkew":             {ruleCount, "largest difference between a node group's node counts in its zones that SCALE-002 accepts"},
+	"scale.maxPinnedRatio":          {ruleRatio, "fraction of nodes pinned against scale-down from which SCALE-003's summary warns"},
 }
 
 // ordered pairs: the first may not exceed the second.

@@ -13,6 +13,7 @@ import (
 	"github.com/seaworthy-k8s/seaworthy/checks/quota"
 	"github.com/seaworthy-k8s/seaworthy/checks/rbac"
 	"github.com/seaworthy-k8s/seaworthy/checks/res"
+	"github.com/seaworthy-k8s/seaworthy/checks/scale"
 	"github.com/seaworthy-k8s/seaworthy/checks/workload"
 	"github.com/seaworthy-k8s/seaworthy/cluster"
 	"github.com/seaworthy-k8s/seaworthy/result"
@@ -33,6 +34,7 @@ type Options struct {
 	Adm          adm.Options          `json:"adm"`
 	Addon        addon.Options        `json:"addon"`
 	Net          net.Options          `json:"net"`
+	Scale        scale.Options        `json:"scale"`
 }
 
 // DefaultOptions returns every area's documented defaults.
@@ -50,6 +52,7 @@ func DefaultOptions() Options {
 		Adm:          adm.DefaultOptions(),
 		Addon:        addon.DefaultOptions(),
 		Net:          net.DefaultOptions(),
+		Scale:        scale.DefaultOptions(),
 	}
 }
 
@@ -70,6 +73,7 @@ func All(o Options) []check.Check {
 		workload.Checks(o.Workload),         // WL-001..013
 		net.Checks(o.Net),                   // NET-001..004
 		adm.Checks(o.Adm),                   // ADM-001..004
+		scale.Checks(o.Scale),               // SCALE-001..004
 	} {
 		all = append(all, area...)
 	}
