@@ -86,7 +86,7 @@ func evalSCALE002(in *check.Input, o *Options) []result.Result {
 		}
 	}
 	zones := check.SortedKeys(clusterZones)
-	ev := result.Evidence{"clusterZones": zones, "nodeGroups": len(groups)}
+	ev := result.Evidence{"nodeZones": zones, "nodeGroups": len(groups)}
 	switch {
 	case len(nodes) == 0:
 		return []result.Result{result.New(result.StatusSkip, result.Cluster, "The input holds no Node objects, so node groups are not known.", nil)}
@@ -119,7 +119,7 @@ func evalSCALE002(in *check.Input, o *Options) []result.Result {
 	keys := check.SortedKeys(groups)
 	for _, k := range keys {
 		g := groups[k]
-		gev := result.Evidence{"nodeGroup": g.name, "nodeGroupLabel": g.label, "groupZones": g.zones, "clusterZones": zones}
+		gev := result.Evidence{"nodeGroup": g.name, "nodeGroupLabel": g.label, "groupZones": g.zones, "nodeZones": zones}
 		gz := g.zoneList()
 		switch {
 		case len(gz) == 1 && len(perZone[strings.Join(g.types, ",")]) < len(zones):

@@ -146,14 +146,14 @@ func evalSCALE003(in *check.Input, o *Options) []result.Result {
 		out = append(out, result.New(result.StatusWarn, w.Ref(), fmt.Sprintf(
 			"%s %s/%s %s against scale-down: %s never removes a node holding its pods, because %s.",
 			w.Kind, w.Namespace, w.Name, where, who, strings.Join(why, "; ")),
-			result.Evidence{"scaleDownBlockers": why, "pinnedNodes": len(on), "nodeNames": firstNames(on)}))
+			result.Evidence{"scaleDownBlockers": why, "pinnedNodes": len(on), "pinnedNodeNames": firstNames(on)}))
 	}
 	ratio := 0.0
 	if nodes > 0 {
 		ratio = float64(len(pinned)) / float64(nodes)
 	}
 	names := check.SortedKeys(pinned)
-	ev := result.Evidence{"pinnedNodes": len(pinned), "nodeCount": nodes, "pinnedPercent": round1(100 * ratio), "maxPinnedRatio": o.MaxPinnedRatio}
+	ev := result.Evidence{"pinnedNodes": len(pinned), "pinnedNodeNames": firstNames(names), "allNodes": nodes, "pinnedPercent": round1(100 * ratio), "maxPinnedRatio": o.MaxPinnedRatio}
 	switch {
 	case len(out) == 0:
 		out = append(out, result.New(result.StatusPass, result.Cluster, fmt.Sprintf(

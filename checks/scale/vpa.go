@@ -170,7 +170,7 @@ func evalSCALE004(in *check.Input, _ *Options) []result.Result {
 				"VerticalPodAutoscaler %s/%s (updateMode %s) and HorizontalPodAutoscaler %s both scale %s %s on %s: "+
 					"the VPA changes the requests the HPA's utilization is measured against, so the two fight and the workload's replicas and pods churn.",
 				v.Namespace, v.Name, mode, h.Name, t.Kind, t.Name, strings.Join(shared, " and ")),
-				result.Evidence{"vpaUpdateMode": mode, "hpa": h.Namespace + "/" + h.Name, "contestedResources": shared, "target": t.Kind + "/" + t.Name}))
+				result.Evidence{"vpaUpdateMode": mode, "hpa": h.Namespace + "/" + h.Name, "contestedResources": shared, "vpaTarget": t.Kind + "/" + t.Name}))
 		}
 	}
 	if len(out) == 0 {
