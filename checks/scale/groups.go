@@ -145,10 +145,13 @@ func evalSCALE002(in *check.Input, o *Options) []result.Result {
 		}
 	}
 	if len(out) == 0 {
+		what := fmt.Sprintf("All %d node groups are", len(groups))
+		if len(groups) == 1 {
+			what = "The one node group is"
+		}
 		out = append(out, result.New(result.StatusPass, result.Cluster, fmt.Sprintf(
-			"All %d node %s are balanced across the cluster's %d zones (%s), one group per zone or within %d %s per zone.",
-			len(groups), check.Plural(len(groups), "group", "groups"), len(zones), strings.Join(zones, ", "),
-			o.MaxZoneSkew, check.Plural(o.MaxZoneSkew, "node", "nodes")), ev))
+			"%s balanced across the cluster's %d zones (%s): one group per zone, or within %d %s per zone.",
+			what, len(zones), strings.Join(zones, ", "), o.MaxZoneSkew, check.Plural(o.MaxZoneSkew, "node", "nodes")), ev))
 	}
 	return out
 }

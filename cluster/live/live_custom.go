@@ -28,10 +28,12 @@ func listCustom(ctx context.Context, dyn dynamic.Interface, k *cluster.KindInfo,
 	return nil
 }
 
-// listAPIServices reads every APIService through the dynamic client (the
-// typed clientset has none; see cluster.APIService).
-func listAPIServices(ctx context.Context, dyn dynamic.Interface, k *cluster.KindInfo, pageSize int64, s *cluster.Snapshot, page func(int)) error {
-	return listConverted[cluster.APIService](ctx, dyn, k, pageSize, s, page)
+// convertedListers read the kinds that have no typed client but that
+// seaworthy keeps typed (see cluster.APIService and
+// cluster.VerticalPodAutoscaler), through the dynamic client.
+var convertedListers = map[cluster.Kind]func(ctx context.Context, dyn dynamic.Interface, k *cluster.KindInfo, pageSize int64, s *cluster.Snapshot, page func(int)) error{
+	cluster.KindAPIServices: listConverted[cluster.APIService],
+	cluster.KindVPAs:        listConverted[cluster.VerticalPodAutoscaler],
 }
 
 // listConverted reads every object of k through the dynamic client and
