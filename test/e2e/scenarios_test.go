@@ -221,7 +221,9 @@ var managedHeadlines = scenarioHeadline{
 // ADDON-001 judges optional add-ons too (metrics-server, ingress
 // controllers), and is na in a cluster that runs none in kube-system.
 var naWithoutObjects = map[string]bool{"ADM-001": true, "ADM-002": true, "ADM-003": true, "ADM-004": true, "ADDON-001": true,
-	"NET-001": true, "NET-002": true, "NET-003": true, "NET-004": true}
+	"NET-001": true, "NET-002": true, "NET-003": true, "NET-004": true,
+	// No cloud, no node-group labels, no node autoscaler, no VPA.
+	"SCALE-001": true, "SCALE-002": true, "SCALE-003": true, "SCALE-004": true}
 
 // Each scenario cluster, audited offline, shows what it was built to show.
 func TestScenarioHeadlines(t *testing.T) {
