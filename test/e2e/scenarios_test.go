@@ -58,6 +58,8 @@ var scenarioHeadlines = map[string]scenarioHeadline{
 		"WL-003 warn payments/payments-api",
 		"WL-005 warn search/search-indexer",
 		"WL-008 warn payments/payments-api",
+		"SCALE-001 warn /",
+		"SCALE-004 fail payments/payments-api",
 	}},
 	"lab": {
 		want: []string{
