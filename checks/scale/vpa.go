@@ -26,7 +26,8 @@ var scale004 = check.Def[Options]{
 			"otherwise over every policy, plus the default's cpu and memory when no \"*\" policy is given. " +
 			"The resources an HPA scales on are its Resource and ContainerResource metrics' names (cpu at 80% when it lists no metrics, the API's default). " +
 			"Fail for each VPA and HPA pair sharing a resource. Pass otherwise, also for VPAs in mode Off or Initial, which never change running pods. " +
-			"No VPA: na on a live cluster (the CRD is not installed or none exists) and when the input has no HPA; " +
+			"No VPA: na when the server's discovery document does not list verticalpodautoscalers (the CRD is not installed), " +
+			"on a live read (the CRD is not installed or none exists) and when the input has no HPA; " +
 			"skip on manifests with HPAs, which do not show the cluster's VPAs.",
 		Rationale: "An HPA scaling on cpu or memory utilization and a VPA changing the same requests work against each other: " +
 			"the VPA raises requests, utilization drops, the HPA removes replicas, load per pod rises, the VPA raises requests again. " +
@@ -124,7 +125,12 @@ type targetKey struct{ namespace, kind, name string }
 func evalSCALE004(in *check.Input, _ *Options) []result.Result {
 	s := in.Snapshot
 	if len(s.VPAs) == 0 {
+		k, _ := cluster.InfoFor(cluster.KindVPAs)
+		served, known := s.Serves(k.GVR)
 		switch {
+		case known && !served:
+			return []result.Result{result.New(result.StatusNA, result.Cluster,
+				"The API server does not serve autoscaling.k8s.io/v1 verticalpodautoscalers (the VPA's CRD is not installed), so no VPA can fight an HPA.", nil)}
 		case len(s.HPAs) == 0:
 			return []result.Result{result.New(result.StatusNA, result.Cluster,
 				"The input has no VerticalPodAutoscaler and no HorizontalPodAutoscaler, so none can fight over a workload.", nil)}
@@ -133,8 +139,12 @@ func evalSCALE004(in *check.Input, _ *Options) []result.Result {
 				"The manifests hold %d %s but no VerticalPodAutoscaler: files do not show whether the cluster has VPAs for the same workloads; "+
 					"audit the live cluster or include the VPA objects.", len(s.HPAs), check.Plural(len(s.HPAs), "HorizontalPodAutoscaler", "HorizontalPodAutoscalers")), nil)}
 		}
+		if known {
+			return []result.Result{result.New(result.StatusNA, result.Cluster,
+				"The API server serves verticalpodautoscalers but the cluster has none, so none can fight an HPA.", nil)}
+		}
 		return []result.Result{result.New(result.StatusNA, result.Cluster,
-			"The cluster has no VerticalPodAutoscaler (its CRD, autoscaling.k8s.io/v1, is not installed, or none exists), so none can fight an HPA.", nil)}
+			"The cluster has no VerticalPodAutoscaler (its CRD is not installed, or none exists), so none can fight an HPA.", nil)}
 	}
 	hpas := map[targetKey][]*autoscalingv2.HorizontalPodAutoscaler{}
 	for i := range s.HPAs {

@@ -34,10 +34,11 @@ import (
 // the platform is not managed; every scenario shows one or is managed, so
 // it is compared. A scenario decided by /readyz belongs here.
 var serverProbeChecks = map[string]string{
-	"CERT-001": "the serving certificate's expiry is read from the TLS handshake; offline it is a skip",
-	"SEC-001":  "the live result carries the unauthenticated GET /api answer in its evidence, and decides from it where no flags are visible",
-	"SEC-002":  "the unauthenticated GET /api answer decides over the flags the scenario's pods claim (the harness's server has anonymous auth on); offline managed scenarios are na",
-	"NODE-006": "kubelet skew is judged against the API server's gitVersion, which only a live read has (the harness's, not the scenario's); offline it is a skip",
+	"CERT-001":  "the serving certificate's expiry is read from the TLS handshake; offline it is a skip",
+	"SEC-001":   "the live result carries the unauthenticated GET /api answer in its evidence, and decides from it where no flags are visible",
+	"SEC-002":   "the unauthenticated GET /api answer decides over the flags the scenario's pods claim (the harness's server has anonymous auth on); offline managed scenarios are na",
+	"NODE-006":  "kubelet skew is judged against the API server's gitVersion, which only a live read has (the harness's, not the scenario's); offline it is a skip",
+	"SCALE-004": "without VPA objects, whether the VPA's CRD is installed is the server's discovery document's to say; offline manifests with HPAs are a skip",
 }
 
 // A live audit and an offline audit of the same objects give the same

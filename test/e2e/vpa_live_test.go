@@ -77,7 +77,7 @@ func TestLiveVerticalPodAutoscalers(t *testing.T) {
 	if len(snap.VPAs) != 0 {
 		t.Errorf("vpas = %+v, want none", snap.VPAs)
 	}
-	if got, want := verdict(snap), "na (cluster): The cluster has no VerticalPodAutoscaler (its CRD, autoscaling.k8s.io/v1, is not installed, or none exists), so none can fight an HPA."; got != want {
+	if got, want := verdict(snap), "na (cluster): The API server does not serve autoscaling.k8s.io/v1 verticalpodautoscalers (the VPA's CRD is not installed), so no VPA can fight an HPA."; got != want {
 		t.Errorf("SCALE-004 without the CRD:\ngot  %s\nwant %s", got, want)
 	}
 
