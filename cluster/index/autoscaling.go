@@ -43,7 +43,7 @@ func (ix *Index) NodeAutoscalers() []NodeAutoscaler {
 func nodeAutoscalerKind(w *Workload) string {
 	for _, c := range w.Template.Spec.Containers {
 		repo := c.Image
-		if i := strings.IndexAny(repo, "@"); i >= 0 {
+		if i := strings.Index(repo, "@"); i >= 0 {
 			repo = repo[:i]
 		}
 		if i := strings.LastIndex(repo, ":"); i > strings.LastIndex(repo, "/") {
