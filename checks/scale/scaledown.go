@@ -29,7 +29,7 @@ var scale003 = check.Def[Options]{
 		Category: Category,
 		Rule: "Only when a node autoscaler runs (as in SCALE-001); otherwise na. " +
 			"Over Deployments and StatefulSets with replicas (DaemonSet and mirror pods never block a node's removal; " +
-			"the autoscaler's own Deployment is left out, since its upstream manifests mark it safe-to-evict \"false\" so that it is not evicted mid-decision, which pins its node by design), a workload blocks the scale-down of every node " +
+			"the autoscaler's own Deployment is left out, since installs commonly mark it safe-to-evict \"false\" (as the EKS setup guide does) so that it is not evicted mid-decision, which pins its node by design), a workload blocks the scale-down of every node " +
 			"holding one of its pods when, with cluster-autoscaler running: its pod template is annotated " + annoSafeToEvict + `: "false"; ` +
 			"a PodDisruptionBudget selecting its pods allows no disruption at its replicas (the disruption controller's arithmetic, as WL-003, which flags the PDB itself); " +
 			"it is in kube-system and no PDB selects it (--skip-nodes-with-system-pods, default true); " +
