@@ -18,7 +18,7 @@ func TestCatalogDocUpToDate(t *testing.T) {
 	gendoc.Check(t, filepath.Join("..", "docs", "checks.md"), *update, func(w io.Writer) error { return WriteCatalog(w, Catalog()) })
 }
 
-var idPattern = regexp.MustCompile(`^(QUOTA|DNS|CP|ETCD|SEC|CERT|RBAC|ADDON|NODE|WL|NET|RES|ADM|OBS)-\d{3}$`)
+var idPattern = regexp.MustCompile(`^(QUOTA|DNS|CP|ETCD|SEC|CERT|RBAC|ADDON|NODE|WL|NET|RES|ADM|OBS|SCALE)-\d{3}$`)
 
 func TestRegistryMeta(t *testing.T) {
 	seen := map[string]bool{}

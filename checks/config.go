@@ -105,6 +105,9 @@ var settings = map[string]setting{
 	"obs.extraMetricsAdapters": {ruleNone, "more image or app label names of workloads serving custom.metrics.k8s.io or external.metrics.k8s.io (OBS-001)"},
 	"obs.extraLogAgents":       {ruleNone, "more image or app label names of DaemonSets recognised as log agents (OBS-002)"},
 	"obs.extraScrapers":        {ruleNone, "more image or app label names of workloads recognised as metrics scrapers (OBS-003)"},
+	"scale.nodeGroupLabels":    {ruleNone, "node labels naming a node's group, the first a node carries wins (SCALE-002)"},
+	"scale.maxZoneSkew":        {ruleCount, "largest difference between a node group's node counts in its zones that SCALE-002 accepts"},
+	"scale.maxPinnedRatio":     {ruleRatio, "fraction of nodes pinned against scale-down from which SCALE-003's summary warns"},
 }
 
 // ordered pairs: the first may not exceed the second.

@@ -70,7 +70,7 @@ func TestConfigErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name, file, want string
 	}{
-		{"unknown top-level key", "quota:\n  warnRatio: 0.9\nqouta:\n  warnRatio: 0.9\n", `c.yaml:3:1: unknown key "qouta" in the top level (known: quota, dns, controlPlane, etcd, apiAccess, rbac, res, node, workload, adm, addon, net, obs)`},
+		{"unknown top-level key", "quota:\n  warnRatio: 0.9\nqouta:\n  warnRatio: 0.9\n", `c.yaml:3:1: unknown key "qouta" in the top level (known: quota, dns, controlPlane, etcd, apiAccess, rbac, res, node, workload, adm, addon, net, obs, scale)`},
 		{"unknown nested key", "quota:\n  warnRatio: 0.9\n\n  warnRatoi: 0.9\n", `c.yaml:4:3: unknown key "warnRatoi" in quota (known: `},
 		{"bare number duration", "controlPlane:\n  leaderLeaseMaxAge: 60\n", `c.yaml:2:22: controlPlane.leaderLeaseMaxAge: 60 is a bare number; write a duration with its unit`},
 		{"quoted number duration", "etcd:\n  backupMaxAge: \"26\"\n", `c.yaml:2:17: etcd.backupMaxAge: "26" is not a duration`},

@@ -14,6 +14,7 @@ import (
 	"github.com/seaworthy-k8s/seaworthy/checks/quota"
 	"github.com/seaworthy-k8s/seaworthy/checks/rbac"
 	"github.com/seaworthy-k8s/seaworthy/checks/res"
+	"github.com/seaworthy-k8s/seaworthy/checks/scale"
 	"github.com/seaworthy-k8s/seaworthy/checks/workload"
 	"github.com/seaworthy-k8s/seaworthy/cluster"
 	"github.com/seaworthy-k8s/seaworthy/result"
@@ -35,6 +36,7 @@ type Options struct {
 	Addon        addon.Options        `json:"addon"`
 	Net          net.Options          `json:"net"`
 	Obs          obs.Options          `json:"obs"`
+	Scale        scale.Options        `json:"scale"`
 }
 
 // DefaultOptions returns every area's documented defaults.
@@ -53,6 +55,7 @@ func DefaultOptions() Options {
 		Addon:        addon.DefaultOptions(),
 		Net:          net.DefaultOptions(),
 		Obs:          obs.DefaultOptions(),
+		Scale:        scale.DefaultOptions(),
 	}
 }
 
@@ -74,6 +77,7 @@ func All(o Options) []check.Check {
 		net.Checks(o.Net),                   // NET-001..009
 		adm.Checks(o.Adm),                   // ADM-001..005
 		obs.Checks(o.Obs),                   // OBS-001..003
+		scale.Checks(o.Scale),               // SCALE-001..004
 	} {
 		all = append(all, area...)
 	}

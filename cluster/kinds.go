@@ -61,6 +61,7 @@ const (
 	KindVeleroBackups     Kind = "backups.velero.io"
 	KindETCDSnapshotFiles Kind = "etcdsnapshotfiles.k3s.cattle.io"
 	KindClusterVersions   Kind = "clusterversions.config.openshift.io"
+	KindVPAs              Kind = "verticalpodautoscalers.autoscaling.k8s.io"
 )
 
 // KindInfo describes one kind: where it lives in the API and how its
@@ -319,6 +320,8 @@ var Kinds = []KindInfo{
 		func(s *Snapshot) *[]unstructured.Unstructured { return &s.ETCDSnapshotFiles }, decodeCustom),
 	describe(optional(api(KindClusterVersions, "ClusterVersion", gvr("config.openshift.io", "v1", "clusterversions"), false, "config.openshift.io/v1")),
 		func(s *Snapshot) *[]unstructured.Unstructured { return &s.ClusterVersions }, decodeCustom),
+	describe(optional(api(KindVPAs, "VerticalPodAutoscaler", gvr("autoscaling.k8s.io", "v1", "verticalpodautoscalers"), true, "autoscaling.k8s.io/v1")),
+		func(s *Snapshot) *[]VerticalPodAutoscaler { return &s.VPAs }, decodeVPA),
 }
 
 // decodeCustom decodes a custom resource as an unstructured object. There

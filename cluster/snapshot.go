@@ -91,6 +91,9 @@ type Snapshot struct {
 	VeleroBackups     []unstructured.Unstructured `json:"veleroBackups,omitempty"`
 	ETCDSnapshotFiles []unstructured.Unstructured `json:"etcdSnapshotFiles,omitempty"`
 	ClusterVersions   []unstructured.Unstructured `json:"clusterVersions,omitempty"`
+	// VPAs are the VerticalPodAutoscalers (autoscaling.k8s.io/v1), typed
+	// and reduced to their spec (see VerticalPodAutoscaler).
+	VPAs []VerticalPodAutoscaler `json:"verticalPodAutoscalers,omitempty"`
 
 	// APIResources is the server's discovery document flattened: every
 	// resource (and subresource, as "pods/exec") each served group version

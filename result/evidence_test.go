@@ -18,7 +18,7 @@ func TestEvidenceDocUpToDate(t *testing.T) {
 
 var (
 	evidenceTypes = map[string]bool{"string": true, "int": true, "number": true, "bool": true, "list": true, "object": true}
-	evidenceAreas = []string{"QUOTA", "DNS", "CP", "ETCD", "SEC", "CERT", "RBAC", "ADDON", "NODE", "WL", "NET", "RES", "ADM", "OBS", "EXEMPT", "POLICY"}
+	evidenceAreas = []string{"QUOTA", "DNS", "CP", "ETCD", "SEC", "CERT", "RBAC", "ADDON", "NODE", "WL", "NET", "RES", "ADM", "OBS", "SCALE", "EXEMPT", "POLICY"}
 	keyPattern    = regexp.MustCompile(`^[a-z][A-Za-z0-9]*$`)
 )
 

@@ -328,16 +328,16 @@ func (c *collector) collectKind(ctx context.Context, k *cluster.KindInfo) {
 	}
 	list, ok := liveListers[k.Kind]
 	why := "no live lister for this kind"
-	switch {
+	switch convert := convertedListers[k.Kind]; {
+	case convert != nil:
+		ok, why = c.opts.Dynamic != nil, "no dynamic client to read "+string(k.Kind)+" with"
+		list = func(ctx context.Context, _ kubernetes.Interface, pageSize int64, s *cluster.Snapshot, page func(int)) error {
+			return convert(ctx, c.opts.Dynamic, k, pageSize, s, page)
+		}
 	case k.Optional:
 		ok, why = c.opts.Dynamic != nil, "no dynamic client to read custom resources with"
 		list = func(ctx context.Context, _ kubernetes.Interface, pageSize int64, s *cluster.Snapshot, page func(int)) error {
 			return listCustom(ctx, c.opts.Dynamic, k, pageSize, s, page)
-		}
-	case k.Kind == cluster.KindAPIServices:
-		ok, why = c.opts.Dynamic != nil, "no dynamic client to read apiservices with"
-		list = func(ctx context.Context, _ kubernetes.Interface, pageSize int64, s *cluster.Snapshot, page func(int)) error {
-			return listAPIServices(ctx, c.opts.Dynamic, k, pageSize, s, page)
 		}
 	}
 	if !ok {

@@ -28,11 +28,20 @@ func listCustom(ctx context.Context, dyn dynamic.Interface, k *cluster.KindInfo,
 	return nil
 }
 
-// listAPIServices reads every APIService through the dynamic client (the
-// typed clientset has none; see cluster.APIService) and converts each to
-// the stored type, with the same paging, stripping and sorting as the
-// typed listers.
-func listAPIServices(ctx context.Context, dyn dynamic.Interface, k *cluster.KindInfo, pageSize int64, s *cluster.Snapshot, page func(int)) error {
+// convertedListers read the kinds that have no typed client but that
+// seaworthy keeps typed (see cluster.APIService and
+// cluster.VerticalPodAutoscaler), through the dynamic client.
+var convertedListers = map[cluster.Kind]func(ctx context.Context, dyn dynamic.Interface, k *cluster.KindInfo, pageSize int64, s *cluster.Snapshot, page func(int)) error{
+	cluster.KindAPIServices: listConverted[cluster.APIService],
+	cluster.KindVPAs:        listConverted[cluster.VerticalPodAutoscaler],
+}
+
+// listConverted reads every object of k through the dynamic client and
+// converts each to the stored type T (a kind without a typed client that
+// seaworthy keeps typed: APIServices, VerticalPodAutoscalers), with the
+// same paging, stripping and sorting as the typed listers. Fields T does
+// not have are dropped.
+func listConverted[T any, PT cluster.ObjectPtr[T]](ctx context.Context, dyn dynamic.Interface, k *cluster.KindInfo, pageSize int64, s *cluster.Snapshot, page func(int)) error {
 	list := func(ctx context.Context, opts metav1.ListOptions) (*unstructured.UnstructuredList, error) {
 		return dyn.Resource(k.GVR).List(ctx, opts)
 	}
@@ -41,13 +50,13 @@ func listAPIServices(ctx context.Context, dyn dynamic.Interface, k *cluster.Kind
 	if err != nil {
 		return err
 	}
-	out := make([]cluster.APIService, len(all))
+	out := make([]T, len(all))
 	for i := range all {
-		if err := runtime.DefaultUnstructuredConverter.FromUnstructured(all[i].Object, &out[i]); err != nil {
-			return fmt.Errorf("decode apiservice %s: %w", all[i].GetName(), err)
+		if err := runtime.DefaultUnstructuredConverter.FromUnstructured(all[i].Object, PT(&out[i])); err != nil {
+			return fmt.Errorf("decode %s %s: %w", k.Name, all[i].GetName(), err)
 		}
-		cluster.Tidy(&out[i])
+		cluster.Tidy(PT(&out[i]))
 	}
-	cluster.ListStore[cluster.APIService](k.Kind)(s, out)
+	cluster.ListStore[T](k.Kind)(s, out)
 	return nil
 }

@@ -474,16 +474,16 @@ func TestLiveListersCoverKinds(t *testing.T) {
 		switch {
 		case k.Kind == cluster.KindConfigMaps && ok:
 			t.Errorf("configmaps have a lister; they must only be read by name")
+		case convertedListers[k.Kind] != nil:
+			if ok {
+				t.Errorf("%s has a typed lister; the clientset has no client for it", k.Kind)
+			}
 		case k.Optional:
 			if ok {
 				t.Errorf("custom kind %s has a typed lister", k.Kind)
 			}
 			if cluster.ListStore[unstructured.Unstructured](k.Kind) == nil {
 				t.Errorf("custom kind %s is not stored as unstructured objects", k.Kind)
-			}
-		case k.Kind == cluster.KindAPIServices:
-			if ok {
-				t.Errorf("apiservices have a typed lister; the clientset has no client for them")
 			}
 		case k.Kind != cluster.KindConfigMaps && !ok:
 			t.Errorf("kind %s has no entry in liveListers", k.Kind)
@@ -665,7 +665,15 @@ func TestLiveCustomResources(t *testing.T) {
 		"status": map[string]any{"conditions": []any{map[string]any{"type": "Available", "status": "False",
 			"reason": "MissingEndpoints", "message": "endpoints for service/metrics-server in \"kube-system\" have no addresses"}}},
 	}}
-	dc := dynamicfake.NewSimpleDynamicClientWithCustomListKinds(runtime.NewScheme(), customListKinds, sched, apisvc)
+	vpa := &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": "autoscaling.k8s.io/v1", "kind": "VerticalPodAutoscaler",
+		"metadata": map[string]any{"namespace": "shop", "name": "web", "managedFields": []any{map[string]any{"manager": "x"}}},
+		"spec": map[string]any{"targetRef": map[string]any{"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"},
+			"updatePolicy":   map[string]any{"updateMode": "Recreate"},
+			"resourcePolicy": map[string]any{"containerPolicies": []any{map[string]any{"containerName": "*", "controlledResources": []any{"memory"}}}}},
+		"status": map[string]any{"recommendation": map[string]any{"containerRecommendations": []any{map[string]any{"containerName": "web"}}}},
+	}}
+	dc := dynamicfake.NewSimpleDynamicClientWithCustomListKinds(runtime.NewScheme(), customListKinds, sched, apisvc, vpa)
 	dc.PrependReactor("list", "etcdsnapshotfiles", func(a k8stesting.Action) (bool, runtime.Object, error) {
 		return true, nil, apierrors.NewForbidden(a.GetResource().GroupResource(), "", errors.New("no"))
 	})
@@ -689,6 +697,15 @@ func TestLiveCustomResources(t *testing.T) {
 	if got := fmt.Sprintf("%s %s/%s:%d caBundle=%d %+v managedFields=%d", a.Name, a.Spec.Service.Namespace, a.Spec.Service.Name, *a.Spec.Service.Port,
 		len(a.Spec.CABundle), *a.Condition("Available"), len(a.ManagedFields)); got != `v1beta1.metrics.k8s.io kube-system/metrics-server:443 caBundle=0 {Type:Available Status:False LastTransitionTime:0001-01-01 00:00:00 +0000 UTC Reason:MissingEndpoints Message:endpoints for service/metrics-server in "kube-system" have no addresses} managedFields=0` {
 		t.Errorf("apiservice = %s", got)
+	}
+	// VerticalPodAutoscalers come typed, reduced to their spec.
+	if len(s.VPAs) != 1 {
+		t.Fatalf("vpas = %+v, want one", s.VPAs)
+	}
+	v := s.VPAs[0]
+	if got := fmt.Sprintf("%s/%s %s/%s mode=%s controlled=%v managedFields=%d", v.Namespace, v.Name, v.Spec.TargetRef.Kind, v.Spec.TargetRef.Name,
+		v.UpdateMode(), *v.Spec.ResourcePolicy.ContainerPolicies[0].ControlledResources, len(v.ManagedFields)); got != "shop/web Deployment/web mode=Recreate controlled=[memory] managedFields=0" {
+		t.Errorf("vpa = %s", got)
 	}
 	var kinds []cluster.Kind
 	for _, g := range s.Gaps {

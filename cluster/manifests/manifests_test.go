@@ -335,3 +335,51 @@ items:
 		}
 	}
 }
+
+// A VerticalPodAutoscaler document is read typed, into the default
+// namespace when it names none, with its status dropped; a misspelt spec
+// field is warned about like any other kind's.
+func TestLoadVerticalPodAutoscaler(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "vpa.yaml", `apiVersion: autoscaling.k8s.io/v1
+kind: VerticalPodAutoscaler
+metadata: {name: web}
+spec:
+  targetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+  updatePolicy: {updateMode: "Off"}
+  resourcePolicy:
+    containerPolicies:
+    - {containerName: sidecar, mode: "Off"}
+    - {containerName: "*", controlledResources: [cpu], controlledValues: RequestsOnly}
+status:
+  recommendation: {containerRecommendations: [{containerName: web, target: {cpu: 100m}}]}
+`)
+	s, err := Load([]string{dir}, Options{Now: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.VPAs) != 1 {
+		t.Fatalf("vpas = %+v, want one", s.VPAs)
+	}
+	v := s.VPAs[0]
+	cp := v.Spec.ResourcePolicy.ContainerPolicies
+	if got := v.Namespace + "/" + v.Name + " " + v.Spec.TargetRef.Kind + "/" + v.Spec.TargetRef.Name + " " + v.UpdateMode() +
+		" " + *cp[0].Mode + " " + string((*cp[1].ControlledResources)[0]); got != "default/web Deployment/web Off Off cpu" {
+		t.Errorf("vpa = %s", got)
+	}
+	writeFile(t, dir, "vpa.yaml", `apiVersion: autoscaling.k8s.io/v1
+kind: VerticalPodAutoscaler
+metadata: {name: web}
+spec:
+  targetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+  updatePolicy: {updateMod: "Off"}
+`)
+	var warned []string
+	s, err = Load([]string{dir}, Options{Now: testNow, Warn: func(msg string) { warned = append(warned, msg) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.VPAs) != 1 || len(warned) != 1 || !strings.Contains(warned[0], `VerticalPodAutoscaler "web": unknown field "updateMod" (ignored)`) {
+		t.Errorf("misspelt field: vpas %d, warnings %q", len(s.VPAs), warned)
+	}
+}

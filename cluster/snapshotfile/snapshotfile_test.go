@@ -15,6 +15,7 @@ import (
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv1 "k8s.io/api/autoscaling/v1"
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
 	networkingv1 "k8s.io/api/networking/v1"
@@ -44,6 +45,7 @@ func apiTime(s string) metav1.Time {
 func smallSnapshot() *cluster.Snapshot {
 	created := apiTime("2025-12-01T10:00:00Z")
 	timeout, hookURL, ready := int32(5), "https://hooks.example.com/mutate", true
+	vpaMode := cluster.VPAUpdateModeAuto
 	return &cluster.Snapshot{
 		SchemaVersion: cluster.SchemaVersion,
 		CollectedAt:   time.Date(2026, 1, 2, 3, 4, 5, 6000, time.UTC),
@@ -91,6 +93,11 @@ func smallSnapshot() *cluster.Snapshot {
 				Service: &cluster.APIServiceReference{Namespace: "kube-system", Name: "metrics-server"}},
 			Status: cluster.APIServiceStatus{Conditions: []cluster.APIServiceCondition{{Type: "Available", Status: "False",
 				LastTransitionTime: created, Reason: "MissingEndpoints", Message: "no addresses"}}}}},
+		VPAs: []cluster.VerticalPodAutoscaler{{ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: "team-a"},
+			Spec: cluster.VPASpec{TargetRef: &autoscalingv1.CrossVersionObjectReference{APIVersion: "apps/v1", Kind: "Deployment", Name: "web"},
+				UpdatePolicy: &cluster.VPAUpdatePolicy{UpdateMode: &vpaMode},
+				ResourcePolicy: &cluster.VPAResourcePolicy{ContainerPolicies: []cluster.VPAContainerPolicy{{ContainerName: "*",
+					ControlledResources: &[]corev1.ResourceName{corev1.ResourceMemory}}}}}}},
 		Gaps: []cluster.Gap{
 			{Kind: cluster.KindRoles, Reason: cluster.GapForbidden, Message: "roles is forbidden"},
 			{Kind: cluster.KindConfigMaps, Namespace: "kube-system", Name: "kubeadm-config", Reason: cluster.GapNotInInput, Message: "not found"},

@@ -46,7 +46,7 @@ type LoadOptions struct {
 	// object fails the load. Calls are serialized.
 	Rejected func(obj metav1.Object, err error)
 	// Dynamic writes custom resources (Velero Schedules and Backups, k3s
-	// ETCDSnapshotFiles, OpenShift ClusterVersions), after installing a
+	// ETCDSnapshotFiles, OpenShift ClusterVersions, VerticalPodAutoscalers), after installing a
 	// definition for each kind present. A snapshot holding any fails to
 	// load without it.
 	Dynamic dynamic.Interface

@@ -34,11 +34,12 @@ import (
 // the platform is not managed; every scenario shows one or is managed, so
 // it is compared. A scenario decided by /readyz belongs here.
 var serverProbeChecks = map[string]string{
-	"CERT-001": "the serving certificate's expiry is read from the TLS handshake; offline it is a skip",
-	"SEC-001":  "the live result carries the unauthenticated GET /api answer in its evidence, and decides from it where no flags are visible",
-	"SEC-002":  "the unauthenticated GET /api answer decides over the flags the scenario's pods claim (the harness's server has anonymous auth on); offline managed scenarios are na",
-	"NODE-006": "kubelet skew is judged against the API server's gitVersion, which only a live read has (the harness's, not the scenario's); offline it is a skip",
-	"OBS-001":  "whether the metrics APIs are served is read from the APIServices, which a scenario cannot carry (the server writes their status, so the loader refuses them): live the harness serves no metrics.k8s.io, offline the scenario's metrics-server Deployment stands for it; the in-process comparison gives the offline snapshot the live APIServices",
+	"CERT-001":  "the serving certificate's expiry is read from the TLS handshake; offline it is a skip",
+	"SEC-001":   "the live result carries the unauthenticated GET /api answer in its evidence, and decides from it where no flags are visible",
+	"SEC-002":   "the unauthenticated GET /api answer decides over the flags the scenario's pods claim (the harness's server has anonymous auth on); offline managed scenarios are na",
+	"NODE-006":  "kubelet skew is judged against the API server's gitVersion, which only a live read has (the harness's, not the scenario's); offline it is a skip",
+	"OBS-001":   "whether the metrics APIs are served is read from the APIServices, which a scenario cannot carry (the server writes their status, so the loader refuses them): live the harness serves no metrics.k8s.io, offline the scenario's metrics-server Deployment stands for it; the in-process comparison gives the offline snapshot the live APIServices",
+	"SCALE-004": "without VPA objects, whether the VPA's CRD is installed is the server's discovery document's to say; offline manifests with HPAs are a skip",
 }
 
 // A live audit and an offline audit of the same objects give the same

@@ -59,6 +59,7 @@ var scenarioHeadlines = map[string]scenarioHeadline{
 		"WL-005 warn search/search-indexer",
 		"WL-008 warn payments/payments-api",
 		"OBS-003 info monitoring/prometheus",
+		"SCALE-001 warn /",
 	}},
 	"lab": {
 		want: []string{
@@ -88,6 +89,7 @@ var scenarioHeadlines = map[string]scenarioHeadline{
 			"NET-007 warn guestbook/guestbook",
 			"NET-008 fail guestbook/guestbook-canary",
 			"NET-008 fail guestbook/guestbook-beta",
+			"SCALE-004 fail guestbook/frontend",
 			// The only skip: the serving certificate needs a live TLS
 			// handshake.
 			"CERT-001 skip /",
@@ -238,7 +240,9 @@ var managedHeadlines = scenarioHeadline{
 // controllers), and is na in a cluster that runs none in kube-system.
 var naWithoutObjects = map[string]bool{"ADM-001": true, "ADM-002": true, "ADM-003": true, "ADM-004": true, "ADM-005": true, "ADDON-001": true,
 	"NET-001": true, "NET-002": true, "NET-003": true, "NET-004": true,
-	"NET-005": true, "NET-006": true, "NET-007": true, "NET-008": true, "NET-009": true}
+	"NET-005": true, "NET-006": true, "NET-007": true, "NET-008": true, "NET-009": true,
+	// No cloud, no node-group labels, no node autoscaler, no VPA.
+	"SCALE-001": true, "SCALE-002": true, "SCALE-003": true, "SCALE-004": true}
 
 // Each scenario cluster, audited offline, shows what it was built to show.
 func TestScenarioHeadlines(t *testing.T) {
