@@ -75,6 +75,9 @@ func evalNET003(in *check.Input, o *Options) []result.Result {
 		return []result.Result{result.New(result.StatusNA, result.Cluster, "No IngressClass and no Ingress is in the input.", nil)}
 	}
 	partial := s.FromManifests()
+	// Manifests without Node objects are a part of a cluster (one add-on's
+	// bundle): their classes are not known to be all the cluster's.
+	partOfCluster := partial && len(s.Nodes) == 0
 	var names, defaults []string
 	for i := range s.IngressClasses {
 		c := &s.IngressClasses[i]
@@ -94,6 +97,10 @@ func evalNET003(in *check.Input, o *Options) []result.Result {
 		out = append(out, result.New(result.StatusFail, result.Cluster, fmt.Sprintf(
 			"IngressClasses %s are all marked default, so the API server refuses to create an Ingress that names no class; keep the annotation %s: \"true\" on one of them.",
 			andList(defaults), networkingv1.AnnotationIsDefaultIngressClass), ev))
+	case len(defaults) == 1 && partOfCluster:
+		out = append(out, result.New(result.StatusPass, result.Cluster, fmt.Sprintf(
+			"IngressClass %s is the default of the %d IngressClass%s in the input; classes elsewhere in the cluster are not in it, and a second default among them would make the API server refuse Ingresses that name no class.",
+			defaults[0], len(names), plural(len(names), "", "es")), ev))
 	case len(defaults) == 1 && len(names) == 1:
 		out = append(out, result.New(result.StatusPass, result.Cluster, fmt.Sprintf(
 			"IngressClass %s is the only class and the default.", defaults[0]), ev))
@@ -108,6 +115,9 @@ func evalNET003(in *check.Input, o *Options) []result.Result {
 		out = append(out, result.New(result.StatusWarn, result.Cluster, fmt.Sprintf(
 			"None of the %d IngressClasses %s is marked default, so an Ingress that names no class is served by none of them; "+
 				"mark one with the annotation %s: \"true\".", len(names), andList(names), networkingv1.AnnotationIsDefaultIngressClass), ev))
+	case len(names) > 0 && partOfCluster:
+		out = append(out, result.New(result.StatusPass, result.Cluster, fmt.Sprintf(
+			"IngressClass %s is the one class in the input and is not marked default, so the input's Ingresses must name it (or a default class elsewhere in the cluster).", names[0]), ev))
 	case len(names) > 0:
 		out = append(out, result.New(result.StatusPass, result.Cluster, fmt.Sprintf(
 			"IngressClass %s is the only class; it is not marked default, so Ingresses must name it.", names[0]), ev))

@@ -181,7 +181,8 @@ func TestNET003ClassNotFound(t *testing.T) {
 		"NET-003 pass IngressClass/traefik: IngressClass traefik: controller traefik.io/ingress-controller runs in DaemonSet traefik/traefik.\n"
 	testMessages(t, "NET-003", []messageCase{
 		{"manifests", "pass-one-default-controllers-running.yaml", named,
-			strings.Replace(classes, "NET-003 pass IngressClass/traefik", "NET-003 skip IngressClass/nginx-public: IngressClass nginx-public, named by Ingresses shop/a and shop/b, is not in the input; "+
+			strings.Replace(strings.Replace(classes, "of the 3 IngressClasses.", "of the 3 IngressClasses in the input; classes elsewhere in the cluster are not in it, "+
+				"and a second default among them would make the API server refuse Ingresses that name no class.", 1), "NET-003 pass IngressClass/traefik", "NET-003 skip IngressClass/nginx-public: IngressClass nginx-public, named by Ingresses shop/a and shop/b, is not in the input; "+
 				"whether the cluster has it is not known (the input is manifests, not a live cluster).\nNET-003 pass IngressClass/traefik", 1)},
 		{"live", "pass-one-default-controllers-running.yaml", func(s *cluster.Snapshot) { named(s); asLive(s) },
 			classes + "NET-003 fail Ingress/shop/a: Ingress shop/a sets spec.ingressClassName nginx-public, but no IngressClass nginx-public exists, so no controller serves it; " +

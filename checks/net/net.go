@@ -79,7 +79,7 @@ var net003 = check.Def[Options]{
 		Title:    "IngressClasses exist, have one default and a controller behind them",
 		Category: Category,
 		Rule: "A class is default when its annotation ingressclass.kubernetes.io/is-default-class is \"true\". " +
-			"More than one default is fail; MinClassesForDefault (default 2) or more IngressClasses with no default is warn; otherwise the classes pass (one cluster-wide result). " +
+			"More than one default is fail; MinClassesForDefault (default 2) or more IngressClasses with no default is warn; otherwise the classes pass (one cluster-wide result; on manifests without Node objects, a part of a cluster, the pass speaks of the classes in the input, not of the cluster's only class). " +
 			"An Ingress without spec.ingressClassName and without the legacy kubernetes.io/ingress.class annotation, when no default class exists, is warn. " +
 			"A class whose spec.controller is k8s.io/ingress-nginx or traefik.io/ingress-controller passes when a Deployment or DaemonSet runs that controller " +
 			"(ingress-nginx: a container running /nginx-ingress-controller, its --controller-class flag or k8s.io/ingress-nginx; Traefik: a container with --providers.kubernetesingress), " +

@@ -118,7 +118,7 @@ func TestNET003Messages(t *testing.T) {
 				"NET-003 pass IngressClass/nginx-internal: IngressClass nginx-internal names controller example.com/private, which is not one whose Deployment seaworthy recognises " +
 				"(k8s.io/ingress-nginx, traefik.io/ingress-controller); whether it runs is not judged.\n"},
 		{"one default, controllers recognised", "pass-one-default-controllers-running.yaml", nil,
-			"NET-003 pass (cluster): IngressClass nginx is the default of the 3 IngressClasses.\n" +
+			"NET-003 pass (cluster): IngressClass nginx is the default of the 3 IngressClasses in the input; classes elsewhere in the cluster are not in it, and a second default among them would make the API server refuse Ingresses that name no class.\n" +
 				"NET-003 pass IngressClass/alb: IngressClass alb names controller ingress.k8s.aws/alb, which is not one whose Deployment seaworthy recognises " +
 				"(k8s.io/ingress-nginx, traefik.io/ingress-controller); whether it runs is not judged.\n" +
 				"NET-003 pass IngressClass/nginx: IngressClass nginx: controller k8s.io/ingress-nginx runs in Deployment ingress-nginx/ingress-nginx-controller.\n" +
@@ -138,9 +138,23 @@ func TestNET003Messages(t *testing.T) {
 			s.Deployments = nil
 			s.DaemonSets = nil
 		},
-			"NET-003 pass (cluster): IngressClass nginx is the only class and the default.\n" +
+			"NET-003 pass (cluster): IngressClass nginx is the default of the 1 IngressClass in the input; classes elsewhere in the cluster are not in it, and a second default among them would make the API server refuse Ingresses that name no class.\n" +
 				"NET-003 skip IngressClass/nginx: IngressClass nginx names controller k8s.io/ingress-nginx and no Deployment or DaemonSet in the input runs it; " +
 				"whether it runs elsewhere is not known (the input is manifests, not a live cluster).\n"},
+		{"the only class is the default, manifests of a whole cluster", "pass-one-default-controllers-running.yaml", func(s *cluster.Snapshot) {
+			s.IngressClasses = s.IngressClasses[1:2]
+			s.Nodes = append(s.Nodes, corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "node-1"}})
+		},
+			"NET-003 pass (cluster): IngressClass nginx is the only class and the default.\n" +
+				"NET-003 pass IngressClass/nginx: IngressClass nginx: controller k8s.io/ingress-nginx runs in Deployment ingress-nginx/ingress-nginx-controller.\n"},
+		{"the only class, not the default, in a bundle", "pass-one-default-controllers-running.yaml", func(s *cluster.Snapshot) {
+			s.IngressClasses = s.IngressClasses[0:1]
+		},
+			"NET-003 pass (cluster): IngressClass alb is the one class in the input and is not marked default, so the input's Ingresses must name it (or a default class elsewhere in the cluster).\n" +
+				"NET-003 pass IngressClass/alb: IngressClass alb names controller ingress.k8s.aws/alb, which is not one whose Deployment seaworthy recognises " +
+				"(k8s.io/ingress-nginx, traefik.io/ingress-controller); whether it runs is not judged.\n" +
+				"NET-003 skip Ingress/shop/storefront: Ingress shop/storefront names no class and the input marks no IngressClass default; " +
+				"whether the cluster has a default class is not known (the input is manifests, not a live cluster).\n"},
 		{"the only class, not the default: classless Ingresses warn live", "pass-one-default-controllers-running.yaml", func(s *cluster.Snapshot) {
 			asLive(s)
 			s.IngressClasses = s.IngressClasses[0:1]
