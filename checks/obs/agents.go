@@ -72,7 +72,7 @@ func evalOBS003(in *check.Input, o *Options) []result.Result {
 		ev["scrapers"] = keys(fs)
 		return []result.Result{result.New(result.StatusInfo, fs[0].w.Ref(), fmt.Sprintf(
 			"Metrics scraping: %s (%s) %s the API server and the control plane is in the configuration, which is not read.%s",
-			names(fs, foundListLimit), fs[0].by, check.Plural(len(fs), "is recognised as a metrics scraper; whether it scrapes", "are recognised as metrics scrapers; whether they scrape"), managed), ev)}
+			names(fs, foundListLimit), fs[0].by, check.Plural(len(fs), "is recognised as a metrics scraper or its operator; whether it scrapes", "are recognised as metrics scrapers or their operators; whether they scrape"), managed), ev)}
 	}
 	if why := partial(in); why != "" {
 		return []result.Result{result.New(result.StatusSkip, result.ObjectRef{}, fmt.Sprintf(

@@ -78,7 +78,7 @@ func TestMessages(t *testing.T) {
 
 		{"prometheus and its operator", "OBS-003", "pass-prometheus.yaml", nil, nil,
 			"OBS-003 info StatefulSet/monitoring/prometheus-k8s: Metrics scraping: StatefulSet monitoring/prometheus-k8s, Deployment monitoring/prometheus-operator " +
-				"(image quay.io/prometheus/prometheus:v3.5.0) are recognised as metrics scrapers; whether they scrape the API server and the control plane is in the configuration, which is not read.\n"},
+				"(image quay.io/prometheus/prometheus:v3.5.0) are recognised as metrics scrapers or their operators; whether they scrape the API server and the control plane is in the configuration, which is not read.\n"},
 		{"none, a Prometheus scaled to 0", "OBS-003", "info-none.yaml", nil, nil,
 			"OBS-003 info (cluster): No metrics scraper found (Prometheus, VictoriaMetrics, Grafana Alloy or Agent): nothing records the API server's latency and errors or the control plane's health; " +
 				"run one, or add its name to extraScrapers if it is not recognised.\n"},

@@ -27,7 +27,7 @@ type addonFinding = string
 // results a careful reviewer agrees with when the bundle is audited alone
 // (CP-004's "platform unknown" info, which every bundle gets, is asserted
 // separately). A new check that finds something adds a line here; a line
-// marked BUG is the reviewer's expectation where a check is wrong today.
+// says why the reviewer agrees.
 var addonBundles = []struct {
 	dir    string
 	stderr string // exactly what the audit writes to stderr
@@ -56,12 +56,9 @@ var addonBundles = []struct {
 		// The webhook elects nothing and serves every admission call: one
 		// replica is an outage of cert-manager's API on each drain.
 		"WL-001 warn Deployment/cert-manager/cert-manager-webhook",
-		// BUG: (WL-009, checks/workload) the Service cert-manager exposes
-		// only the metrics port (9402, tcp-prometheus-servicemonitor), which
-		// Prometheus scrapes; no client traffic depends on the controller's
-		// readiness, and the project leaves it without a readiness probe on
-		// purpose (only the leader works). A reviewer does not flag it.
-		// Today WL-009 warns on Deployment/cert-manager/cert-manager.
+		// No WL-009: the Service cert-manager exposes only the metrics port
+		// (9402, tcp-prometheus-servicemonitor), which Prometheus scrapes;
+		// no client traffic depends on the controller's readiness.
 		// Fail-closed webhooks whose one backend pod has no PDB: validation
 		// of every cert-manager resource ("*/*") fails while it is down...
 		"ADM-001 fail ValidatingWebhookConfiguration/cert-manager-webhook",
@@ -91,10 +88,9 @@ var addonBundles = []struct {
 		// puts it there, and is judged as a user workload.
 		"RES-001 warn Deployment/default/external-dns",
 		"RES-002 warn Deployment/default/external-dns",
-		// BUG: (WL-001, checks/workload) external-dns must run exactly one
-		// replica (two race on the same records; it has no leader
-		// election): a singleton by design, which the reviewer notes, not
-		// flags. Today WL-001 warns ("run at least 2").
+		// external-dns must run exactly one replica (two race on the same
+		// records; it has no leader election): a singleton by design,
+		// which the reviewer notes, not flags.
 		"WL-001 info Deployment/default/external-dns",
 	}},
 	{dir: "fluent-bit", want: []addonFinding{
@@ -103,6 +99,8 @@ var addonBundles = []struct {
 		// The chart's default resources are empty.
 		"RES-001 warn DaemonSet/logging/fluent-bit",
 		"RES-002 warn DaemonSet/logging/fluent-bit",
+		// The log agent is found and named: a note.
+		"OBS-002 info DaemonSet/logging/fluent-bit",
 	}},
 	{dir: "gatekeeper", want: []addonFinding{
 		// Every workload in it runs at system-cluster-critical.
@@ -120,6 +118,9 @@ var addonBundles = []struct {
 		"WL-001 warn Deployment/ingress-nginx/ingress-nginx-controller",
 		// Its fail-closed admission webhook has that one pod behind it.
 		"ADM-001 warn ValidatingWebhookConfiguration/ingress-nginx-admission",
+		// The controller's shape, with WL-001 named as the judge of its
+		// one replica: a note, not a second finding.
+		"NET-005 info Deployment/ingress-nginx/ingress-nginx-controller",
 	}},
 	{dir: "kube-state-metrics", want: []addonFinding{
 		// No resources in the standard example.
@@ -128,10 +129,8 @@ var addonBundles = []struct {
 	}},
 	{dir: "kyverno", want: []addonFinding{
 		"QUOTA-001 warn Namespace/kyverno",
-		// BUG: (WL-001, checks/workload) Kyverno's controllers always elect
-		// a leader (their flags are camelCase: --leaderElectionRetryPeriod,
-		// which WL-001's leader-elect* match misses): a singleton by design.
-		// Today WL-001 warns.
+		// Kyverno's controllers always elect a leader (their flags are
+		// camelCase: --leaderElectionRetryPeriod): a singleton by design.
 		"WL-001 info Deployment/kyverno/kyverno-background-controller",
 		// The fail-closed pod webhook has 3 replicas and a PDB: not flagged.
 	}},
@@ -139,11 +138,13 @@ var addonBundles = []struct {
 		// A DaemonSet with requests equal to limits: nothing to flag.
 		want: nil},
 	{dir: "prometheus-operator", want: []addonFinding{
-		// BUG: (WL-001, checks/workload) an operator that only reconciles
-		// (it elects no leader): while its pod is rescheduled nothing it
-		// manages stops, the singleton ADDON-001 exempts as an operator. A
-		// reviewer notes it, not flags it. Today WL-001 warns.
+		// An operator that only reconciles (it elects no leader): while
+		// its pod is rescheduled nothing it manages stops. A reviewer
+		// notes it, not flags it.
 		"WL-001 info Deployment/default/prometheus-operator",
+		// The operator is taken as a sign of Prometheus, whose scrape
+		// configuration is not read: a note.
+		"OBS-003 info Deployment/default/prometheus-operator",
 		// Its headless Service lists the operator's pod for scraping and
 		// the operator has no readiness probe: a reviewer accepts the nit.
 		"WL-009 warn Deployment/default/prometheus-operator",
@@ -155,6 +156,8 @@ var addonBundles = []struct {
 		"RES-002 warn Deployment/traefik/traefik",
 		// One replica of the default ingress controller.
 		"WL-001 warn Deployment/traefik/traefik",
+		// Its shape, leaving the one replica to WL-001.
+		"NET-005 info Deployment/traefik/traefik",
 	}},
 	{dir: "vertical-pod-autoscaler", want: []addonFinding{
 		// The pod webhook fails open, but with timeoutSeconds 30 every pod
@@ -173,6 +176,7 @@ var realWorldFindings = []addonFinding{
 	"RBAC-010 warn ClusterRoleBinding/ingress-nginx-admission",
 	"RES-001 warn Deployment/kube-system/metrics-server",
 	"RES-002 warn Deployment/kube-system/metrics-server",
+	"ADDON-004 fail Deployment/kube-system/metrics-server",
 }
 
 // byDesignSingletons are workloads that run one replica on purpose: none
@@ -198,14 +202,8 @@ var singletonChecks = []string{"ADDON-001", "WL-001", "DNS-001"}
 // clusterAbsence matches a message claiming something is missing from the
 // whole cluster, which a bundle of add-ons cannot show, whatever the status
 // (a pass can claim it too).
-//
-// BUG: (NET-003, checks/net) on the ingress-nginx and traefik bundles alone
-// NET-003 passes with "IngressClass nginx is the only class; it is not
-// marked default, so Ingresses must name it" (traefik: "is the only class
-// and the default"): one bundle's class is not known to be the cluster's
-// only one, and with a default class elsewhere the advice is wrong. It
-// should say "the only class in the input" (or judge as it does for no
-// default on manifests). "is the only class" below catches it.
+// "is the only class" catches NET-003 calling one bundle's IngressClass
+// the cluster's only one.
 var clusterAbsence = regexp.MustCompile(`(?i)no (cluster-level )?log (collection|collector|daemonset)|no metrics api|metrics api is not served|in (one|a single) zone|no poddisruptionbudget in the cluster|the cluster has no|no node problem detector|without (cluster-autoscaler|karpenter)|is the only class`)
 
 // TestAuditCommonAddons audits each add-on bundle alone, as a user would
@@ -239,7 +237,7 @@ func TestAuditCommonAddons(t *testing.T) {
 		diffFindings(t, got, []addonFinding{
 			"RES-001 warn Deployment/dns/external-dns",
 			"RES-002 warn Deployment/dns/external-dns",
-			// BUG: (WL-001, checks/workload) as above: a singleton by design.
+			// As above: a singleton by design.
 			"WL-001 info Deployment/dns/external-dns",
 		})
 		checkPartialInput(t, rs)
