@@ -84,7 +84,7 @@ func TestAuditBaselineAndDiff(t *testing.T) {
 		t.Fatalf("without a baseline the demo must fail the gate, exit %d", r.code)
 	}
 	r := execute(t, "", "audit", "-f", demoDir, "--now", demoNow, "--baseline", basePath)
-	if r.code != 0 || !strings.Contains(r.stdout, "Baseline "+basePath+": 0 new, 0 changed, 108 unchanged") {
+	if r.code != 0 || !strings.Contains(r.stdout, "Baseline "+basePath+": 0 new, 0 changed, 120 unchanged") {
 		t.Errorf("with its own baseline: exit %d (want 0), stdout tail:\n%s", r.code, r.stdout[max(0, len(r.stdout)-400):])
 	}
 	// One fewer finding: the search namespace exempted.
@@ -94,7 +94,7 @@ func TestAuditBaselineAndDiff(t *testing.T) {
 	d := execute(t, "", "diff", basePath, afterPath)
 	want := ` CHANGE       CHECK      OBJECT            STATUS  MESSAGE
  disappeared  QUOTA-001  Namespace/search  warn    Namespace search has no ResourceQuota, so its workloads can consume the whole cluster; add one with hard limits.
-0 appeared, 1 disappeared, 0 changed, 107 unchanged
+0 appeared, 1 disappeared, 0 changed, 119 unchanged
 `
 	if d.code != 0 || d.stdout != want {
 		t.Errorf("diff: exit %d\n%s\nwant:\n%s", d.code, d.stdout, want)
