@@ -119,7 +119,7 @@ var adm005 = check.Def[Options]{
 		Category: Category,
 		Rule: "For each webhook of every ValidatingWebhookConfiguration and MutatingWebhookConfiguration called through clientConfig.service " +
 			"(clientConfig.url is not judged), its wiring, in order: the Service exists (on manifests that do not hold it: skip); " +
-			"it exposes the webhook's port (clientConfig.service.port, default 443) among spec.ports; on a live read its selector matches a pod " +
+			"it exposes the webhook's port (clientConfig.service.port, default 443) among spec.ports; on a live read its selector matches a pod, or its EndpointSlices hold a ready endpoint (pods back it) " +
 			"(a Service without a selector needs an EndpointSlice); " +
 			"where its EndpointSlices carry ports, one is the Service port's name; a named targetPort is a container port name of a backing workload " +
 			"(the workloads ADM-001 finds behind the Service). A broken link is fail with failurePolicy Fail (every call fails, so every matching write is rejected) " +

@@ -93,7 +93,9 @@ func adm005For(w *webhook, b *backends, in *check.Input) result.Result {
 	known := false
 	if len(svc.Spec.Selector) > 0 && !s.FromManifests() {
 		known = true
-		if len(in.Index.PodsSelected(svc.Namespace, labels.SelectorFromSet(svc.Spec.Selector))) == 0 {
+		// A ready endpoint in the Service's EndpointSlices shows that pods
+		// back it, whether or not they are among the pods read.
+		if b.ready[key] == 0 && len(in.Index.PodsSelected(svc.Namespace, labels.SelectorFromSet(svc.Spec.Selector))) == 0 {
 			return broken("its selector " + labels.SelectorFromSet(svc.Spec.Selector).String() + " matches no pod")
 		}
 	}
