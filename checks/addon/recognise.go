@@ -1,8 +1,6 @@
 package addon
 
 import (
-	"strings"
-
 	"github.com/seaworthy-k8s/seaworthy/cluster/index"
 )
 
@@ -72,7 +70,7 @@ func recognise(w *index.Workload) *addon {
 			continue
 		}
 		for c := range cs {
-			if imageMatches(cs[c].Image, a.images) {
+			if index.ImageMatches(cs[c].Image, a.images) {
 				return a
 			}
 		}
@@ -91,18 +89,4 @@ func recognise(w *index.Workload) *addon {
 		}
 	}
 	return nil
-}
-
-func imageMatches(image string, patterns []string) bool {
-	repo, name := index.ImageRepository(image), index.ImageName(image)
-	for _, p := range patterns {
-		if strings.Contains(p, "/") {
-			if repo == p || strings.HasSuffix(repo, "/"+p) {
-				return true
-			}
-		} else if name == p {
-			return true
-		}
-	}
-	return false
 }

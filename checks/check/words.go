@@ -57,3 +57,19 @@ func HumanDuration(d time.Duration) string {
 		return fmt.Sprintf("%dd%dh", days, h)
 	}
 }
+
+// NameList joins up to max names with commas, then says how many more
+// there are: "a, b and 3 more".
+func NameList(names []string, max int) string {
+	if len(names) <= max {
+		return strings.Join(names, ", ")
+	}
+	return strings.Join(names[:max], ", ") + fmt.Sprintf(" and %d more", len(names)-max)
+}
+
+// FirstNames is the evidence form of a name list: at most max names,
+// never null.
+func FirstNames(names []string, max int) []string {
+	out := make([]string, 0, min(len(names), max))
+	return append(out, names[:min(len(names), max)]...)
+}

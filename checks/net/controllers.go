@@ -56,22 +56,6 @@ type ingressController struct {
 	classes []string
 }
 
-// imageMatches reports whether image matches one of patterns (see
-// knownController.images).
-func imageMatches(image string, patterns []string) bool {
-	repo, name := index.ImageRepository(image), index.ImageName(image)
-	for _, p := range patterns {
-		if strings.Contains(p, "/") {
-			if repo == p || strings.HasSuffix(repo, "/"+p) {
-				return true
-			}
-		} else if name == p {
-			return true
-		}
-	}
-	return false
-}
-
 // recogniseController returns what ingress controller spec runs and the
 // spec.controller value it serves ("" when known by image only), or "", "".
 // NET-003's flag recognition comes first, then the images.
@@ -86,7 +70,7 @@ func recogniseController(spec *corev1.PodSpec) (name, controller string) {
 	}
 	for _, k := range knownControllers {
 		for i := range spec.Containers {
-			if imageMatches(spec.Containers[i].Image, k.images) {
+			if index.ImageMatches(spec.Containers[i].Image, k.images) {
 				return k.name, ""
 			}
 		}

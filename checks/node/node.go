@@ -1,10 +1,8 @@
 package node
 
 import (
-	"fmt"
 	"math"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/seaworthy-k8s/seaworthy/checks/check"
@@ -91,19 +89,10 @@ func nodeRef(name string) result.ObjectRef { return index.NodeRef(name) }
 const maxNamed = 10
 
 // nameList joins up to maxNamed names, then says how many more there are.
-func nameList(names []string) string {
-	if len(names) <= maxNamed {
-		return strings.Join(names, ", ")
-	}
-	return strings.Join(names[:maxNamed], ", ") + fmt.Sprintf(" and %d more", len(names)-maxNamed)
-}
+func nameList(names []string) string { return check.NameList(names, maxNamed) }
 
-// firstNames is the evidence form of a name list: at most maxNamed names,
-// never null.
-func firstNames(names []string) []string {
-	out := make([]string, 0, min(len(names), maxNamed))
-	return append(out, names[:min(len(names), maxNamed)]...)
-}
+// firstNames is the evidence form of a name list: at most maxNamed names.
+func firstNames(names []string) []string { return check.FirstNames(names, maxNamed) }
 
 // round1 rounds to one decimal, for evidence.
 func round1(x float64) float64 { return math.Round(x*10) / 10 }

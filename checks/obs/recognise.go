@@ -16,7 +16,7 @@ func recognised(w *index.Workload, names []string) string {
 	spec := &w.Template.Spec
 	for _, cs := range [][]corev1.Container{spec.Containers, spec.InitContainers} {
 		for i := range cs {
-			if imageMatches(cs[i].Image, names) {
+			if index.ImageMatches(cs[i].Image, names) {
 				return "image " + cs[i].Image
 			}
 		}
@@ -29,19 +29,6 @@ func recognised(w *index.Workload, names []string) string {
 		}
 	}
 	return ""
-}
-
-// imageMatches says whether the image's name, or for a name with a slash
-// the end of its repository, is one of names.
-func imageMatches(image string, names []string) bool {
-	repo := index.ImageRepository(image)
-	name := index.ImageName(image)
-	for _, n := range names {
-		if n == name || (strings.Contains(n, "/") && (repo == n || strings.HasSuffix(repo, "/"+n))) {
-			return true
-		}
-	}
-	return false
 }
 
 // found is a recognised workload and by what.

@@ -173,17 +173,11 @@ func evalSCALE003(in *check.Input, o *Options) []result.Result {
 // maxNamed is how many names a message or evidence list gives.
 const maxNamed = 5
 
-func nameList(names []string) string {
-	if len(names) <= maxNamed {
-		return strings.Join(names, ", ")
-	}
-	return strings.Join(names[:maxNamed], ", ") + fmt.Sprintf(" and %d more", len(names)-maxNamed)
-}
+// nameList joins up to maxNamed names, then says how many more there are.
+func nameList(names []string) string { return check.NameList(names, maxNamed) }
 
-func firstNames(names []string) []string {
-	out := make([]string, 0, min(len(names), maxNamed))
-	return append(out, names[:min(len(names), maxNamed)]...)
-}
+// firstNames is the evidence form of a name list: at most maxNamed names.
+func firstNames(names []string) []string { return check.FirstNames(names, maxNamed) }
 
 func round1(x float64) float64 { return math.Round(x*10) / 10 }
 

@@ -69,3 +69,22 @@ func ImageName(image string) string {
 	r := ImageRepository(image)
 	return r[strings.LastIndex(r, "/")+1:]
 }
+
+// ImageMatches reports whether the image is one of patterns: a pattern
+// with a slash matches the end of the image's repository path
+// (ImageRepository: "ingress-nginx/controller" matches
+// registry.k8s.io/ingress-nginx/controller), one without matches its last
+// element (ImageName).
+func ImageMatches(image string, patterns []string) bool {
+	repo, name := ImageRepository(image), ImageName(image)
+	for _, p := range patterns {
+		if strings.Contains(p, "/") {
+			if repo == p || strings.HasSuffix(repo, "/"+p) {
+				return true
+			}
+		} else if name == p {
+			return true
+		}
+	}
+	return false
+}

@@ -24,9 +24,8 @@ func SingletonByDesign(w *Workload) (why string, ok bool) {
 	}
 	for i := range w.Template.Spec.Containers {
 		image := w.Template.Spec.Containers[i].Image
-		repo, name := ImageRepository(image), ImageName(image)
 		for _, s := range singletons {
-			if name == s.image || repo == s.image || len(repo) > len(s.image) && repo[len(repo)-len(s.image)-1:] == "/"+s.image {
+			if ImageMatches(image, []string{s.image}) {
 				return s.why, true
 			}
 		}
