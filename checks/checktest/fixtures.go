@@ -216,3 +216,15 @@ func fixtureInput(t *testing.T, path string, h fixtureHeader) *check.Input {
 	}
 	return in
 }
+
+// FixtureLines runs check id on the testdata fixture file and renders each
+// result as "status Object: message", for tests that pin exact messages.
+func FixtureLines(t *testing.T, cs []check.Check, id, file string) []string {
+	t.Helper()
+	rs := RunFixture(t, cs, id, file, nil)
+	lines := make([]string, len(rs))
+	for i, r := range rs {
+		lines[i] = string(r.Status) + " " + r.Object.String() + ": " + r.Message
+	}
+	return lines
+}

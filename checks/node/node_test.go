@@ -15,12 +15,7 @@ import (
 // result as "status Object: message".
 func fixtureLines(t *testing.T, id, file string) []string {
 	t.Helper()
-	rs := checktest.RunFixture(t, Checks(DefaultOptions()), id, file, nil)
-	lines := make([]string, len(rs))
-	for i, r := range rs {
-		lines[i] = string(r.Status) + " " + r.Object.String() + ": " + r.Message
-	}
-	return lines
+	return checktest.FixtureLines(t, Checks(DefaultOptions()), id, file)
 }
 
 // TestFixtureMessages pins the exact results of each node check on its
