@@ -121,7 +121,8 @@ var addon004 = check.Def[Options]{
 		Category: Category,
 		Rule: scopeRule +
 			"Over the cluster-critical add-ons of ADDON-002, each pod template after the namespace's Container LimitRange defaults, applied exactly as RES-001 and RES-002 apply them " +
-			"(a limit also defaults the request; default from max, defaultRequest from default, else min). " +
+			"(a limit also defaults the request; default from max, defaultRequest from default, else min); " +
+			"a container an addon-resizer in the same Deployment resizes has the requests and limits the resizer writes, as in RES-001. " +
 			"Fail when no container, init containers included, has a cpu or memory request or limit: the pod is of QoS class BestEffort. " +
 			"Else warn when a container that runs for the pod's life (spec.containers and sidecar init containers) lacks a cpu or memory request or a memory limit, naming each. " +
 			"On manifests without Node objects that hold no LimitRange in the add-on's namespace, the message says a LimitRange in the cluster could fill these in. " +

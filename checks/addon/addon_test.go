@@ -64,6 +64,9 @@ var messageCases = []struct{ id, file, want string }{
   ADDON-004 warn DaemonSet/kube-system/aws-node: In DaemonSet aws-node (the AWS VPC CNI), container aws-node lacks requests.cpu and requests.memory and limits.memory: without a request the scheduler places it blind and the kubelet evicts it early under pressure, without a memory limit a leak takes its node's memory; set cpu and memory requests and a memory limit on each container.
   ADDON-004 warn Deployment/kube-system/coredns: In Deployment coredns (CoreDNS), container coredns lacks limits.memory: without a request the scheduler places it blind and the kubelet evicts it early under pressure, without a memory limit a leak takes its node's memory; set cpu and memory requests and a memory limit on each container.
 `},
+	{"ADDON-004", "pass-addon-resizer.yaml", `
+  ADDON-004 pass (cluster): The one cluster-critical add-on has cpu and memory requests and a memory limit on every container.
+`},
 	{"ADDON-004", "pass-limitrange-defaults.yaml", `
   ADDON-004 pass (cluster): All 2 cluster-critical add-ons have cpu and memory requests and a memory limit on every container.
 `},

@@ -29,7 +29,11 @@ func evalADDON004(in *check.Input, o *Options) []result.Result {
 			note = " (the input holds no LimitRange in " + j.w.Namespace + "; one in the cluster with defaults would fill these in)"
 		}
 		spec := &j.w.Template.Spec
-		if bestEffort(spec, d) {
+		var resized map[string]bool
+		if j.w.Kind == index.KindDeployment {
+			resized = index.NannyResized(spec, j.w.Namespace, j.w.Name)
+		}
+		if len(resized) == 0 && bestEffort(spec, d) {
 			out = append(out, result.New(result.StatusFail, j.w.Ref(), fmt.Sprintf(
 				"%s sets no cpu or memory request or limit on any container%s, so its pods are BestEffort, the first the kubelet evicts under node pressure, "+
 					"ahead of the workloads that depend on it; set cpu and memory requests and a memory limit on each container.",
@@ -39,6 +43,9 @@ func evalADDON004(in *check.Input, o *Options) []result.Result {
 		missing := map[string][]string{}
 		var parts []string
 		for _, c := range index.LongRunningContainers(spec) {
+			if resized[c.Name] {
+				continue // the addon-resizer writes its requests and limits
+			}
 			var m []string
 			for _, r := range []corev1.ResourceName{corev1.ResourceCPU, corev1.ResourceMemory} {
 				if set, _ := d.Request(c, r); !set {

@@ -46,6 +46,8 @@ var res001 = check.Def[Options]{
 			"A container requests a resource when resources.requests sets it above zero, or resources.limits does " +
 			"(the API server then defaults the request to the limit), or a Container LimitRange in its namespace defaults it at admission " +
 			"(defaultRequest, or default, max or min, which the API server copies into defaultRequest). " +
+			"A container of a Deployment that an addon-resizer (pod_nanny) container of the same template resizes (--container, default pod-nanny; --deployment naming this one or unset) " +
+			"is not judged: the resizer writes its cpu and memory requests and limits once it runs, as the kubernetes cluster add-ons ship metrics-server. " +
 			"Warn for each template with a container lacking a cpu or a memory request, naming them; pass (once for the input) when none does. " +
 			"No pod template in the input: skip.",
 		Rationale: "The scheduler places pods by their requests. A container without them is scheduled onto nodes already full, " +
@@ -64,7 +66,8 @@ var res002 = check.Def[Options]{
 		Title:    "Containers set a memory limit",
 		Category: Category,
 		Rule: "Over the same pod templates and containers as RES-001: a container has a memory limit when resources.limits.memory is above zero, " +
-			"or a Container LimitRange in its namespace defaults it (default, or max, which the API server copies into default). " +
+			"or a Container LimitRange in its namespace defaults it (default, or max, which the API server copies into default); " +
+			"a container an addon-resizer resizes is not judged, as in RES-001. " +
 			"Warn for each template with a container lacking one, naming them; pass (once for the input) when none does. " +
 			"No pod template in the input: skip.",
 		Rationale: "Memory is incompressible: a container without a memory limit can grow until the node runs out, " +

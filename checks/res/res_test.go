@@ -123,3 +123,16 @@ func TestRES003NodesUnreadable(t *testing.T) {
 		t.Errorf("got %s", checktest.FormatResult(r))
 	}
 }
+
+// TestRES001AddonResizer: a container an addon-resizer in its own
+// Deployment resizes is not missing requests; one whose nanny names another
+// Deployment is.
+func TestRES001AddonResizer(t *testing.T) {
+	rs := checktest.RunFixture(t, Checks(DefaultOptions()), "RES-001", "fail-nanny-elsewhere.yaml", nil)
+	const want = "  RES-001 warn Deployment/kube-system/web: In Deployment web, container app lacks requests.cpu " +
+		"(the input holds no LimitRange in kube-system; one in the cluster with defaults would fill these in); " +
+		"set cpu and memory requests on each (or a LimitRange defaultRequest in the namespace), or the scheduler places it blind and it is evicted first."
+	if got := checktest.Format(rs); got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}

@@ -14,6 +14,15 @@ import (
 	"github.com/seaworthy-k8s/seaworthy/result"
 )
 
+// nannyResized names the containers of a Deployment's template that an
+// addon-resizer in it resizes (index.NannyResized); nil for other kinds.
+func (t podTemplate) nannyResized() map[string]bool {
+	if t.ref.Kind != index.KindDeployment {
+		return nil
+	}
+	return index.NannyResized(t.spec, t.namespace, t.ref.Name)
+}
+
 // podTemplate is one pod spec where it is written.
 type podTemplate struct {
 	ref       result.ObjectRef
@@ -92,8 +101,12 @@ func judge(in *check.Input, o *Options, what string, want func(*corev1.Container
 	for _, t := range templates {
 		l := lacks{missing: map[string][]string{}}
 		var parts []string
+		resized := t.nannyResized()
 		for _, c := range index.LongRunningContainers(t.spec) {
 			containers++
+			if resized[c.Name] {
+				continue // the addon-resizer writes its requests and limits
+			}
 			m, by := want(c, in.Index.ContainerDefaults(t.namespace))
 			for _, b := range by {
 				usedDefaults[t.namespace+"/"+b] = true

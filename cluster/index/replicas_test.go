@@ -95,3 +95,29 @@ func TestScrapeOnly(t *testing.T) {
 		}
 	}
 }
+
+func TestNannyResized(t *testing.T) {
+	nanny := func(args ...string) corev1.Container {
+		return corev1.Container{Name: "nanny", Image: "registry.k8s.io/autoscaling/addon-resizer:1.8.23", Command: append([]string{"/pod_nanny"}, args...)}
+	}
+	for _, tt := range []struct {
+		name string
+		c    corev1.Container
+		want string
+	}{
+		{"names its container and Deployment", nanny("--container=metrics-server", "--deployment=ms"), "metrics-server"},
+		{"default container", nanny("--deployment=ms"), "pod-nanny"},
+		{"another Deployment", nanny("--container=metrics-server", "--deployment=other"), ""},
+		{"another namespace", nanny("--container=metrics-server", "--namespace=monitoring"), ""},
+		{"not a nanny", corev1.Container{Name: "app", Image: "example.com/app:1", Args: []string{"--container=metrics-server"}}, ""},
+	} {
+		spec := &corev1.PodSpec{Containers: []corev1.Container{{Name: "metrics-server"}, tt.c}}
+		got := ""
+		for name := range NannyResized(spec, "kube-system", "ms") {
+			got = name
+		}
+		if got != tt.want {
+			t.Errorf("%s: NannyResized = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}

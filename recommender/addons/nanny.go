@@ -26,19 +26,9 @@ type Nanny struct {
 	Err  error
 }
 
-// IsNanny reports whether a container runs the addon-resizer: its image is
-// addon-resizer (any registry, any tag) or its command runs pod_nanny.
-func IsNanny(c *corev1.Container) bool {
-	if imageName(c.Image) == "addon-resizer" || strings.HasPrefix(imageName(c.Image), "addon-resizer-") {
-		return true
-	}
-	for _, t := range index.CommandTokens(c) {
-		if t == "/pod_nanny" || t == "pod_nanny" || strings.HasSuffix(t, "/pod_nanny") {
-			return true
-		}
-	}
-	return false
-}
+// IsNanny reports whether a container runs the addon-resizer
+// (index.IsNanny).
+func IsNanny(c *corev1.Container) bool { return index.IsNanny(c) }
 
 // imageName is an image reference's last path element without tag or
 // digest (index.ImageName): "registry.k8s.io/autoscaling/addon-resizer:1.8.14"

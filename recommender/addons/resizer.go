@@ -10,6 +10,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 
+	"github.com/seaworthy-k8s/seaworthy/cluster/index"
 	"github.com/seaworthy-k8s/seaworthy/recommender"
 )
 
@@ -39,7 +40,7 @@ const (
 // 0, --minClusterSize 16, --estimator linear, --container pod-nanny.
 const (
 	DefaultMinClusterSize = 16
-	defaultNannyContainer = "pod-nanny"
+	defaultNannyContainer = index.DefaultNannyContainer
 )
 
 // Scaling is one resource's rule: Base + PerNode × nodes, as the
