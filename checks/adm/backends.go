@@ -15,11 +15,10 @@ import (
 )
 
 // backends holds what ADM-001 reads about Services, built once per run:
-// Services by namespace/name and the ready endpoints of each from its
+// the ready endpoints of each Service (by namespace/name) from its
 // EndpointSlices.
 type backends struct {
-	ix       *index.Index
-	services map[string]*corev1.Service
+	ix *index.Index
 	// ready counts each Service's ready endpoints; sliced records the
 	// Services that have at least one EndpointSlice.
 	ready  map[string]int
@@ -34,14 +33,16 @@ type backends struct {
 	workloads map[string][]*index.Workload
 }
 
+// service returns the Service a "namespace/name" key names, or nil.
+func (b *backends) service(key string) *corev1.Service {
+	ns, name, _ := strings.Cut(key, "/")
+	return b.ix.Service(ns, name)
+}
+
 func newBackends(in *check.Input) *backends {
 	s := in.Snapshot
-	b := &backends{ix: in.Index, services: map[string]*corev1.Service{}, ready: map[string]int{}, sliced: map[string]bool{},
+	b := &backends{ix: in.Index, ready: map[string]int{}, sliced: map[string]bool{},
 		slicePorts: map[string]map[string]bool{}, workloads: map[string][]*index.Workload{}}
-	for i := range s.Services {
-		svc := &s.Services[i]
-		b.services[svc.Namespace+"/"+svc.Name] = svc
-	}
 	_, gap := s.GapFor(cluster.KindEndpointSlices)
 	b.slicesComplete = !s.FromManifests() && !gap
 	seen := map[string]bool{}
@@ -142,7 +143,7 @@ func adm001For(w *webhook, b *backends, kubeSystem labels.Set, s *cluster.Snapsh
 	broad := inKubeSystem && w.matchesSystemResources()
 	wildcard := w.wildcardResources()
 	ev["matchesKubeSystem"], ev["wildcardResources"] = inKubeSystem, wildcard
-	svc := b.services[key]
+	svc := b.service(key)
 	if svc == nil {
 		if s.FromManifests() {
 			return result.New(result.StatusSkip, ref, fmt.Sprintf(

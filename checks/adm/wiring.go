@@ -65,7 +65,7 @@ func adm005For(w *webhook, b *backends, in *check.Input) result.Result {
 			"%s calls Service %s port %d, but %s: every call fails, and with failurePolicy Ignore the webhook never takes effect; make clientConfig.service, the Service's ports and selector, and the backend pods' ports line up.",
 			w.label(), key, port, problem), ev)
 	}
-	svc := b.services[key]
+	svc := b.service(key)
 	if svc == nil {
 		if s.FromManifests() {
 			return result.New(result.StatusSkip, ref, fmt.Sprintf(

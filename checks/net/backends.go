@@ -61,17 +61,14 @@ func evalNET002(in *check.Input, _ *Options) []result.Result {
 	if len(s.Ingresses) == 0 {
 		return []result.Result{noIngresses()}
 	}
-	services := make(map[string]*corev1.Service, len(s.Services))
-	for i := range s.Services {
-		services[s.Services[i].Namespace+"/"+s.Services[i].Name] = &s.Services[i]
-	}
 	partial := s.FromManifests()
 	out := make([]result.Result, 0, len(s.Ingresses))
 	for i := range s.Ingresses {
 		ing := &s.Ingresses[i]
 		var missing, badPort, unknown, found, problems []string
 		for _, b := range backendRefs(ing) {
-			svc, ok := services[ing.Namespace+"/"+b.Name]
+			svc := in.Index.Service(ing.Namespace, b.Name)
+			ok := svc != nil
 			switch {
 			case !ok && partial:
 				unknown = append(unknown, b.Name)

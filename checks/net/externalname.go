@@ -14,10 +14,6 @@ func evalNET007(in *check.Input, _ *Options) []result.Result {
 	if len(s.Ingresses) == 0 {
 		return []result.Result{noIngresses()}
 	}
-	services := make(map[string]*corev1.Service, len(s.Services))
-	for i := range s.Services {
-		services[s.Services[i].Namespace+"/"+s.Services[i].Name] = &s.Services[i]
-	}
 	partial := s.FromManifests()
 	var out []result.Result
 	judged := 0
@@ -27,7 +23,8 @@ func evalNET007(in *check.Input, _ *Options) []result.Result {
 		var external []string
 		var names []string
 		for _, b := range backendRefs(ing) {
-			svc, ok := services[ing.Namespace+"/"+b.Name]
+			svc := in.Index.Service(ing.Namespace, b.Name)
+			ok := svc != nil
 			if !ok {
 				if partial {
 					unknown[ing.Namespace+"/"+b.Name] = true

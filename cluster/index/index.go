@@ -80,6 +80,10 @@ type Index struct {
 	servicesOnce sync.Once
 	services     map[*Workload]*corev1.Service
 
+	// net, adm: Services by "namespace/name" (services.go).
+	serviceNamesOnce sync.Once
+	serviceNames     map[string]*corev1.Service
+
 	// res, addon: Container LimitRange defaults by namespace (limitranges.go).
 	limitRangesOnce sync.Once
 	limitRanges     map[string]*ContainerDefaults

@@ -51,3 +51,16 @@ func ScrapeOnly(s *corev1.Service) bool {
 	}
 	return true
 }
+
+// Service returns the snapshot's Service namespace/name, or nil. The map
+// of all Services by name is built the first time one is asked for.
+func (ix *Index) Service(namespace, name string) *corev1.Service {
+	ix.serviceNamesOnce.Do(func() {
+		svcs := ix.snap.Services
+		ix.serviceNames = make(map[string]*corev1.Service, len(svcs))
+		for i := range svcs {
+			ix.serviceNames[svcs[i].Namespace+"/"+svcs[i].Name] = &svcs[i]
+		}
+	})
+	return ix.serviceNames[namespace+"/"+name]
+}
