@@ -7,7 +7,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/seaworthy-k8s/seaworthy/checks/check"
-	"github.com/seaworthy-k8s/seaworthy/cluster"
 	"github.com/seaworthy-k8s/seaworthy/cluster/index"
 	"github.com/seaworthy-k8s/seaworthy/result"
 )
@@ -25,7 +24,7 @@ func evalADDON004(in *check.Input, o *Options) []result.Result {
 		n++
 		d := in.Index.ContainerDefaults(j.w.Namespace)
 		note := ""
-		if d == nil && partialInput(in) {
+		if d == nil && check.PartOfCluster(in.Snapshot) {
 			note = " (the input holds no LimitRange in " + j.w.Namespace + "; one in the cluster with defaults would fill these in)"
 		}
 		spec := &j.w.Template.Spec
@@ -93,12 +92,4 @@ func bestEffort(spec *corev1.PodSpec, d *index.ContainerDefaults) bool {
 		}
 	}
 	return true
-}
-
-// partialInput reports manifests without Node objects: a part of a
-// cluster (one add-on's bundle), which need not hold the cluster's
-// LimitRanges.
-func partialInput(in *check.Input) bool {
-	g, ok := in.Snapshot.GapFor(cluster.KindNodes)
-	return ok && g.Reason == cluster.GapNotInInput
 }

@@ -56,3 +56,12 @@ func SourceWords(s *cluster.Snapshot) string {
 	}
 	return "not collected"
 }
+
+// PartOfCluster reports manifests without Node objects (which the reader
+// also records as the nodes not-in-input gap): a part of a cluster, such as
+// one add-on's bundle or one chart, which need not hold the cluster's
+// LimitRanges, PDBs, IngressClasses or add-ons, so their absence from it
+// says nothing about the cluster.
+func PartOfCluster(s *cluster.Snapshot) bool {
+	return s.FromManifests() && len(s.Nodes) == 0
+}

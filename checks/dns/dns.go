@@ -203,8 +203,7 @@ func noDNSResult(in *check.Input) result.Result {
 // cluster (one add-on, one chart), and that its DNS is not among them says
 // nothing about the cluster.
 func partialWithoutDNS(in *check.Input) (result.Result, bool) {
-	g, ok := in.Snapshot.GapFor(cluster.KindNodes)
-	if !ok || g.Reason != cluster.GapNotInInput {
+	if !check.PartOfCluster(in.Snapshot) {
 		return result.Result{}, false
 	}
 	return result.New(result.StatusSkip, result.Cluster,

@@ -77,7 +77,7 @@ func evalNET003(in *check.Input, o *Options) []result.Result {
 	partial := s.FromManifests()
 	// Manifests without Node objects are a part of a cluster (one add-on's
 	// bundle): their classes are not known to be all the cluster's.
-	partOfCluster := partial && len(s.Nodes) == 0
+	partOfCluster := check.PartOfCluster(s)
 	var names, defaults []string
 	for i := range s.IngressClasses {
 		c := &s.IngressClasses[i]

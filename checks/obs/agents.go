@@ -15,7 +15,7 @@ const foundListLimit = 3
 
 // partial says why absence cannot be concluded from the input, or "".
 func partial(in *check.Input) string {
-	if s := in.Snapshot; s.FromManifests() && len(s.Nodes) == 0 {
+	if s := in.Snapshot; check.PartOfCluster(s) {
 		return "the input is manifests without Node objects, a part of a cluster"
 	}
 	return ""

@@ -121,7 +121,7 @@ func judge(in *check.Input, o *Options, what string, want func(*corev1.Container
 		}
 		ev := result.Evidence{"missing": l.missing}
 		msg := fmt.Sprintf("In %s %s, container %s", t.ref.Kind, t.ref.Name, strings.Join(parts, "; container "))
-		if in.Index.ContainerDefaults(t.namespace) == nil && partial(in) {
+		if in.Index.ContainerDefaults(t.namespace) == nil && check.PartOfCluster(in.Snapshot) {
 			msg += " (the input holds no LimitRange in " + t.namespace + "; one in the cluster with defaults would fill these in)"
 		}
 		msg += "; " + what
@@ -170,10 +170,5 @@ func evalRES002(in *check.Input, o *Options) []result.Result {
 	return judge(in, o, "set a memory limit on each (or a LimitRange default in the namespace): without one a leak or spike takes memory from everything else on its node.", memoryLimitLacking)
 }
 
-// partial reports manifests without Node objects: a part of a cluster (one
-// add-on, one chart), which need not hold the cluster's LimitRanges or
-// add-ons.
-func partial(in *check.Input) bool {
-	g, ok := in.Snapshot.GapFor(cluster.KindNodes)
-	return ok && g.Reason == cluster.GapNotInInput
-}
+// partial reports manifests without Node objects (check.PartOfCluster).
+func partial(in *check.Input) bool { return check.PartOfCluster(in.Snapshot) }
