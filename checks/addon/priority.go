@@ -11,12 +11,9 @@ import (
 // evalADDON002 flags cluster-critical add-ons at an ordinary priority.
 func evalADDON002(in *check.Input, o *Options) []result.Result {
 	var out []result.Result
-	n := 0
-	for _, j := range recognised(in.Index, o) {
-		if !j.a.critical {
-			continue
-		}
-		n++
+	critical := criticalAddons(in.Index, o)
+	n := len(critical)
+	for _, j := range critical {
 		pc := j.w.Template.Spec.PriorityClassName
 		if pc == index.PrioritySystemClusterCritical || pc == index.PrioritySystemNodeCritical {
 			continue

@@ -16,12 +16,9 @@ import (
 // ContainerDefaults, which RES-001 and RES-002 use too).
 func evalADDON004(in *check.Input, o *Options) []result.Result {
 	var out []result.Result
-	n := 0
-	for _, j := range recognised(in.Index, o) {
-		if !j.a.critical {
-			continue
-		}
-		n++
+	critical := criticalAddons(in.Index, o)
+	n := len(critical)
+	for _, j := range critical {
 		d := in.Index.ContainerDefaults(j.w.Namespace)
 		note := ""
 		if d == nil && check.PartOfCluster(in.Snapshot) {

@@ -68,3 +68,15 @@ func count(n int, one, many string) string {
 	}
 	return fmt.Sprintf("All %d %s", n, many)
 }
+
+// criticalAddons is the cluster-critical part of recognised: the add-ons
+// ADDON-002 and ADDON-004 judge.
+func criticalAddons(ix *index.Index, o *Options) []judged {
+	var out []judged
+	for _, j := range recognised(ix, o) {
+		if j.a.critical {
+			out = append(out, j)
+		}
+	}
+	return out
+}
